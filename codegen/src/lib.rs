@@ -1,0 +1,1 @@
+//! Operations document -> Rust code.
