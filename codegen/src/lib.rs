@@ -1,1 +1,213 @@
-//! Operations document -> Rust code.
+//! The code generator behind `tray_connect::connector!` and `tray-connect generate`:
+//! operations document → [`model`] → tokens.
+//!
+//! ```
+//! let document = r#"{"elements": [{"name": "ping", "inputSchema": {"type": "object",
+//!     "properties": {"message": {"type": "string"}}, "required": ["message"]}}]}"#;
+//! let expansion = tray_connect_codegen::expand(&tray_connect_codegen::Request {
+//!     connector: "echo",
+//!     version: "1.0",
+//!     document,
+//!     operations: None,
+//! })
+//! .unwrap();
+//! assert!(expansion.tokens.to_string().contains("pub struct Ping"));
+//! ```
+
+pub mod document;
+mod docs;
+mod emit;
+pub mod model;
+pub mod naming;
+
+use proc_macro2::TokenStream;
+use std::fmt;
+
+pub use document::{DocumentError, OperationsDocument};
+
+/// What to expand.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// The connector name given to the macro.
+    pub connector: &'a str,
+    /// The connector version given to the macro.
+    pub version: &'a str,
+    /// The document's JSON text.
+    pub document: &'a str,
+    /// Only these operations (and the types they reach); all when `None`.
+    pub operations: Option<&'a [String]>,
+}
+
+/// The generated code and what it had to leave untyped.
+#[derive(Debug, Clone)]
+pub struct Expansion {
+    /// The items, ready to be spliced into a module.
+    pub tokens: TokenStream,
+    /// `"<json pointer>: <reason>"` for every node typed as `serde_json::Value`.
+    pub value_fallbacks: Vec<String>,
+}
+
+/// Which argument of the macro an error belongs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blame {
+    /// The connector name literal.
+    Name,
+    /// The version literal.
+    Version,
+    /// The path literal (the document itself is at fault).
+    Path,
+    /// The n-th string of `operations = [..]`.
+    Operation(usize),
+}
+
+/// Why a document cannot be expanded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// The document is not a readable operations document.
+    Document(DocumentError),
+    /// The document's header names another connector or version than the macro.
+    HeaderMismatch {
+        /// `name` or `version`.
+        field: &'static str,
+        /// What the macro says.
+        expected: String,
+        /// What the document's header says.
+        found: String,
+    },
+    /// `operations = [..]` names an operation the document lacks.
+    UnknownOperation {
+        /// Position in the list.
+        index: usize,
+        /// The name given.
+        name: String,
+        /// The closest names in the document.
+        suggestions: Vec<String>,
+    },
+}
+
+impl Error {
+    /// Which macro argument the error should point at.
+    pub fn blame(&self) -> Blame {
+        match self {
+            Error::Document(_) => Blame::Path,
+            Error::HeaderMismatch { field: "name", .. } => Blame::Name,
+            Error::HeaderMismatch { .. } => Blame::Version,
+            Error::UnknownOperation { index, .. } => Blame::Operation(*index),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Document(e) => e.fmt(f),
+            Error::HeaderMismatch {
+                field,
+                expected,
+                found,
+            } => write!(
+                f,
+                "the document's header says connector {field} `{found}`, not `{expected}` \
+                 (at /connector/{field}); re-vendor the document or fix the macro argument"
+            ),
+            Error::UnknownOperation {
+                name, suggestions, ..
+            } => {
+                write!(f, "the document has no operation `{name}`")?;
+                match suggestions.as_slice() {
+                    [] => Ok(()),
+                    [one] => write!(f, "; did you mean `{one}`?"),
+                    many => {
+                        let list: Vec<String> = many.iter().map(|s| format!("`{s}`")).collect();
+                        write!(f, "; did you mean one of {}?", list.join(", "))
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<DocumentError> for Error {
+    fn from(e: DocumentError) -> Self {
+        Error::Document(e)
+    }
+}
+
+/// Expands a document into items.
+pub fn expand(request: &Request<'_>) -> Result<Expansion, Error> {
+    let document = document::parse(request.document)?;
+    expand_document(request.connector, request.version, &document, request.operations)
+}
+
+/// Expands an already parsed document (the macro caches parsed documents).
+pub fn expand_document(
+    connector: &str,
+    version: &str,
+    document: &OperationsDocument,
+    operations: Option<&[String]>,
+) -> Result<Expansion, Error> {
+    if let Some(header) = &document.header {
+        if header.name != connector {
+            return Err(Error::HeaderMismatch {
+                field: "name",
+                expected: connector.to_owned(),
+                found: header.name.clone(),
+            });
+        }
+        if header.version != version {
+            return Err(Error::HeaderMismatch {
+                field: "version",
+                expected: version.to_owned(),
+                found: header.version.clone(),
+            });
+        }
+    }
+    let selected = select(document, operations)?;
+    let model = model::build(connector, version, document, &selected);
+    Ok(Expansion {
+        tokens: emit::model(&model),
+        value_fallbacks: model.value_fallbacks,
+    })
+}
+
+/// Indices of the selected operations, in document order.
+fn select(document: &OperationsDocument, names: Option<&[String]>) -> Result<Vec<usize>, Error> {
+    let Some(names) = names else {
+        return Ok((0..document.operations.len()).collect());
+    };
+    for (index, name) in names.iter().enumerate() {
+        if !document.operations.iter().any(|op| &op.name == name) {
+            return Err(Error::UnknownOperation {
+                index,
+                name: name.clone(),
+                suggestions: closest(name, document.operations.iter().map(|op| op.name.as_str())),
+            });
+        }
+    }
+    Ok(document
+        .operations
+        .iter()
+        .enumerate()
+        .filter(|(_, op)| names.contains(&op.name))
+        .map(|(i, _)| i)
+        .collect())
+}
+
+/// Up to three names within a small edit distance of `name`, closest first.
+fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut scored: Vec<(f64, &str)> = candidates
+        .map(|c| (strsim::jaro_winkler(name, c), c))
+        .filter(|(score, _)| *score > 0.7)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.into_iter().take(3).map(|(_, c)| c.to_owned()).collect()
+}
+
+/// Pretty-prints generated items as a Rust file (what `tray-connect generate` prints).
+#[cfg(feature = "pretty")]
+pub fn pretty(tokens: &TokenStream) -> Result<String, syn::Error> {
+    let file: syn::File = syn::parse2(tokens.clone())?;
+    Ok(prettyplease::unparse(&file))
+}

@@ -5,3 +5,13 @@ pub use crate::typestate::{IsUnset, Set, Unset};
 pub use serde;
 pub use serde_json;
 pub use std::collections::BTreeMap;
+
+/// Deserialises a property that may be absent (`None`), `null` (`Some(None)`) or a value
+/// (`Some(Some(v))`); serde alone folds `null` into absent.
+pub fn double_option<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}

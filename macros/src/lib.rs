@@ -1,1 +1,88 @@
-//! The connector! procedural macro.
+//! The `connector!` procedural macro. Use it through the `tray-connect` crate, whose
+//! `__private` module the expansion names.
+//!
+//! This crate stays thin: it parses the arguments, finds and reads the document, calls
+//! `tray-connect-codegen`, adds the rebuild-tracking item, and turns every error (and any panic
+//! in the generator) into a `compile_error!` on the literal that caused it.
+
+mod args;
+mod resolve;
+
+use args::Args;
+use proc_macro::TokenStream;
+use quote::quote;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use tray_connect_codegen::Blame;
+
+/// Expands a vendored operations document into typed inputs, builders and outputs.
+///
+/// See the `tray-connect` crate's documentation.
+#[proc_macro]
+pub fn connector(input: TokenStream) -> TokenStream {
+    let args = match syn::parse::<Args>(input) {
+        Ok(args) => args,
+        Err(e) => return e.to_compile_error().into(),
+    };
+    match catch_unwind(AssertUnwindSafe(|| expand(&args))) {
+        Ok(Ok(tokens)) => tokens.into(),
+        Ok(Err(e)) => e.to_compile_error().into(),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_owned());
+            let message = format!(
+                "tray-connect's code generator panicked on this document: {what}. \
+                 This is a bug in tray-connect; please report it with the document attached"
+            );
+            syn::Error::new(args.path.span(), message)
+                .to_compile_error()
+                .into()
+        }
+    }
+}
+
+fn expand(args: &Args) -> Result<proc_macro2::TokenStream, syn::Error> {
+    let path = resolve::document_path(&args.path)?;
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        syn::Error::new(
+            args.path.span(),
+            format!("cannot read operations document {}: {e}", path.display()),
+        )
+    })?;
+    let operations: Option<Vec<String>> = args
+        .operations
+        .as_ref()
+        .map(|list| list.iter().map(syn::LitStr::value).collect());
+    let request = tray_connect_codegen::Request {
+        connector: &args.name.value(),
+        version: &args.version.value(),
+        document: &text,
+        operations: operations.as_deref(),
+    };
+    let expansion = tray_connect_codegen::expand(&request).map_err(|e| {
+        let span = match e.blame() {
+            Blame::Name => args.name.span(),
+            Blame::Version => args.version.span(),
+            Blame::Path => args.path.span(),
+            Blame::Operation(i) => args
+                .operations
+                .as_ref()
+                .and_then(|list| list.get(i))
+                .map_or(args.path.span(), syn::LitStr::span),
+        };
+        let message = match e.blame() {
+            Blame::Path => format!("{}: {e}", path.display()),
+            _ => e.to_string(),
+        };
+        syn::Error::new(span, message)
+    })?;
+    let tokens = expansion.tokens;
+    let path = path.to_string_lossy();
+    Ok(quote! {
+        #tokens
+        // Makes cargo rebuild when the document changes.
+        const _: &[u8] = ::core::include_bytes!(#path);
+    })
+}

@@ -1,0 +1,648 @@
+//! Model → tokens. Generated code names only `::tray_connect::__private::*`, `::tray_connect`'s
+//! public items and fully qualified std paths, so users depend on `tray-connect` alone.
+
+use crate::docs;
+use crate::model::{Def, DefKind, Field, Model, Presence, Role, Ty, Variant};
+use crate::naming;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+use std::collections::HashSet;
+
+fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+fn doc_attrs(lines: &[String]) -> TokenStream {
+    quote! { #( #[doc = #lines] )* }
+}
+
+fn doc_line(text: &str) -> TokenStream {
+    let line = format!(" {text}");
+    quote! { #[doc = #line] }
+}
+
+/// The whole expansion of one model.
+pub fn model(model: &Model) -> TokenStream {
+    let emitter = Emitter { model };
+    let connector = &model.connector;
+    let version = &model.version;
+    let operations = model.operations.iter().map(|op| &op.wire);
+    let fallbacks = &model.value_fallbacks;
+    let connector_doc = format!(" The connector these types call: `{}`.", docs::code(connector));
+    let version_doc = format!(" The connector version they were generated from: `{}`.", docs::code(version));
+    let mut out = quote! {
+        #[doc = #connector_doc]
+        pub const CONNECTOR: &str = #connector;
+        #[doc = #version_doc]
+        pub const VERSION: &str = #version;
+        /// Wire names of the operations expanded here, in document order.
+        pub const OPERATIONS: &[&str] = &[#(#operations),*];
+        /// `"<json pointer>: <reason>"` for every schema node typed as `serde_json::Value`.
+        #[doc(hidden)]
+        pub const VALUE_FALLBACKS: &[&str] = &[#(#fallbacks),*];
+    };
+    for op in &model.operations {
+        let input = ident(&model.defs[op.input].name);
+        let output = ident(&model.defs[op.output].name);
+        let wire = &op.wire;
+        out.extend(quote! {
+            impl ::tray_connect::Operation for #input {
+                type Output = #output;
+                const CONNECTOR: &'static str = CONNECTOR;
+                const VERSION: &'static str = VERSION;
+                const NAME: &'static str = #wire;
+            }
+        });
+    }
+    for def in &model.defs {
+        out.extend(emitter.def(def));
+    }
+    out
+}
+
+struct Emitter<'a> {
+    model: &'a Model,
+}
+
+impl Emitter<'_> {
+    fn ty(&self, ty: &Ty) -> TokenStream {
+        match ty {
+            Ty::String => quote!(::std::string::String),
+            Ty::Secret => quote!(::tray_connect::Secret),
+            Ty::Integer => quote!(i64),
+            Ty::Number => quote!(f64),
+            Ty::Boolean => quote!(bool),
+            Ty::Unit => quote!(()),
+            Ty::Value => quote!(::tray_connect::__private::serde_json::Value),
+            Ty::Vec(item) => {
+                let item = self.ty(item);
+                quote!(::std::vec::Vec<#item>)
+            }
+            Ty::JsonMap => quote!(
+                ::tray_connect::__private::serde_json::Map<
+                    ::std::string::String,
+                    ::tray_connect::__private::serde_json::Value,
+                >
+            ),
+            Ty::Map(value) => {
+                let value = self.ty(value);
+                quote!(::std::collections::BTreeMap<::std::string::String, #value>)
+            }
+            Ty::Named(index) => {
+                let name = ident(&self.model.defs[*index].name);
+                quote!(#name)
+            }
+        }
+    }
+
+    /// The field's type with the `Option` layers its presence adds.
+    fn field_ty(&self, field: &Field) -> TokenStream {
+        let ty = self.ty(&field.ty);
+        match field.presence {
+            Presence::Required => ty,
+            Presence::Optional | Presence::RequiredNullable => {
+                quote!(::core::option::Option<#ty>)
+            }
+            Presence::OptionalNullable => {
+                quote!(::core::option::Option<::core::option::Option<#ty>>)
+            }
+        }
+    }
+
+    fn derives(&self, extra: TokenStream) -> TokenStream {
+        quote! {
+            #[derive(
+                ::core::fmt::Debug,
+                ::core::clone::Clone,
+                ::core::cmp::PartialEq,
+                #extra
+                ::tray_connect::__private::serde::Serialize,
+                ::tray_connect::__private::serde::Deserialize,
+            )]
+        }
+    }
+
+    fn def(&self, def: &Def) -> TokenStream {
+        match &def.kind {
+            DefKind::Struct {
+                fields,
+                additional,
+                extra,
+            } => self.struct_def(def, fields, additional.as_ref(), extra.as_deref()),
+            DefKind::StringEnum { variants, unknown } => {
+                self.string_enum(def, variants, unknown.as_deref())
+            }
+            DefKind::Untagged { variants } => self.untagged(def, variants),
+            DefKind::MapNewtype => self.map_newtype(def),
+            DefKind::Alias(ty) => {
+                let name = ident(&def.name);
+                let doc = doc_attrs(&docs::lines(&def.docs, &format!("`{}`", def.name)));
+                let allow = allow_lints(&def.name);
+                let ty = self.ty(ty);
+                quote! { #doc #allow pub type #name = #ty; }
+            }
+        }
+    }
+
+    fn struct_def(
+        &self,
+        def: &Def,
+        fields: &[Field],
+        additional: Option<&Ty>,
+        extra: Option<&str>,
+    ) -> TokenStream {
+        let name = ident(&def.name);
+        let doc = doc_attrs(&docs::lines(&def.docs, &format!("`{}`", def.name)));
+        let allow = allow_lints(&def.name);
+        let derives = self.derives(quote!());
+        let field_tokens = fields.iter().map(|field| {
+            let rust = ident(&field.rust);
+            let ty = self.field_ty(field);
+            let doc = doc_attrs(&docs::lines(&field.docs, &format!("`{}`", docs::code(&field.wire))));
+            let rename = (field.rust != field.wire).then(|| {
+                let wire = &field.wire;
+                quote!(#[serde(rename = #wire)])
+            });
+            let presence = match field.presence {
+                Presence::Required | Presence::RequiredNullable => quote!(),
+                Presence::Optional => quote! {
+                    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+                },
+                Presence::OptionalNullable => quote! {
+                    #[serde(
+                        default,
+                        skip_serializing_if = "::core::option::Option::is_none",
+                        deserialize_with = "::tray_connect::__private::double_option"
+                    )]
+                },
+            };
+            quote! { #doc #rename #presence pub #rust: #ty, }
+        });
+        let taken: HashSet<&str> = fields.iter().map(|f| f.rust.as_str()).collect();
+        let additional_field = additional.map(|ty| {
+            let field = ident(if taken.contains("additional") { "additional_" } else { "additional" });
+            let ty = self.ty(ty);
+            quote! {
+                /// Properties beyond the listed ones (`additionalProperties`).
+                #[serde(flatten)]
+                pub #field: ::std::collections::BTreeMap<::std::string::String, #ty>,
+            }
+        });
+        let extra_field = extra.map(|extra| {
+            let field = ident(extra);
+            quote! {
+                /// Fields the output schema does not list, kept so that nothing a call returned is lost.
+                #[serde(flatten)]
+                pub #field: ::tray_connect::__private::serde_json::Map<
+                    ::std::string::String,
+                    ::tray_connect::__private::serde_json::Value,
+                >,
+            }
+        });
+        let mut out = quote! {
+            #doc
+            #allow
+            #derives
+            #[serde(crate = "::tray_connect::__private::serde")]
+            pub struct #name {
+                #(#field_tokens)*
+                #additional_field
+                #extra_field
+            }
+        };
+        if def.role == Role::Input {
+            out.extend(self.builder(def, fields, additional));
+        }
+        out
+    }
+
+    fn builder(&self, def: &Def, fields: &[Field], additional: Option<&Ty>) -> TokenStream {
+        let name = ident(&def.name);
+        let builder_name = def.builder.as_deref().unwrap_or(&def.name);
+        let builder = ident(builder_name);
+        let (required, optional): (Vec<&Field>, Vec<&Field>) =
+            fields.iter().partition(|f| f.presence.is_required());
+
+        // Type parameters are named after the inputs they track; they must not shadow a
+        // generated type used in a setter.
+        let mut taken: HashSet<String> = self.model.defs.iter().map(|d| d.name.clone()).collect();
+        let params: Vec<Ident> = required
+            .iter()
+            .map(|f| {
+                let base = naming::pascal(&f.rust);
+                let name = if taken.contains(&base) { format!("{base}State") } else { base };
+                let name = (1..)
+                    .map(|n| if n == 1 { name.clone() } else { format!("{name}{n}") })
+                    .find(|n| !taken.contains(n))
+                    .expect("an unbounded range always yields a free name");
+                taken.insert(name.clone());
+                ident(&name)
+            })
+            .collect();
+        let state_mod = format_ident!("__{}_state", naming::snake(&def.name));
+        let unset = quote!(::tray_connect::__private::Unset);
+        let set = quote!(::tray_connect::__private::Set);
+
+        // Setter names: a property called `build` or `maybe_x` must not shadow those methods.
+        let mut method_names: HashSet<String> = HashSet::from(["build".to_owned()]);
+        for f in &optional {
+            method_names.insert(format!("maybe_{}", f.rust));
+        }
+        for f in &required {
+            if matches!(f.presence, Presence::RequiredNullable) {
+                method_names.insert(format!("maybe_{}", f.rust));
+            }
+        }
+        let setter_name = |f: &Field| {
+            if method_names.contains(&f.rust) {
+                format_ident!("{}_", f.rust)
+            } else {
+                ident(&f.rust)
+            }
+        };
+
+        let optional_tys: Vec<TokenStream> = optional.iter().map(|f| self.field_ty(f)).collect();
+        let required_tys: Vec<TokenStream> = required.iter().map(|f| self.field_ty(f)).collect();
+        let mut storage = Vec::new();
+        let mut init = Vec::new();
+        if !required.is_empty() {
+            let unsets = required.iter().map(|_| &unset);
+            storage.push(quote!(required: (#(#params,)*),));
+            init.push(quote!(required: (#(#unsets,)*),));
+        }
+        if !optional.is_empty() {
+            let nones = optional.iter().map(|_| quote!(::core::option::Option::None));
+            storage.push(quote!(optional: (#(#optional_tys,)*),));
+            init.push(quote!(optional: (#(#nones,)*),));
+        }
+        if let Some(additional) = additional {
+            let ty = self.ty(additional);
+            storage.push(quote!(additional: ::std::collections::BTreeMap<::std::string::String, #ty>,));
+            init.push(quote!(additional: ::std::collections::BTreeMap::new(),));
+        }
+        let keep_optional = (!optional.is_empty()).then(|| quote!(optional: self.optional,));
+        let keep_additional = additional.is_some().then(|| quote!(additional: self.additional,));
+
+        let op = &def.operation;
+        let is_root = self.model.operations.iter().any(|o| self.model.defs[o.input].name == def.name);
+        let mut setters = Vec::new();
+        let mut traits = Vec::new();
+        for (k, field) in required.iter().enumerate() {
+            let param = &params[k];
+            let setter = setter_name(field);
+            let doc = doc_attrs(&docs::lines(&field.docs, &format!("`{}`", docs::code(&field.wire))));
+            let inner = self.ty(&field.ty);
+            let stored = &required_tys[k];
+            let after: Vec<TokenStream> = params
+                .iter()
+                .enumerate()
+                .map(|(j, p)| if j == k { quote!(#set<#stored>) } else { quote!(#p) })
+                .collect();
+            let moved = |value: TokenStream| {
+                let parts = (0..params.len()).map(|j| {
+                    if j == k {
+                        quote!(#set(#value))
+                    } else {
+                        let j = proc_macro2::Literal::usize_unsuffixed(j);
+                        quote!(self.required.#j)
+                    }
+                });
+                quote! {
+                    #builder {
+                        required: (#(#parts,)*),
+                        #keep_optional
+                        #keep_additional
+                    }
+                }
+            };
+            let nullable = matches!(field.presence, Presence::RequiredNullable);
+            let value = if nullable {
+                quote!(::core::option::Option::Some(value.into()))
+            } else {
+                quote!(value.into())
+            };
+            let body = moved(value);
+            setters.push(quote! {
+                #doc
+                pub fn #setter(self, value: impl ::core::convert::Into<#inner>) -> #builder<#(#after),*>
+                where
+                    #param: ::tray_connect::__private::IsUnset,
+                {
+                    #body
+                }
+            });
+            if nullable {
+                let maybe = format_ident!("maybe_{}", field.rust);
+                let doc = format!(" Sets `{}` or, with `None`, sends `null`.", field.rust);
+                let body = moved(quote!(value));
+                setters.push(quote! {
+                    #[doc = #doc]
+                    pub fn #maybe(self, value: ::core::option::Option<#inner>) -> #builder<#(#after),*>
+                    where
+                        #param: ::tray_connect::__private::IsUnset,
+                    {
+                        #body
+                    }
+                });
+            }
+            let wire = &field.wire;
+            let message = if is_root {
+                format!(
+                    "missing required input `{wire}` for operation `{op}`: call `.{setter}(..)` before `.build()`"
+                )
+            } else {
+                format!(
+                    "missing required input `{wire}` of `{}` in operation `{op}`: call `.{setter}(..)` before `.build()`",
+                    def.name
+                )
+            };
+            let label = format!("`{wire}` is not set");
+            traits.push(quote! {
+                #[diagnostic::on_unimplemented(message = #message, label = #label)]
+                pub trait #param<T> {
+                    /// The value that was set.
+                    fn into_input(self) -> T;
+                }
+                impl<T> #param<T> for ::tray_connect::__private::Set<T> {
+                    fn into_input(self) -> T {
+                        self.0
+                    }
+                }
+            });
+        }
+        for (k, field) in optional.iter().enumerate() {
+            let setter = setter_name(field);
+            let maybe = format_ident!("maybe_{}", field.rust);
+            let doc = doc_attrs(&docs::lines(&field.docs, &format!("`{}`", docs::code(&field.wire))));
+            let inner = self.ty(&field.ty);
+            let k = proc_macro2::Literal::usize_unsuffixed(k);
+            let (value, maybe_ty, maybe_doc) = match field.presence {
+                Presence::OptionalNullable => (
+                    quote!(::core::option::Option::Some(::core::option::Option::Some(value.into()))),
+                    quote!(::core::option::Option<#inner>),
+                    format!(" Sets `{}` or, with `None`, sends `null`.", field.rust),
+                ),
+                _ => (
+                    quote!(::core::option::Option::Some(value.into())),
+                    quote!(::core::option::Option<#inner>),
+                    format!(" Sets `{}` when `Some`, leaves it out when `None`.", field.rust),
+                ),
+            };
+            let maybe_value = match field.presence {
+                Presence::OptionalNullable => quote!(::core::option::Option::Some(value)),
+                _ => quote!(value),
+            };
+            setters.push(quote! {
+                #doc
+                pub fn #setter(mut self, value: impl ::core::convert::Into<#inner>) -> Self {
+                    self.optional.#k = #value;
+                    self
+                }
+                #[doc = #maybe_doc]
+                pub fn #maybe(mut self, value: #maybe_ty) -> Self {
+                    self.optional.#k = #maybe_value;
+                    self
+                }
+            });
+        }
+        if let Some(additional) = additional {
+            let value_ty = self.ty(additional);
+            setters.push(quote! {
+                /// Adds a property beyond the listed ones (`additionalProperties`).
+                pub fn insert_additional(
+                    mut self,
+                    key: impl ::core::convert::Into<::std::string::String>,
+                    value: impl ::core::convert::Into<#value_ty>,
+                ) -> Self {
+                    self.additional.insert(key.into(), value.into());
+                    self
+                }
+            });
+        }
+
+        let bounds = required.iter().zip(&params).zip(&required_tys).map(|((_, p), ty)| {
+            quote!(#p: #state_mod::#p<#ty>,)
+        });
+        let required_fields = required.iter().zip(&params).enumerate().map(|(k, (f, p))| {
+            let rust = ident(&f.rust);
+            let k = proc_macro2::Literal::usize_unsuffixed(k);
+            quote!(#rust: #state_mod::#p::into_input(self.required.#k),)
+        });
+        let optional_names: Vec<Ident> = optional.iter().map(|f| ident(&f.rust)).collect();
+        let unpack = (!optional.is_empty()).then(|| quote!(let (#(#optional_names,)*) = self.optional;));
+        let additional_init = additional.map(|_| {
+            let taken: HashSet<&str> = fields.iter().map(|f| f.rust.as_str()).collect();
+            let field = ident(if taken.contains("additional") { "additional_" } else { "additional" });
+            quote!(#field: self.additional,)
+        });
+        let generics = (!params.is_empty()).then(|| quote!(<#(#params),*>));
+        let defaults = (!params.is_empty()).then(|| quote!(<#(#params = #unset),*>));
+        let builder_doc = format!(
+            " Builds [`{}`]: set each required input once, then call `.build()`.",
+            def.name
+        );
+        let state_mod_tokens = (!traits.is_empty()).then(|| {
+            quote! {
+                /// Which required inputs a builder has set, tracked in its type.
+                #[doc(hidden)]
+                pub mod #state_mod {
+                    #(#traits)*
+                }
+            }
+        });
+        let start_doc = format!(" Starts building a `{}` input.", docs::code(op));
+        let build_doc = format!(" The `{}` input. Compiles once every required input is set.", docs::code(op));
+        let allow = allow_lints(builder_name);
+        quote! {
+            impl #name {
+                #[doc = #start_doc]
+                pub fn builder() -> #builder {
+                    #builder { #(#init)* }
+                }
+            }
+
+            #[doc = #builder_doc]
+            #[must_use = "a builder does nothing until `.build()` is called"]
+            #allow
+            pub struct #builder #defaults {
+                #(#storage)*
+            }
+
+            impl #generics #builder #generics {
+                #(#setters)*
+
+                #[doc = #build_doc]
+                pub fn build(self) -> #name
+                where
+                    #(#bounds)*
+                {
+                    #unpack
+                    #name {
+                        #(#required_fields)*
+                        #(#optional_names,)*
+                        #additional_init
+                    }
+                }
+            }
+
+            #state_mod_tokens
+        }
+    }
+
+    fn string_enum(&self, def: &Def, variants: &[Variant], unknown: Option<&str>) -> TokenStream {
+        let name = ident(&def.name);
+        let doc = doc_attrs(&docs::lines(&def.docs, &format!("`{}`", def.name)));
+        let allow = allow_lints(&def.name);
+        let derives = self.derives(quote!(::core::cmp::Eq, ::core::hash::Hash,));
+        let variant_tokens = variants.iter().map(|v| {
+            let rust = ident(&v.rust);
+            let wire = &v.wire;
+            let doc = doc_attrs(&docs::lines(&v.docs, &format!("`{}`", docs::code(wire))));
+            quote! { #doc #[serde(rename = #wire)] #rust, }
+        });
+        let unknown = unknown.map(|u| {
+            let u = ident(u);
+            quote! {
+                /// A value this version of the document does not list, kept as received.
+                #[serde(untagged)]
+                #u(::std::string::String),
+            }
+        });
+        quote! {
+            #doc
+            #allow
+            #derives
+            #[serde(crate = "::tray_connect::__private::serde")]
+            pub enum #name {
+                #(#variant_tokens)*
+                #unknown
+            }
+        }
+    }
+
+    fn untagged(&self, def: &Def, variants: &[(String, Ty)]) -> TokenStream {
+        let name = ident(&def.name);
+        let doc = doc_attrs(&docs::lines(&def.docs, &format!("`{}`", def.name)));
+        let allow = allow_lints(&def.name);
+        let derives = self.derives(quote!());
+        let variant_tokens = variants.iter().map(|(v, ty)| {
+            let v_ident = ident(v);
+            let ty = self.ty(ty);
+            let doc = doc_line(&format!("A {} value.", v.to_lowercase()));
+            quote! { #doc #v_ident(#ty), }
+        });
+        let has = |v: &str| variants.iter().any(|(n, _)| n == v);
+        let mut froms = Vec::new();
+        let mut from = |src: TokenStream, variant: &str, conv: TokenStream| {
+            let v = ident(variant);
+            froms.push(quote! {
+                impl ::core::convert::From<#src> for #name {
+                    fn from(value: #src) -> Self {
+                        #name::#v(#conv)
+                    }
+                }
+            });
+        };
+        if has("String") {
+            from(quote!(&str), "String", quote!(value.to_owned()));
+            from(quote!(::std::string::String), "String", quote!(value));
+            from(quote!(&::std::string::String), "String", quote!(value.clone()));
+        }
+        if has("Boolean") {
+            from(quote!(bool), "Boolean", quote!(value));
+        }
+        if has("Integer") {
+            from(quote!(i64), "Integer", quote!(value));
+            from(quote!(i32), "Integer", quote!(i64::from(value)));
+        } else if has("Number") {
+            from(quote!(i64), "Number", quote!(value as f64));
+            from(quote!(i32), "Number", quote!(f64::from(value)));
+        }
+        if has("Number") {
+            from(quote!(f64), "Number", quote!(value));
+        }
+        for (v, ty) in variants {
+            if matches!(ty, Ty::Vec(_) | Ty::JsonMap | Ty::Map(_)) {
+                let ty = self.ty(ty);
+                from(ty, v, quote!(value));
+            }
+        }
+        quote! {
+            #doc
+            #allow
+            #derives
+            #[serde(crate = "::tray_connect::__private::serde", untagged)]
+            pub enum #name {
+                #(#variant_tokens)*
+            }
+            #(#froms)*
+        }
+    }
+
+    fn map_newtype(&self, def: &Def) -> TokenStream {
+        let name = ident(&def.name);
+        let builder = ident(def.builder.as_deref().unwrap_or(&def.name));
+        let doc = doc_attrs(&docs::lines(&def.docs, &format!("`{}`", def.name)));
+        let allow = allow_lints(&def.name);
+        let derives = self.derives(quote!());
+        let map = self.ty(&Ty::JsonMap);
+        let op = docs::code(&def.operation);
+        let start_doc = format!(" Starts building a `{op}` input.");
+        let builder_doc = format!(" Builds [`{}`] one input at a time.", def.name);
+        let build_doc = format!(" The `{op}` input.");
+        quote! {
+            #doc
+            #allow
+            #derives
+            #[serde(crate = "::tray_connect::__private::serde", transparent)]
+            pub struct #name(
+                /// The input's properties.
+                pub #map,
+            );
+
+            impl ::core::convert::From<#map> for #name {
+                fn from(map: #map) -> Self {
+                    #name(map)
+                }
+            }
+
+            impl #name {
+                #[doc = #start_doc]
+                pub fn builder() -> #builder {
+                    #builder { input: ::tray_connect::__private::serde_json::Map::new() }
+                }
+            }
+
+            #[doc = #builder_doc]
+            #[must_use = "a builder does nothing until `.build()` is called"]
+            pub struct #builder {
+                input: #map,
+            }
+
+            impl #builder {
+                /// Sets one input property.
+                pub fn insert(
+                    mut self,
+                    key: impl ::core::convert::Into<::std::string::String>,
+                    value: impl ::core::convert::Into<::tray_connect::__private::serde_json::Value>,
+                ) -> Self {
+                    self.input.insert(key.into(), value.into());
+                    self
+                }
+
+                #[doc = #build_doc]
+                pub fn build(self) -> #name {
+                    #name(self.input)
+                }
+            }
+        }
+    }
+}
+
+/// Type names that keep a `_` between letters (from non-ASCII characters) would trip
+/// `non_camel_case_types`; they are allowed on that item alone.
+fn allow_lints(name: &str) -> Option<TokenStream> {
+    name.trim_matches('_')
+        .contains('_')
+        .then(|| quote!(#[allow(non_camel_case_types)]))
+}

@@ -1,0 +1,780 @@
+//! Schema → model: what Rust types an operations document becomes, before any tokens.
+//!
+//! Schemas are read keyword by keyword from `serde_json::Value`: a keyword of an unexpected
+//! shape is ignored, and a node that cannot be typed becomes `serde_json::Value` with the reason
+//! recorded (it ends up in the docs and in `VALUE_FALLBACKS`). Nothing here fails.
+
+use crate::document::{OperationDoc, OperationsDocument};
+use crate::docs;
+use crate::naming;
+use serde_json::{Map, Value};
+use std::collections::HashSet;
+
+/// Whether a type is sent (input) or received (output); outputs are lenient where inputs are
+/// strict (enum catch-alls, the `extra` map).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Part of an operation's input.
+    Input,
+    /// Part of an operation's output.
+    Output,
+}
+
+/// A Rust type, as the model sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ty {
+    /// `String`.
+    String,
+    /// `tray_connect::Secret` (`format: password`).
+    Secret,
+    /// `i64`.
+    Integer,
+    /// `f64`.
+    Number,
+    /// `bool`.
+    Boolean,
+    /// `()` (a schema whose only type is `"null"`).
+    Unit,
+    /// `serde_json::Value`.
+    Value,
+    /// `Vec<T>`.
+    Vec(Box<Ty>),
+    /// `serde_json::Map<String, Value>` (a free-form object).
+    JsonMap,
+    /// `BTreeMap<String, T>` (an object whose values follow one schema).
+    Map(Box<Ty>),
+    /// A generated type, by index into [`Model::defs`].
+    Named(usize),
+}
+
+/// How a property is present on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Always present, never null: `T`.
+    Required,
+    /// May be absent: `Option<T>`, left out when `None`.
+    Optional,
+    /// Always present, may be null: `Option<T>`, always serialised.
+    RequiredNullable,
+    /// May be absent or null: `Option<Option<T>>`.
+    OptionalNullable,
+}
+
+impl Presence {
+    fn of(required: bool, nullable: bool) -> Presence {
+        match (required, nullable) {
+            (true, false) => Presence::Required,
+            (false, false) => Presence::Optional,
+            (true, true) => Presence::RequiredNullable,
+            (false, true) => Presence::OptionalNullable,
+        }
+    }
+
+    /// Whether the builder tracks this input in its type.
+    pub fn is_required(self) -> bool {
+        matches!(self, Presence::Required | Presence::RequiredNullable)
+    }
+}
+
+/// Documentation gathered from a schema node, not yet escaped for rustdoc.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Docs {
+    /// `title`, or the operation title.
+    pub title: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// Further facts: default, format, advanced, enum labels, lookup, fallbacks.
+    pub notes: Vec<String>,
+}
+
+/// One property of a generated struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The Rust field (and setter) name.
+    pub rust: String,
+    /// The property name on the wire.
+    pub wire: String,
+    /// The type without the `Option` layers that `presence` adds.
+    pub ty: Ty,
+    /// Required or not, nullable or not.
+    pub presence: Presence,
+    /// The property's docs.
+    pub docs: Docs,
+}
+
+/// One variant of a string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// The Rust variant name.
+    pub rust: String,
+    /// The value on the wire.
+    pub wire: String,
+    /// Docs (from `enumLabels`).
+    pub docs: Docs,
+}
+
+/// What a generated type is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DefKind {
+    /// A struct with named fields.
+    Struct {
+        /// Required fields first (in `required` order), then the rest in document order.
+        fields: Vec<Field>,
+        /// `additionalProperties: <schema>` beside `properties`: flattened map of that type.
+        additional: Option<Ty>,
+        /// Outputs: the name of the catch-all map of unlisted fields.
+        extra: Option<String>,
+    },
+    /// An enum of string values.
+    StringEnum {
+        /// The listed values.
+        variants: Vec<Variant>,
+        /// Outputs: the name of the catch-all variant that keeps unknown values.
+        unknown: Option<String>,
+    },
+    /// `#[serde(untagged)]` enum of alternatives (from a `type` array), in the fixed order.
+    Untagged {
+        /// Variant name and type.
+        variants: Vec<(String, Ty)>,
+    },
+    /// An input root that is not an object with properties: a transparent map newtype.
+    MapNewtype,
+    /// `pub type X = T;`
+    Alias(Ty),
+}
+
+/// A generated type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Def {
+    /// The Rust type name.
+    pub name: String,
+    /// Input or output.
+    pub role: Role,
+    /// Docs for the type.
+    pub docs: Docs,
+    /// What it is.
+    pub kind: DefKind,
+    /// Input structs and map newtypes: the builder's name.
+    pub builder: Option<String>,
+    /// The wire name of the operation this type belongs to.
+    pub operation: String,
+}
+
+/// One expanded operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationModel {
+    /// The wire name.
+    pub wire: String,
+    /// The input type, by index into [`Model::defs`].
+    pub input: usize,
+    /// The output type, by index into [`Model::defs`].
+    pub output: usize,
+}
+
+/// Everything one `connector!` expands to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// The connector name.
+    pub connector: String,
+    /// The connector version.
+    pub version: String,
+    /// The expanded operations, in document order.
+    pub operations: Vec<OperationModel>,
+    /// Every generated type.
+    pub defs: Vec<Def>,
+    /// `"<json pointer>: <reason>"` for every node typed as `Value`.
+    pub value_fallbacks: Vec<String>,
+}
+
+/// Schemas nest at most this deep before the rest becomes `Value`.
+const MAX_DEPTH: usize = 64;
+
+/// Builds the model of `operations` (indices into the document's operations).
+pub fn build(
+    connector: &str,
+    version: &str,
+    document: &OperationsDocument,
+    operations: &[usize],
+) -> Model {
+    let mut builder = ModelBuilder {
+        current_op: String::new(),
+        defs: Vec::new(),
+        value_fallbacks: Vec::new(),
+        type_names: HashSet::new(),
+    };
+    let ops: Vec<&OperationDoc> = operations.iter().map(|&i| &document.operations[i]).collect();
+
+    // Operation input and output names are reserved before any nested name.
+    let originals: Vec<&str> = ops.iter().map(|op| op.name.as_str()).collect();
+    let input_names = naming::assign_unique(
+        &originals,
+        naming::pascal,
+        |orig, _| naming::is_snake_case(orig),
+        "",
+        &mut builder.type_names,
+    );
+    let output_names: Vec<String> = input_names
+        .iter()
+        .map(|name| builder.claim(&format!("{name}Output")))
+        .collect();
+
+    let mut models = Vec::with_capacity(ops.len());
+    for ((op, input_name), output_name) in ops.iter().zip(input_names).zip(output_names) {
+        builder.current_op.clone_from(&op.name);
+        let input = builder.input_root(op, input_name);
+        let output = builder.output_root(op, output_name);
+        models.push(OperationModel {
+            wire: op.name.clone(),
+            input,
+            output,
+        });
+    }
+    Model {
+        connector: connector.to_owned(),
+        version: version.to_owned(),
+        operations: models,
+        defs: builder.defs,
+        value_fallbacks: builder.value_fallbacks,
+    }
+}
+
+/// Where in the document a schema node is, and what its type would be called.
+#[derive(Clone)]
+struct Site {
+    pointer: String,
+    type_name: String,
+    role: Role,
+    depth: usize,
+}
+
+impl Site {
+    fn child(&self, key: &str, type_name: String) -> Site {
+        Site {
+            pointer: format!("{}/{}", self.pointer, escape_pointer(key)),
+            type_name,
+            role: self.role,
+            depth: self.depth + 1,
+        }
+    }
+}
+
+fn escape_pointer(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// The member types a `type` keyword lists, with `""` dropped and `"null"` split off.
+struct TypeSet {
+    members: Vec<String>,
+    nullable: bool,
+}
+
+fn type_set(schema: &Map<String, Value>) -> TypeSet {
+    let mut members = Vec::new();
+    let mut nullable = schema.get("nullable").and_then(Value::as_bool) == Some(true);
+    let mut push = |t: &str| match t {
+        "" => {}
+        "null" => nullable = true,
+        other => {
+            if !members.iter().any(|m: &String| m == other) {
+                members.push(other.to_owned());
+            }
+        }
+    };
+    match schema.get("type") {
+        Some(Value::String(t)) => push(t),
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).for_each(push),
+        _ => {}
+    }
+    TypeSet { members, nullable }
+}
+
+fn text(schema: &Map<String, Value>, key: &str) -> Option<String> {
+    schema
+        .get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+/// Order of the alternatives of an untagged enum from a `type` array (DESIGN §4).
+const UNTAGGED_ORDER: &[(&str, &str)] = &[
+    ("boolean", "Boolean"),
+    ("integer", "Integer"),
+    ("number", "Number"),
+    ("string", "String"),
+    ("array", "Array"),
+    ("object", "Object"),
+];
+
+struct ModelBuilder {
+    current_op: String,
+    defs: Vec<Def>,
+    value_fallbacks: Vec<String>,
+    type_names: HashSet<String>,
+}
+
+impl ModelBuilder {
+    /// Claims a type name, numbering it (`Name2`, `Name3`) when taken.
+    fn claim(&mut self, candidate: &str) -> String {
+        if self.type_names.insert(candidate.to_owned()) {
+            return candidate.to_owned();
+        }
+        (2..)
+            .map(|n| format!("{candidate}{n}"))
+            .find(|name| self.type_names.insert(name.clone()))
+            .expect("an unbounded range always yields a free name")
+    }
+
+    /// The name of the type defined at `site`: operation roots were reserved up front.
+    fn def_name(&mut self, site: &Site) -> String {
+        if site.depth == 0 {
+            site.type_name.clone()
+        } else {
+            self.claim(&site.type_name)
+        }
+    }
+
+    fn push(&mut self, mut def: Def) -> usize {
+        def.operation.clone_from(&self.current_op);
+        self.defs.push(def);
+        self.defs.len() - 1
+    }
+
+    fn fallback(&mut self, site: &Site, reason: &str, docs: &mut Docs) -> Ty {
+        let at = if site.pointer.is_empty() {
+            "/"
+        } else {
+            &site.pointer
+        };
+        self.value_fallbacks.push(format!("{at}: {reason}"));
+        docs.notes.push(format!("Typed as JSON `Value`: {reason}."));
+        Ty::Value
+    }
+
+    fn operation_docs(op: &OperationDoc) -> Docs {
+        Docs {
+            title: op.title.clone(),
+            description: op.description.clone(),
+            notes: vec![format!("Operation `{}`.", docs::code(&op.name))],
+        }
+    }
+
+    fn input_root(&mut self, op: &OperationDoc, name: String) -> usize {
+        let site = Site {
+            pointer: format!("{}/inputSchema", op.pointer()),
+            type_name: name.clone(),
+            role: Role::Input,
+            depth: 0,
+        };
+        let docs = Self::operation_docs(op);
+        match op.input_schema.as_object() {
+            Some(schema) if schema.get("properties").is_some_and(Value::is_object) => {
+                self.struct_def(schema, &site, docs)
+            }
+            _ => {
+                let builder = Some(self.claim(&format!("{name}Builder")));
+                self.push(Def {
+                    name,
+                    role: Role::Input,
+                    docs,
+                    kind: DefKind::MapNewtype,
+                    builder,
+                    operation: String::new(),
+                })
+            }
+        }
+    }
+
+    fn output_root(&mut self, op: &OperationDoc, name: String) -> usize {
+        let site = Site {
+            pointer: format!("{}/outputSchema", op.pointer()),
+            type_name: name.clone(),
+            role: Role::Output,
+            depth: 0,
+        };
+        let mut docs = Docs {
+            title: Some(format!(
+                "What `{}` returns.",
+                docs::code(&op.name)
+            )),
+            ..Docs::default()
+        };
+        let schema = op.output_schema.as_object().filter(|s| !s.is_empty());
+        let ty = match schema {
+            _ if op.has_dynamic_output => self.fallback(
+                &site,
+                "the operation has dynamic output (`hasDynamicOutput`); \
+                 `Client::output_schema` asks Tray for the schema of one input",
+                &mut docs,
+            ),
+            None => self.fallback(&site, "the document gives no output schema", &mut docs),
+            Some(schema) => {
+                if let Some(description) = text(schema, "description") {
+                    docs.description = Some(description);
+                }
+                let ty = self.ty(schema, &site, &mut Docs::default()).0;
+                if let Ty::Named(index) = ty
+                    && self.defs[index].name == name
+                {
+                    self.defs[index].docs.title = docs.title.clone();
+                    return index;
+                }
+                ty
+            }
+        };
+        self.push(Def {
+            name,
+            role: Role::Output,
+            docs,
+            kind: DefKind::Alias(ty),
+            builder: None,
+            operation: String::new(),
+        })
+    }
+
+    /// The type of a schema node. Returns the type and whether the node admits `null`;
+    /// notes for the enclosing field go into `docs`.
+    fn ty(&mut self, schema: &Map<String, Value>, site: &Site, docs: &mut Docs) -> (Ty, bool) {
+        let types = type_set(schema);
+        let nullable = types.nullable;
+        if site.depth > MAX_DEPTH {
+            let reason = format!("nested deeper than {MAX_DEPTH} levels");
+            return (self.fallback(site, &reason, docs), nullable);
+        }
+        for keyword in ["oneOf", "anyOf", "allOf", "$ref", "const", "not"] {
+            if schema.contains_key(keyword) {
+                let reason = format!("`{keyword}` is not supported yet");
+                return (self.fallback(site, &reason, docs), nullable);
+            }
+        }
+        if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+            return (self.enum_ty(schema, values, &types, site, docs), nullable);
+        }
+        let ty = match types.members.as_slice() {
+            [] if schema.get("properties").is_some_and(Value::is_object) => {
+                self.object_ty(schema, site, docs)
+            }
+            [] if nullable => Ty::Unit,
+            [] => self.fallback(site, "the schema gives no `type`", docs),
+            [single] => self.single_ty(single, schema, site, docs),
+            _ => self.untagged_ty(&types.members, schema, site, docs),
+        };
+        (ty, nullable)
+    }
+
+    fn single_ty(&mut self, t: &str, schema: &Map<String, Value>, site: &Site, docs: &mut Docs) -> Ty {
+        match t {
+            "string" => {
+                if let Some(format) = text(schema, "format") {
+                    docs.notes.push(format!("Format: `{}`.", docs::code(&format)));
+                    if format == "password" {
+                        return Ty::Secret;
+                    }
+                }
+                Ty::String
+            }
+            "integer" => Ty::Integer,
+            "number" => Ty::Number,
+            "boolean" => Ty::Boolean,
+            "null" => Ty::Unit,
+            "array" => self.array_ty(schema, site, docs),
+            "object" => self.object_ty(schema, site, docs),
+            other => {
+                let reason = format!("unknown type `{}`", docs::code(other));
+                self.fallback(site, &reason, docs)
+            }
+        }
+    }
+
+    fn array_ty(&mut self, schema: &Map<String, Value>, site: &Site, docs: &mut Docs) -> Ty {
+        match schema.get("items") {
+            Some(Value::Object(items)) if !items.is_empty() => {
+                let item_site = site.child("items", format!("{}Item", site.type_name));
+                let mut item_docs = Docs::default();
+                let (ty, nullable) = self.ty(items, &item_site, &mut item_docs);
+                docs.notes.extend(item_docs.notes);
+                if nullable && ty != Ty::Unit {
+                    // `Vec<Option<T>>` would be honest but heavy; items that may be null are kept
+                    // as JSON so nothing is lost.
+                    let reason = "array items may be `null`";
+                    return Ty::Vec(Box::new(self.fallback(&item_site, reason, docs)));
+                }
+                Ty::Vec(Box::new(ty))
+            }
+            _ => Ty::Vec(Box::new(Ty::Value)),
+        }
+    }
+
+    fn object_ty(&mut self, schema: &Map<String, Value>, site: &Site, docs: &mut Docs) -> Ty {
+        if schema.get("properties").is_some_and(Value::is_object) {
+            let index = self.struct_def(schema, site, Docs::default());
+            return Ty::Named(index);
+        }
+        match schema.get("additionalProperties") {
+            Some(Value::Object(values)) if !values.is_empty() => {
+                let value_site = site.child("additionalProperties", format!("{}Value", site.type_name));
+                let (ty, nullable) = self.ty(values, &value_site, docs);
+                if nullable {
+                    return Ty::JsonMap;
+                }
+                Ty::Map(Box::new(ty))
+            }
+            _ => Ty::JsonMap,
+        }
+    }
+
+    fn enum_ty(
+        &mut self,
+        schema: &Map<String, Value>,
+        values: &[Value],
+        types: &TypeSet,
+        site: &Site,
+        docs: &mut Docs,
+    ) -> Ty {
+        let listed = values
+            .iter()
+            .map(|v| match v {
+                Value::String(s) => format!("`{}`", docs::code(s)),
+                other => format!("`{}`", docs::code(&other.to_string())),
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let values: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+        if values.iter().all(|v| v.is_string()) && !values.is_empty() {
+            let strings: Vec<&str> = values.iter().filter_map(|v| v.as_str()).collect();
+            return Ty::Named(self.string_enum(schema, &strings, site));
+        }
+        docs.notes.push(format!("One of: {listed}."));
+        if values.iter().all(|v| v.is_i64() || v.is_u64()) && !values.is_empty() {
+            return if types.members.iter().any(|t| t == "number") {
+                Ty::Number
+            } else {
+                Ty::Integer
+            };
+        }
+        if values.iter().all(|v| v.is_number()) && !values.is_empty() {
+            return Ty::Number;
+        }
+        if values.iter().all(|v| v.is_boolean()) && !values.is_empty() {
+            return Ty::Boolean;
+        }
+        self.fallback(site, "the `enum` mixes value types", docs)
+    }
+
+    fn string_enum(&mut self, schema: &Map<String, Value>, values: &[&str], site: &Site) -> usize {
+        let mut unique: Vec<&str> = Vec::new();
+        for v in values {
+            if !unique.contains(v) {
+                unique.push(v);
+            }
+        }
+        let labels: Vec<Option<String>> = match schema.get("enumLabels").and_then(Value::as_array) {
+            Some(labels) => {
+                let labels = labels.iter().map(|l| l.as_str().map(str::to_owned));
+                let mut labels: Vec<_> = labels.collect();
+                labels.resize(values.len(), None);
+                // Labels run parallel to the original values, duplicates included.
+                unique
+                    .iter()
+                    .map(|u| {
+                        let position = values.iter().position(|v| v == u)?;
+                        labels[position].clone()
+                    })
+                    .collect()
+            }
+            None => vec![None; unique.len()],
+        };
+        let names = naming::variant_names(&unique);
+        let variants = unique
+            .iter()
+            .zip(names)
+            .zip(labels)
+            .map(|((wire, rust), label)| Variant {
+                rust,
+                wire: (*wire).to_owned(),
+                docs: Docs {
+                    title: label.or_else(|| Some(wire.to_string())),
+                    ..Docs::default()
+                },
+            })
+            .collect::<Vec<_>>();
+        let unknown = (site.role == Role::Output).then(|| {
+            if variants.iter().any(|v| v.rust == "Unknown") {
+                "Unknown_".to_owned()
+            } else {
+                "Unknown".to_owned()
+            }
+        });
+        let name = self.def_name(site);
+        let docs = node_docs(schema);
+        self.push(Def {
+            name,
+            role: site.role,
+            docs,
+            kind: DefKind::StringEnum { variants, unknown },
+            builder: None,
+            operation: String::new(),
+        })
+    }
+
+    fn untagged_ty(
+        &mut self,
+        members: &[String],
+        schema: &Map<String, Value>,
+        site: &Site,
+        docs: &mut Docs,
+    ) -> Ty {
+        let mut variants = Vec::new();
+        for (t, variant) in UNTAGGED_ORDER {
+            if members.iter().any(|m| m == t) {
+                let ty = self.single_ty(t, schema, site, docs);
+                variants.push(((*variant).to_owned(), ty));
+            }
+        }
+        if let Some(unknown) = members.iter().find(|m| !UNTAGGED_ORDER.iter().any(|(t, _)| t == m)) {
+            let reason = format!("unknown type `{}` in a `type` array", docs::code(unknown));
+            return self.fallback(site, &reason, docs);
+        }
+        let name = self.def_name(site);
+        let index = self.push(Def {
+            name,
+            role: site.role,
+            docs: node_docs(schema),
+            kind: DefKind::Untagged { variants },
+            builder: None,
+            operation: String::new(),
+        });
+        Ty::Named(index)
+    }
+
+    fn struct_def(&mut self, schema: &Map<String, Value>, site: &Site, docs: Docs) -> usize {
+        let name = self.def_name(site);
+        let builder = (site.role == Role::Input).then(|| self.claim(&format!("{name}Builder")));
+        // Reserve the slot first so nested types come after their parent in the output.
+        let index = self.push(Def {
+            name: name.clone(),
+            role: site.role,
+            docs: Docs::default(),
+            kind: DefKind::Alias(Ty::Value),
+            builder,
+            operation: String::new(),
+        });
+        let properties = schema.get("properties").and_then(Value::as_object);
+        let empty = Map::new();
+        let properties = properties.unwrap_or(&empty);
+
+        let mut required: Vec<&str> = Vec::new();
+        if let Some(list) = schema.get("required").and_then(Value::as_array) {
+            for key in list.iter().filter_map(Value::as_str) {
+                if properties.contains_key(key) && !required.contains(&key) {
+                    required.push(key);
+                }
+            }
+        }
+        let advanced = advanced_list(schema);
+        let mut order: Vec<&str> = required.clone();
+        order.extend(properties.keys().map(String::as_str).filter(|k| !required.contains(k)));
+
+        let mut taken = HashSet::new();
+        let rust_names = naming::field_names(&order, &mut taken);
+        let mut fields = Vec::with_capacity(order.len());
+        let properties_site = site.child("properties", String::new());
+        for (wire, rust) in order.iter().zip(rust_names) {
+            let child_name = format!("{name}{}", naming::pascal(&rust));
+            let child_site = properties_site.child(wire, child_name);
+            let (ty, nullable, field_docs) = match &properties[*wire] {
+                Value::Object(property) => {
+                    let mut field_docs = node_docs(property);
+                    let (ty, nullable) = self.ty(property, &child_site, &mut field_docs);
+                    field_notes(property, &mut field_docs);
+                    if advanced.contains(wire) || property.get("advanced") == Some(&Value::Bool(true)) {
+                        field_docs.notes.push("Advanced input.".to_owned());
+                    }
+                    (ty, nullable, field_docs)
+                }
+                Value::Bool(true) => {
+                    let mut field_docs = Docs::default();
+                    let ty = self.fallback(&child_site, "the schema is `true` (anything)", &mut field_docs);
+                    (ty, false, field_docs)
+                }
+                _ => {
+                    let mut field_docs = Docs::default();
+                    let ty = self.fallback(&child_site, "the property's schema is not an object", &mut field_docs);
+                    (ty, false, field_docs)
+                }
+            };
+            fields.push(Field {
+                rust,
+                wire: (*wire).to_owned(),
+                presence: Presence::of(required.contains(wire), nullable && ty != Ty::Unit),
+                ty,
+                docs: field_docs,
+            });
+        }
+
+        let additional = match schema.get("additionalProperties") {
+            Some(Value::Object(values)) if !values.is_empty() => {
+                let value_site = site.child("additionalProperties", format!("{name}Additional"));
+                let (ty, nullable) = self.ty(values, &value_site, &mut Docs::default());
+                Some(if nullable { Ty::Value } else { ty })
+            }
+            _ => None,
+        };
+        let extra = (site.role == Role::Output && additional.is_none()).then(|| {
+            if fields.iter().any(|f| f.rust == "extra") {
+                "extra_".to_owned()
+            } else {
+                "extra".to_owned()
+            }
+        });
+        let mut def_docs = docs;
+        if def_docs.title.is_none() && def_docs.description.is_none() {
+            def_docs = node_docs(schema);
+        }
+        let def = &mut self.defs[index];
+        def.docs = def_docs;
+        def.kind = DefKind::Struct {
+            fields,
+            additional,
+            extra,
+        };
+        index
+    }
+}
+
+fn advanced_list(schema: &Map<String, Value>) -> Vec<&str> {
+    schema
+        .get("advanced")
+        .and_then(Value::as_array)
+        .map(|list| list.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+fn node_docs(schema: &Map<String, Value>) -> Docs {
+    Docs {
+        title: text(schema, "title"),
+        description: text(schema, "description"),
+        notes: Vec::new(),
+    }
+}
+
+/// Notes every property carries: its default and its lookup.
+fn field_notes(property: &Map<String, Value>, docs: &mut Docs) {
+    if let Some(default) = property.get("default") {
+        docs.notes.push(format!("Default: `{}`.", docs::code(&default.to_string())));
+    }
+    if let Some(lookup) = property.get("lookup").and_then(Value::as_object) {
+        let operation = lookup
+            .get("operation")
+            .or_else(|| lookup.get("message"))
+            .and_then(Value::as_str);
+        if let Some(operation) = operation {
+            docs.notes
+                .push(format!(
+                "Valid values come from the lookup operation `{}`.",
+                docs::code(operation)
+            ));
+        }
+    }
+}

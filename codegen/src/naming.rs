@@ -1,0 +1,188 @@
+//! Rust names for schema names: ASCII snake_case fields, PascalCase types, keywords escaped
+//! with a trailing `_` (never `r#`), collisions resolved deterministically.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use std::collections::{BTreeMap, HashSet};
+
+/// Keywords of every edition (strict, reserved and 2018/2024 additions), plus the path
+/// keywords that cannot be raw identifiers.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Whether `name` is a keyword of some edition (or `self`, `Self`, `super`, `crate`).
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
+/// Replaces every character that is not ASCII alphanumeric or `_` with `_`.
+fn ascii_only(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .collect()
+}
+
+/// The snake_case name of a field, setter or module: `camelCase` → `camel_case`,
+/// `1st place` → `x1st_place`, `type` → `type_`, `` → `empty`.
+pub fn snake(name: &str) -> String {
+    let mut out = ascii_only(&name.to_snake_case());
+    if out.is_empty() {
+        return "empty".to_owned();
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) || out.chars().all(|c| c == '_') {
+        out.insert(0, 'x');
+    }
+    if is_keyword(&out) {
+        out.push('_');
+    }
+    out
+}
+
+/// The PascalCase name of a type or variant: `send sms` → `SendSms`, `2fa verify` →
+/// `Op2faVerify`, `self` → `Self_`, `` → `Empty`.
+pub fn pascal(name: &str) -> String {
+    let mut out = ascii_only(&name.to_upper_camel_case());
+    if out.is_empty() {
+        return "Empty".to_owned();
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) || out.chars().all(|c| c == '_') {
+        out.insert_str(0, "Op");
+    }
+    if is_keyword(&out) {
+        out.push('_');
+    }
+    out
+}
+
+/// Whether a type's original name is already snake_case (it keeps its PascalCase name in a
+/// collision, so operations `send_sms` and `Send SMS` give `SendSms` and `SendSms2`).
+pub fn is_snake_case(name: &str) -> bool {
+    !name.is_empty() && name == name.to_snake_case()
+}
+
+/// Gives each original a distinct name. `sanitise` maps an original to its candidate;
+/// `keeps_base` says which original of a group of twins keeps the candidate as is; the others get
+/// `{candidate}{sep}2`, `{sep}3`, ... in sorted order of their originals. `taken` holds names
+/// already in use (and receives the new ones). Results are in the order of `originals`.
+pub fn assign_unique(
+    originals: &[&str],
+    sanitise: impl Fn(&str) -> String,
+    keeps_base: impl Fn(&str, &str) -> bool,
+    sep: &str,
+    taken: &mut HashSet<String>,
+) -> Vec<String> {
+    let candidates: Vec<String> = originals.iter().map(|o| sanitise(o)).collect();
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, c) in candidates.iter().enumerate() {
+        groups.entry(c.as_str()).or_default().push(i);
+    }
+    let mut out = vec![String::new(); originals.len()];
+    // Bases first, for every group, so that a numbered twin never takes a name that another
+    // original already reads as (`A` must not become `a_2` when `a_2` itself is a property).
+    let mut rest = Vec::new();
+    for (candidate, mut members) in groups {
+        // The base goes to the original that already reads that way, else the smallest one.
+        members.sort_by(|&a, &b| {
+            let ka = !keeps_base(originals[a], candidate);
+            let kb = !keeps_base(originals[b], candidate);
+            (ka, originals[a], a).cmp(&(kb, originals[b], b))
+        });
+        let mut members = members.into_iter();
+        if let Some(first) = members.next() {
+            if taken.insert(candidate.to_owned()) {
+                out[first] = candidate.to_owned();
+            } else {
+                rest.push((candidate, first));
+            }
+        }
+        rest.extend(members.map(|i| (candidate, i)));
+    }
+    let mut next_suffix: BTreeMap<&str, usize> = BTreeMap::new();
+    for (candidate, i) in rest {
+        let suffix = next_suffix.entry(candidate).or_insert(2);
+        let name = loop {
+            let name = format!("{candidate}{sep}{suffix}");
+            *suffix += 1;
+            if !taken.contains(&name) {
+                break name;
+            }
+        };
+        taken.insert(name.clone());
+        out[i] = name;
+    }
+    out
+}
+
+/// Distinct snake_case field names for the properties of one object.
+pub fn field_names(originals: &[&str], taken: &mut HashSet<String>) -> Vec<String> {
+    assign_unique(originals, snake, |orig, cand| orig == cand, "_", taken)
+}
+
+/// Distinct PascalCase variant names for the values of one enum.
+pub fn variant_names(originals: &[&str]) -> Vec<String> {
+    assign_unique(
+        originals,
+        pascal,
+        |orig, cand| orig == cand,
+        "",
+        &mut HashSet::new(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_case_rules() {
+        assert_eq!(snake("camelCase"), "camel_case");
+        assert_eq!(snake("1st place"), "x1st_place");
+        assert_eq!(snake("type"), "type_");
+        assert_eq!(snake("gen"), "gen_");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(snake(""), "empty");
+        assert_eq!(snake("media-url"), "media_url");
+        assert_eq!(snake("größe"), "gr__e");
+        assert_eq!(snake("日本"), "x__");
+    }
+
+    #[test]
+    fn pascal_case_rules() {
+        assert_eq!(pascal("send_sms"), "SendSms");
+        assert_eq!(pascal("Send SMS"), "SendSms");
+        assert_eq!(pascal("2fa verify"), "Op2faVerify");
+        assert_eq!(pascal("self"), "Self_");
+        assert_eq!(pascal(""), "Empty");
+    }
+
+    #[test]
+    fn case_twins_get_numbered_in_sorted_order() {
+        let mut taken = HashSet::new();
+        let names = field_names(&["camelCase", "CAMEL_CASE", "camel_case"], &mut taken);
+        assert_eq!(names, ["camel_case_3", "camel_case_2", "camel_case"]);
+    }
+
+    #[test]
+    fn snake_case_operation_keeps_the_type_name() {
+        let mut taken = HashSet::new();
+        let names = assign_unique(
+            &["Send SMS", "send_sms"],
+            pascal,
+            |orig, _| is_snake_case(orig),
+            "",
+            &mut taken,
+        );
+        assert_eq!(names, ["SendSms2", "SendSms"]);
+    }
+
+    #[test]
+    fn suffixes_skip_names_already_taken() {
+        let mut taken = HashSet::new();
+        let names = field_names(&["a_2", "A", "a"], &mut taken);
+        assert_eq!(names, ["a_2", "a_3", "a"]);
+    }
+}

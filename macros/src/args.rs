@@ -1,0 +1,75 @@
+//! `connector!(NAME, VERSION, PATH)` or `connector!(NAME, VERSION, PATH, operations = [..])`.
+
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Ident, LitStr, Token};
+
+const USAGE: &str = "expected `connector!(\"twilio-output\", \"2.1\", \"schemas/twilio.json\")`, \
+                     optionally followed by `, operations = [\"send_sms\", ..]`";
+
+/// The macro's arguments.
+pub struct Args {
+    pub name: LitStr,
+    pub version: LitStr,
+    pub path: LitStr,
+    pub operations: Option<Vec<LitStr>>,
+}
+
+fn literal(input: ParseStream<'_>, what: &str) -> syn::Result<LitStr> {
+    if input.is_empty() {
+        return Err(input.error(format!("missing the {what}; {USAGE}")));
+    }
+    input.parse::<LitStr>().map_err(|e| {
+        syn::Error::new(
+            e.span(),
+            format!("the {what} must be a string literal; {USAGE}"),
+        )
+    })
+}
+
+fn comma(input: ParseStream<'_>, next: &str) -> syn::Result<()> {
+    if input.is_empty() {
+        return Err(input.error(format!("missing the {next}; {USAGE}")));
+    }
+    input.parse::<Token![,]>().map(drop)
+}
+
+impl Parse for Args {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let name = literal(input, "connector name")?;
+        comma(input, "connector version")?;
+        let version = literal(input, "connector version")?;
+        comma(input, "path of the operations document")?;
+        let path = literal(input, "path of the operations document")?;
+        let mut operations = None;
+        if input.peek(Token![,]) {
+            input.parse::<Token![,]>()?;
+            if !input.is_empty() {
+                let key: Ident = input.parse()?;
+                if key != "operations" {
+                    return Err(syn::Error::new(
+                        key.span(),
+                        format!("unknown option `{key}`; the only option is `operations = [..]`"),
+                    ));
+                }
+                input.parse::<Token![=]>()?;
+                let content;
+                syn::bracketed!(content in input);
+                let list = Punctuated::<LitStr, Token![,]>::parse_terminated(&content)?;
+                operations = Some(list.into_iter().collect());
+                if input.peek(Token![,]) {
+                    input.parse::<Token![,]>()?;
+                }
+            }
+        }
+        if !input.is_empty() {
+            return Err(input.error(format!("unexpected argument; {USAGE}")));
+        }
+        Ok(Args {
+            name,
+            version,
+            path,
+            operations,
+        })
+    }
+}
