@@ -681,7 +681,7 @@ impl ModelBuilder {
         let mut fields = Vec::with_capacity(order.len());
         let properties_site = site.child("properties", String::new());
         for (wire, rust) in order.iter().zip(rust_names) {
-            let child_name = format!("{name}{}", naming::pascal(&rust));
+            let child_name = format!("{name}{}", naming::pascal_part(wire));
             let child_site = properties_site.child(wire, child_name);
             let (ty, nullable, field_docs) = match &properties[*wire] {
                 Value::Object(property) => {

@@ -58,6 +58,13 @@ pub fn pascal(name: &str) -> String {
     out
 }
 
+/// The PascalCase words of a name, for joining onto a parent type name (`GetRows` +
+/// `filter` → `GetRowsFilter`): ASCII only, no keyword or digit handling, since it never
+/// starts a name.
+pub fn pascal_part(name: &str) -> String {
+    ascii_only(&name.to_upper_camel_case())
+}
+
 /// Whether a type's original name is already snake_case (it keeps its PascalCase name in a
 /// collision, so operations `send_sms` and `Send SMS` give `SendSms` and `SendSms2`).
 pub fn is_snake_case(name: &str) -> bool {
