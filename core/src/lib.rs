@@ -23,14 +23,27 @@
 // Lets this crate's own tests and doctests expand `connector!`, whose output names `::tray_connect`.
 extern crate self as tray_connect;
 
+mod body;
 mod client;
 mod config;
 mod error;
 mod lookup;
 mod operation;
+mod path;
+mod retry;
 mod secret;
 pub mod typestate;
 mod wire;
+
+/// The client's pure decoding functions (response body → value or [`Error`]), for tests and
+/// tools that hold recorded answers. Not a stable API.
+#[doc(hidden)]
+pub mod __wire {
+    pub use crate::wire::{
+        api_error, decode_call, decode_call_response, decode_connectors, decode_lookup,
+        decode_operations, decode_output, decode_output_schema, encode_call,
+    };
+}
 
 #[doc(hidden)]
 #[path = "private.rs"]

@@ -1,0 +1,571 @@
+//! The async client of the three Connectivity API endpoints.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use serde_json::Value;
+use tracing::Instrument;
+
+use crate::body::{BodyError, read_capped, too_large};
+use crate::config::{CONNECT_TIMEOUT, ClientBuilder};
+use crate::error::one_line;
+use crate::path::segment;
+use crate::retry::{Failure, RequestKind, RetryPolicy, parse_retry_after};
+use crate::wire::{self, Connector, OperationInfo};
+use crate::{Error, Lookup, LookupOption, Operation};
+
+/// A client of Tray's Connectivity API.
+///
+/// Cheap to clone (the connection pool and settings are shared), `Send + Sync`, and every
+/// future it returns is `Send`. Needs a Tokio runtime with the time driver enabled (as
+/// `#[tokio::main]` gives).
+///
+/// ```no_run
+/// # async fn run() -> Result<(), tray_connect::Error> {
+/// let client = tray_connect::Client::from_env()?;
+/// for connector in client.list_connectors().await? {
+///     println!("{} {}", connector.name, connector.version);
+/// }
+/// let output = client
+///     .call_raw("slack", "9.1", "send_message", "my-auth-id",
+///               serde_json::json!({"channel": "C123", "text": "hi"}))
+///     .await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    /// `Bearer <token>`, marked sensitive so the HTTP stack never logs it.
+    authorization: HeaderValue,
+    call_timeout: Duration,
+    read_timeout: Duration,
+    retry: RetryPolicy,
+    max_response_bytes: usize,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        f.debug_struct("Client")
+            .field("base_url", &inner.base_url)
+            .field("token", &"<redacted>")
+            .field("call_timeout", &inner.call_timeout)
+            .field("read_timeout", &inner.read_timeout)
+            .field("retry", &inner.retry)
+            .field("max_response_bytes", &inner.max_response_bytes)
+            .finish()
+    }
+}
+
+/// One HTTP request, ready to be sent (and re-sent).
+struct Request {
+    kind: RequestKind,
+    method: &'static str,
+    url: reqwest::Url,
+    path: String,
+    body: Option<Vec<u8>>,
+}
+
+/// A failed attempt and what the retry logic needs to know about it.
+struct Failed {
+    error: Error,
+    failure: Failure,
+    retry_after: Option<Duration>,
+}
+
+impl Client {
+    /// A client of the US region with `token`.
+    pub fn new(token: impl Into<String>) -> Result<Client, Error> {
+        Client::builder().token(token).build()
+    }
+
+    /// A builder for other regions, base URLs, timeouts and retry policies.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from the environment: `TRAY_TOKEN` (required), `TRAY_REGION`
+    /// (`us`, `eu` or `ap`; default `us`) and `TRAY_API_URL` (overrides the region's base URL,
+    /// e.g. an emulator's `http://127.0.0.1:PORT`).
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::from_env_with(|name| std::env::var(name).ok())?.build()
+    }
+
+    pub(crate) fn from_builder(builder: ClientBuilder) -> Result<Client, Error> {
+        let token = builder.token.as_deref().map(str::trim).unwrap_or_default();
+        if token.is_empty() {
+            return Err(Error::config(
+                "no token: set one with .token(..) or TRAY_TOKEN",
+            ));
+        }
+        let mut authorization =
+            HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
+                Error::config("the token contains characters that cannot be sent in an HTTP header")
+            })?;
+        authorization.set_sensitive(true);
+        let base_url = builder.resolved_base_url()?;
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("tray-connect/", env!("CARGO_PKG_VERSION")))
+            // The API does not redirect; following one could replay a call elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(CONNECT_TIMEOUT.min(builder.call_timeout.max(builder.read_timeout)))
+            .build()
+            .map_err(|e| {
+                Error::config(format!(
+                    "could not set up the HTTP client: {}",
+                    one_line(&e.to_string())
+                ))
+            })?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                authorization,
+                call_timeout: builder.call_timeout,
+                read_timeout: builder.read_timeout,
+                retry: builder.retry,
+                max_response_bytes: builder.max_response_bytes,
+            }),
+        })
+    }
+
+    /// The base URL requests go to, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Get Connectors: every connector version the token can use.
+    pub async fn list_connectors(&self) -> Result<Vec<Connector>, Error> {
+        let request = self.request(RequestKind::Read, "/core/v1/connectors".to_owned(), None)?;
+        let body = self.send(request).await?;
+        wire::decode_connectors(&body)
+    }
+
+    /// Get Connector Operations: the operations of connector `name` at `version`, with their
+    /// input and output schemas.
+    pub async fn list_operations(
+        &self,
+        name: &str,
+        version: &str,
+    ) -> Result<Vec<OperationInfo>, Error> {
+        let path = format!(
+            "/core/v1/connectors/{}/versions/{}/operations",
+            segment("connector name", name)?,
+            segment("connector version", version)?
+        );
+        let body = self
+            .send(self.request(RequestKind::Read, path, None)?)
+            .await?;
+        wire::decode_operations(&body)
+    }
+
+    /// Calls the operation `O` with `input` through the authentication `auth_id` (an empty
+    /// `auth_id` sends none), and decodes its output.
+    ///
+    /// A third-party failure (HTTP 200 with `outcome: "error"`) is [`Error::Connector`]; an
+    /// output that does not match `O::Output` is [`Error::Decode`] carrying the whole output.
+    pub async fn call<O: Operation>(&self, auth_id: &str, input: O) -> Result<O::Output, Error> {
+        let input = encode_input(O::NAME, &input)?;
+        let output = self
+            .call_value(O::CONNECTOR, O::VERSION, O::NAME, auth_id, &input, false)
+            .await?;
+        wire::decode_output(output, &format!("output of {} {}", O::CONNECTOR, O::NAME))
+    }
+
+    /// Calls `operation` of connector `name` at `version` with a JSON `input`, returning the
+    /// `output` of a successful call as JSON.
+    pub async fn call_raw(
+        &self,
+        name: &str,
+        version: &str,
+        operation: &str,
+        auth_id: &str,
+        input: Value,
+    ) -> Result<Value, Error> {
+        self.call_value(name, version, operation, auth_id, &input, false)
+            .await
+    }
+
+    /// Asks for the output schema of a `hasDynamicOutput` operation for this `input`
+    /// (`returnOutputSchema: true`), returning `output.output_schema` (JSON Schema draft-04).
+    pub async fn output_schema<O: Operation>(
+        &self,
+        auth_id: &str,
+        input: O,
+    ) -> Result<Value, Error> {
+        let input = encode_input(O::NAME, &input)?;
+        let output = self
+            .call_value(O::CONNECTOR, O::VERSION, O::NAME, auth_id, &input, true)
+            .await?;
+        wire::decode_output_schema(
+            output,
+            &format!("output schema of {} {}", O::CONNECTOR, O::NAME),
+        )
+    }
+
+    /// Runs a lookup (the choices of a dynamic dropdown), reading `output.result`.
+    pub async fn lookup(&self, auth_id: &str, lookup: Lookup) -> Result<Vec<LookupOption>, Error> {
+        let output = self
+            .call_value(
+                lookup.connector(),
+                lookup.version(),
+                lookup.operation(),
+                auth_id,
+                lookup.input(),
+                false,
+            )
+            .await?;
+        wire::decode_lookup(
+            output,
+            &format!(
+                "lookup result of {} {}",
+                lookup.connector(),
+                lookup.operation()
+            ),
+        )
+    }
+
+    async fn call_value(
+        &self,
+        name: &str,
+        version: &str,
+        operation: &str,
+        auth_id: &str,
+        input: &Value,
+        return_output_schema: bool,
+    ) -> Result<Value, Error> {
+        if operation.is_empty() {
+            return Err(Error::config("operation name is empty"));
+        }
+        let path = format!(
+            "/core/v1/connectors/{}/versions/{}/call",
+            segment("connector name", name)?,
+            segment("connector version", version)?
+        );
+        let body = wire::encode_call(operation, auth_id, input, return_output_schema)?;
+        let request = self.request(RequestKind::Call, path, Some(body))?;
+        let answer = self.send(request).await?;
+        wire::decode_call(&answer)
+    }
+
+    fn request(
+        &self,
+        kind: RequestKind,
+        path: String,
+        body: Option<Vec<u8>>,
+    ) -> Result<Request, Error> {
+        let url = reqwest::Url::parse(&format!("{}{path}", self.inner.base_url))
+            .map_err(|e| Error::config(format!("could not build the request URL: {e}")))?;
+        Ok(Request {
+            kind,
+            method: if body.is_some() { "POST" } else { "GET" },
+            path: url.path().to_owned(),
+            url,
+            body,
+        })
+    }
+
+    /// Sends `request`, retrying as the policy allows; returns the body of a 2xx answer.
+    async fn send(&self, request: Request) -> Result<Vec<u8>, Error> {
+        let retry = &self.inner.retry;
+        let max_attempts = retry.max_attempts(request.kind);
+        let mut attempt = 1;
+        loop {
+            let span = tracing::debug_span!(
+                "tray_connect.request",
+                method = request.method,
+                path = %request.path,
+                attempt,
+            );
+            let failed = match self.attempt(&request).instrument(span.clone()).await {
+                Ok(body) => return Ok(body),
+                Err(failed) => failed,
+            };
+            if attempt >= max_attempts || !retry.retries(request.kind, failed.failure) {
+                return Err(failed.error);
+            }
+            let Some(delay) = retry.delay(attempt, failed.retry_after) else {
+                return Err(failed.error);
+            };
+            span.in_scope(|| {
+                tracing::debug!(
+                    delay_ms = delay.as_millis() as u64,
+                    error = %failed.error,
+                    "retrying"
+                );
+            });
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    /// One attempt, bounded as a whole (connect, headers and body) by the timeout.
+    async fn attempt(&self, request: &Request) -> Result<Vec<u8>, Failed> {
+        let timeout = match request.kind {
+            RequestKind::Read => self.inner.read_timeout,
+            RequestKind::Call => self.inner.call_timeout,
+        };
+        let started = Instant::now();
+        match tokio::time::timeout(timeout, self.exchange(request)).await {
+            Ok(result) => result,
+            Err(_elapsed) => {
+                tracing::debug!(
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "timed out"
+                );
+                Err(Failed {
+                    error: Error::Timeout {
+                        after: timeout,
+                        method: request.method,
+                        path: request.path.clone(),
+                    },
+                    failure: Failure::Other,
+                    retry_after: None,
+                })
+            }
+        }
+    }
+
+    async fn exchange(&self, request: &Request) -> Result<Vec<u8>, Failed> {
+        let inner = &self.inner;
+        let started = Instant::now();
+        let mut builder = match &request.body {
+            Some(body) => inner
+                .http
+                .post(request.url.clone())
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone()),
+            None => inner.http.get(request.url.clone()),
+        };
+        builder = builder
+            .header(AUTHORIZATION, inner.authorization.clone())
+            .header(ACCEPT, "application/json");
+        let mut response = builder
+            .send()
+            .await
+            .map_err(|e| self.transport_failure(e, request))?;
+        let status = response.status().as_u16();
+        tracing::debug!(
+            status,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "response"
+        );
+        let body = read_capped(&mut response, inner.max_response_bytes).await;
+        if response.status().is_success() {
+            return body.map_err(|e| self.body_failure(e, request));
+        }
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok());
+        // An unreadable error body still leaves the status worth reporting.
+        let body = body.unwrap_or_default();
+        Err(Failed {
+            error: wire::api_error(status, content_type, &body, retry_after),
+            failure: Failure::Status(status),
+            retry_after,
+        })
+    }
+
+    fn transport_failure(&self, error: reqwest::Error, request: &Request) -> Failed {
+        let connect = error.is_connect();
+        let summary = if connect {
+            "could not connect"
+        } else if error.is_body() || error.is_decode() {
+            "connection lost while reading the response"
+        } else {
+            "request failed"
+        };
+        Failed {
+            error: transport_error(summary, error, connect, request),
+            failure: if connect {
+                Failure::Connect
+            } else {
+                Failure::Other
+            },
+            retry_after: None,
+        }
+    }
+
+    fn body_failure(&self, error: BodyError, request: &Request) -> Failed {
+        let error = match error {
+            BodyError::TooLarge => {
+                too_large(self.inner.max_response_bytes, request.method, &request.path)
+            }
+            BodyError::Transport(e) => transport_error(
+                "connection lost while reading the response",
+                e,
+                false,
+                request,
+            ),
+        };
+        Failed {
+            error,
+            failure: Failure::Other,
+            retry_after: None,
+        }
+    }
+}
+
+fn transport_error(
+    summary: &'static str,
+    error: reqwest::Error,
+    connect: bool,
+    request: &Request,
+) -> Error {
+    let error = error.without_url();
+    Error::Transport {
+        summary,
+        cause: innermost_cause(&error),
+        method: request.method,
+        path: request.path.clone(),
+        connect,
+        source: Box::new(error),
+    }
+}
+
+/// The deepest message of an error chain: reqwest's own top message ("error sending request")
+/// says less than the OS error at the bottom.
+fn innermost_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut deepest = error;
+    while let Some(next) = deepest.source() {
+        deepest = next;
+    }
+    one_line(&deepest.to_string())
+}
+
+fn encode_input<O: serde::Serialize>(operation: &str, input: &O) -> Result<Value, Error> {
+    serde_json::to_value(input).map_err(|source| Error::Encode {
+        operation: operation.to_owned(),
+        message: source.to_string(),
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOKEN: &str = "tok-very-secret-0123456789";
+
+    #[test]
+    fn client_is_send_sync_clone_and_its_futures_are_send() {
+        fn send_sync<T: Send + Sync + Clone>() {}
+        fn send<T: Send>(_: &T) {}
+        send_sync::<Client>();
+        let client = Client::new(TOKEN).unwrap();
+        send(&client.list_connectors());
+        send(&client.list_operations("a", "1"));
+        send(&client.call_raw("a", "1", "op", "", Value::Null));
+        send(&client.lookup("", Lookup::new("a", "1", "op", Value::Null)));
+    }
+
+    #[test]
+    fn debug_never_shows_the_token() {
+        let client = Client::builder()
+            .token(TOKEN)
+            .region(crate::Region::Eu)
+            .build()
+            .unwrap();
+        let text = format!("{client:?} {:#?}", client.clone());
+        assert!(!text.contains(TOKEN), "{text}");
+        assert!(text.contains("https://api.eu1.tray.io"), "{text}");
+    }
+
+    #[test]
+    fn missing_or_empty_token_is_a_config_error() {
+        for builder in [
+            Client::builder(),
+            Client::builder().token(""),
+            Client::builder().token("  "),
+        ] {
+            let err = builder.build().unwrap_err();
+            assert!(matches!(err, Error::Config { .. }), "{err}");
+        }
+    }
+
+    #[test]
+    fn token_with_a_newline_is_refused_without_echoing_it() {
+        let err = Client::new("abc\ndef-secret").unwrap_err();
+        assert!(matches!(err, Error::Config { .. }));
+        assert!(!err.to_string().contains("def-secret"));
+        // Surrounding whitespace (a trailing newline from a file) is trimmed.
+        assert!(Client::new(format!("{TOKEN}\n")).is_ok());
+    }
+
+    #[test]
+    fn base_url_is_checked_in_build() {
+        let err = Client::builder()
+            .token(TOKEN)
+            .base_url("http://example.com")
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, Error::Config { .. }));
+        let ok = Client::builder()
+            .token(TOKEN)
+            .base_url("http://example.com/")
+            .allow_insecure_http(true)
+            .build()
+            .unwrap();
+        assert_eq!(ok.base_url(), "http://example.com");
+        assert_eq!(
+            Client::new(TOKEN).unwrap().base_url(),
+            "https://api.tray.io"
+        );
+    }
+
+    #[tokio::test]
+    async fn bad_path_segments_fail_before_any_request() {
+        // Port 9 on loopback: a request would fail with a transport error, not Config.
+        let client = Client::builder()
+            .token(TOKEN)
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .unwrap();
+        for (name, version) in [("", "1"), ("..", "1"), ("a", "."), ("a\r\n", "1")] {
+            let err = client.list_operations(name, version).await.unwrap_err();
+            assert!(
+                matches!(err, Error::Config { .. }),
+                "{name:?} {version:?}: {err}"
+            );
+            let err = client
+                .call_raw(name, version, "op", "", Value::Null)
+                .await
+                .unwrap_err();
+            assert!(matches!(err, Error::Config { .. }), "{err}");
+        }
+    }
+
+    #[test]
+    fn segments_with_slashes_stay_one_segment_in_the_url() {
+        let client = Client::builder()
+            .token(TOKEN)
+            .base_url("http://127.0.0.1:9/prefix/")
+            .build()
+            .unwrap();
+        let path = format!(
+            "/core/v1/connectors/{}/versions/{}/operations",
+            segment("n", "a/../b?x#y").unwrap(),
+            segment("v", "1 0").unwrap()
+        );
+        let request = client.request(RequestKind::Read, path, None).unwrap();
+        assert_eq!(
+            request.url.as_str(),
+            "http://127.0.0.1:9/prefix/core/v1/connectors/a%2F..%2Fb%3Fx%23y/versions/1%200/operations"
+        );
+        assert_eq!(request.method, "GET");
+        assert_eq!(request.url.query(), None);
+    }
+}

@@ -1,0 +1,292 @@
+//! How a [`Client`] is configured: token, region or base URL, timeouts, retries, limits.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::Error;
+use crate::client::Client;
+use crate::path::check_base_url;
+
+pub use crate::retry::RetryPolicy;
+
+/// Default timeout of a Call Connector request: connectors themselves time out after 45 s
+/// (120 s for CDK connectors), plus Tray's own overhead.
+pub(crate) const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(150);
+/// Default timeout of each attempt of a list request.
+pub(crate) const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default cap on a response body.
+pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+/// Connecting never needs long; a black-holed host should not eat the whole call timeout.
+pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The Tray region whose API a [`Client`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Region {
+    /// `https://api.tray.io` (the default).
+    #[default]
+    Us,
+    /// `https://api.eu1.tray.io`.
+    Eu,
+    /// `https://api.ap1.tray.io` (APAC).
+    Ap,
+}
+
+impl Region {
+    /// The region's API base URL, without a trailing slash.
+    pub fn base_url(self) -> &'static str {
+        match self {
+            Region::Us => "https://api.tray.io",
+            Region::Eu => "https://api.eu1.tray.io",
+            Region::Ap => "https://api.ap1.tray.io",
+        }
+    }
+}
+
+impl std::str::FromStr for Region {
+    type Err = Error;
+
+    /// `us`, `eu` or `ap` (any case).
+    fn from_str(s: &str) -> Result<Self, Error> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "us" => Ok(Region::Us),
+            "eu" => Ok(Region::Eu),
+            "ap" | "apac" => Ok(Region::Ap),
+            _ => Err(Error::config(format!(
+                "unknown region `{}`: expected us, eu or ap",
+                crate::error::excerpt(s, 40)
+            ))),
+        }
+    }
+}
+
+/// Builds a [`Client`]; start with [`Client::builder`].
+///
+/// ```
+/// use std::time::Duration;
+/// use tray_connect::{Client, Region, RetryPolicy};
+///
+/// let client = Client::builder()
+///     .token("my-master-token")
+///     .region(Region::Eu)
+///     .timeout(Duration::from_secs(60))
+///     .retry(RetryPolicy::none())
+///     .build()?;
+/// # Ok::<(), tray_connect::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct ClientBuilder {
+    pub(crate) token: Option<String>,
+    pub(crate) region: Region,
+    pub(crate) base_url: Option<String>,
+    pub(crate) allow_insecure_http: bool,
+    pub(crate) call_timeout: Duration,
+    pub(crate) read_timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) max_response_bytes: usize,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            token: None,
+            region: Region::Us,
+            base_url: None,
+            allow_insecure_http: false,
+            call_timeout: DEFAULT_CALL_TIMEOUT,
+            read_timeout: DEFAULT_READ_TIMEOUT,
+            retry: RetryPolicy::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("region", &self.region)
+            .field("base_url", &self.base_url.as_ref().map(|_| "<set>"))
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("call_timeout", &self.call_timeout)
+            .field("read_timeout", &self.read_timeout)
+            .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with the defaults: US region, no token, 150 s call timeout, 30 s read
+    /// timeout, [`RetryPolicy::default`], 64 MiB response cap.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The bearer token: a master token, or an end user's token (which expires after 2 days).
+    /// Surrounding whitespace is ignored.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// The region whose API to use (ignored when [`base_url`](Self::base_url) is set).
+    pub fn region(mut self, region: Region) -> Self {
+        self.region = region;
+        self
+    }
+
+    /// Another API base URL, e.g. an emulator's `http://127.0.0.1:PORT`. Checked in
+    /// [`build`](Self::build): `http` or `https` only, `http` only for loopback hosts unless
+    /// [`allow_insecure_http`](Self::allow_insecure_http).
+    pub fn base_url(mut self, url: impl AsRef<str>) -> Self {
+        self.base_url = Some(url.as_ref().to_owned());
+        self
+    }
+
+    /// Accept an `http://` base URL on a non-loopback host (the token then travels unencrypted).
+    pub fn allow_insecure_http(mut self, yes: bool) -> Self {
+        self.allow_insecure_http = yes;
+        self
+    }
+
+    /// Sets both the [call](Self::call_timeout) and the [read](Self::read_timeout) timeout.
+    pub fn timeout(self, d: Duration) -> Self {
+        self.call_timeout(d).read_timeout(d)
+    }
+
+    /// How long a Call Connector request may take in all, response body included (default 150 s).
+    pub fn call_timeout(mut self, d: Duration) -> Self {
+        self.call_timeout = d;
+        self
+    }
+
+    /// How long each attempt of a list request may take, body included (default 30 s).
+    pub fn read_timeout(mut self, d: Duration) -> Self {
+        self.read_timeout = d;
+        self
+    }
+
+    /// How failed requests are retried (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The largest response body accepted, in bytes (default 64 MiB); a larger one is an
+    /// [`Error::ResponseTooLarge`].
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    ///
+    /// Fails with [`Error::Config`] when the token is missing or empty, or the base URL is
+    /// refused.
+    pub fn build(self) -> Result<Client, Error> {
+        Client::from_builder(self)
+    }
+
+    pub(crate) fn resolved_base_url(&self) -> Result<String, Error> {
+        match &self.base_url {
+            Some(url) => check_base_url(url, self.allow_insecure_http),
+            None => Ok(self.region.base_url().to_owned()),
+        }
+    }
+
+    /// The builder `from_env` uses, reading variables through `var` (so it can be tested
+    /// without touching the process environment).
+    pub(crate) fn from_env_with(var: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let present = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        let token =
+            present("TRAY_TOKEN").ok_or_else(|| Error::config("TRAY_TOKEN is not set or empty"))?;
+        let mut builder = ClientBuilder::new().token(token);
+        if let Some(region) = present("TRAY_REGION") {
+            let region = region.parse::<Region>().map_err(|_| {
+                Error::config(format!(
+                    "TRAY_REGION must be us, eu or ap, not `{}`",
+                    crate::error::excerpt(&region, 40)
+                ))
+            })?;
+            builder = builder.region(region);
+        }
+        if let Some(url) = present("TRAY_API_URL") {
+            builder = builder.base_url(url);
+        }
+        Ok(builder)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn env_needs_a_token() {
+        let err = ClientBuilder::from_env_with(env(&[])).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid configuration: TRAY_TOKEN is not set or empty"
+        );
+        assert!(ClientBuilder::from_env_with(env(&[("TRAY_TOKEN", "  ")])).is_err());
+    }
+
+    #[test]
+    fn env_region_and_url() {
+        let b = ClientBuilder::from_env_with(env(&[("TRAY_TOKEN", "t"), ("TRAY_REGION", "EU")]))
+            .unwrap();
+        assert_eq!(b.resolved_base_url().unwrap(), "https://api.eu1.tray.io");
+        let b = ClientBuilder::from_env_with(env(&[("TRAY_TOKEN", "t"), ("TRAY_REGION", "ap")]))
+            .unwrap();
+        assert_eq!(b.resolved_base_url().unwrap(), "https://api.ap1.tray.io");
+        let b = ClientBuilder::from_env_with(env(&[
+            ("TRAY_TOKEN", "t"),
+            ("TRAY_REGION", "eu"),
+            ("TRAY_API_URL", "http://127.0.0.1:9999/"),
+        ]))
+        .unwrap();
+        assert_eq!(b.resolved_base_url().unwrap(), "http://127.0.0.1:9999");
+        let err =
+            ClientBuilder::from_env_with(env(&[("TRAY_TOKEN", "t"), ("TRAY_REGION", "mars")]))
+                .unwrap_err();
+        assert!(err.to_string().contains("TRAY_REGION"), "{err}");
+    }
+
+    #[test]
+    fn regions_have_their_urls() {
+        assert_eq!(Region::default().base_url(), "https://api.tray.io");
+        assert_eq!(Region::Eu.base_url(), "https://api.eu1.tray.io");
+        assert_eq!(Region::Ap.base_url(), "https://api.ap1.tray.io");
+    }
+
+    #[test]
+    fn builder_debug_hides_the_token() {
+        let b = ClientBuilder::new()
+            .token("sekrit-token-123")
+            .base_url("https://user:pw@example.com");
+        let text = format!("{b:?}");
+        assert!(!text.contains("sekrit-token-123"), "{text}");
+        assert!(!text.contains("pw@"), "{text}");
+        assert!(text.contains("<redacted>"));
+    }
+
+    #[test]
+    fn timeout_sets_both() {
+        let b = ClientBuilder::new().timeout(Duration::from_secs(7));
+        assert_eq!(b.call_timeout, Duration::from_secs(7));
+        assert_eq!(b.read_timeout, Duration::from_secs(7));
+        let b = ClientBuilder::new();
+        assert_eq!(b.call_timeout, Duration::from_secs(150));
+        assert_eq!(b.read_timeout, Duration::from_secs(30));
+        assert_eq!(b.max_response_bytes, 64 * 1024 * 1024);
+    }
+}

@@ -1,0 +1,462 @@
+//! Everything that can go wrong between a call and its typed output.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// The longest excerpt of a body or an output an error message quotes.
+pub(crate) const EXCERPT_CHARS: usize = 200;
+
+/// An error of the [`Client`](crate::Client).
+///
+/// No variant renders the token, request headers or request bodies. The `Display` of each
+/// variant is one line; [`source()`](std::error::Error::source) leads to the underlying cause
+/// where there is one.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Tray answered with an HTTP error status (400, 401, 403, 404, 429, 5xx, ...).
+    ///
+    /// Tray's own errors are `{"message": "...", "code": null}`; a body that is not JSON (an HTML
+    /// page from a proxy, say) gives a short excerpt as the message instead.
+    #[error("Tray API error {status}: {message}{}", code_suffix(.code))]
+    #[non_exhaustive]
+    Tray {
+        /// The HTTP status.
+        status: u16,
+        /// Tray's `message`, or a description of the body when it had none.
+        message: String,
+        /// Tray's `code`, when present and not `null`.
+        code: Option<String>,
+        /// How long the server asked to wait before retrying (`Retry-After`), if it said.
+        retry_after: Option<Duration>,
+    },
+
+    /// The call reached the connector, which failed: HTTP 200 with `outcome: "error"`.
+    ///
+    /// The third party may have received the request. `output` is kept whole, since its shape
+    /// is not standardised; [`Error::message`] and [`Error::third_party_status`] read the usual
+    /// `message` and `response.statusCode`.
+    #[error("connector returned outcome \"error\": {}", connector_summary(.output))]
+    #[non_exhaustive]
+    Connector {
+        /// The `output` of the answer, as sent.
+        output: Value,
+    },
+
+    /// No complete answer within the configured timeout (connection, response and body).
+    #[error("request timed out after {}s ({method} {path})", seconds(.after))]
+    #[non_exhaustive]
+    Timeout {
+        /// The timeout that elapsed.
+        after: Duration,
+        /// The HTTP method, e.g. `POST`.
+        method: &'static str,
+        /// The URL path of the request.
+        path: String,
+    },
+
+    /// The request could not be sent or its answer not received: DNS, connection refused,
+    /// TLS, a connection dropped mid-body.
+    #[error("{summary} ({method} {path}): {cause}")]
+    #[non_exhaustive]
+    Transport {
+        /// What failed, e.g. `could not connect`.
+        summary: &'static str,
+        /// The innermost cause, on one line.
+        cause: String,
+        /// The HTTP method.
+        method: &'static str,
+        /// The URL path of the request.
+        path: String,
+        /// Whether the failure happened before anything was sent (so a retry is always safe).
+        connect: bool,
+        /// The underlying error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
+
+    /// An answer arrived but did not have the expected shape.
+    ///
+    /// When the call envelope parsed, `output` carries the whole `output`, so a billed result
+    /// is never lost even if the typed output does not match it.
+    #[error("could not decode {what} at {path}: {message}")]
+    #[non_exhaustive]
+    Decode {
+        /// What was being decoded, e.g. `output of slack send_message`.
+        what: String,
+        /// Where in the JSON it failed (`.`-separated path, or a line and column).
+        path: String,
+        /// The serde message.
+        message: String,
+        /// The whole `output` of a call, when the envelope parsed.
+        output: Option<Value>,
+        /// The serde error.
+        #[source]
+        source: Option<serde_json::Error>,
+    },
+
+    /// An answer was larger than [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes).
+    #[error("response to {method} {path} is larger than the limit of {limit} bytes")]
+    #[non_exhaustive]
+    ResponseTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+        /// The HTTP method.
+        method: &'static str,
+        /// The URL path of the request.
+        path: String,
+    },
+
+    /// An input could not be serialised to JSON (a map with non-string keys, say).
+    #[error("could not encode the input of {operation}: {message}")]
+    #[non_exhaustive]
+    Encode {
+        /// The operation's wire name.
+        operation: String,
+        /// The serde message.
+        message: String,
+        /// The serde error.
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// The client was configured wrongly (missing token, bad base URL, bad path segment, ...).
+    #[error("invalid configuration: {message}")]
+    #[non_exhaustive]
+    Config {
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Error {
+    /// The HTTP status of a [`Error::Tray`] error.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Tray { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Tray's `message` ([`Error::Tray`]) or the connector's `output.message`
+    /// ([`Error::Connector`]).
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Error::Tray { message, .. } => Some(message),
+            Error::Connector { output } => output.get("message").and_then(Value::as_str),
+            _ => None,
+        }
+    }
+
+    /// Tray's error `code`, when it sent one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Error::Tray { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The third party's HTTP status (`output.response.statusCode`) of an [`Error::Connector`].
+    pub fn third_party_status(&self) -> Option<u16> {
+        match self {
+            Error::Connector { output } => third_party_status_of(output),
+            _ => None,
+        }
+    }
+
+    /// The whole `output` of a call: the failure of an [`Error::Connector`], or the result an
+    /// [`Error::Decode`] could not type.
+    pub fn output(&self) -> Option<&Value> {
+        match self {
+            Error::Connector { output } => Some(output),
+            Error::Decode { output, .. } => output.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Consumes the error, returning the call `output` it carried, if any.
+    pub fn into_output(self) -> Option<Value> {
+        match self {
+            Error::Connector { output } => Some(output),
+            Error::Decode { output, .. } => output,
+            _ => None,
+        }
+    }
+
+    /// Whether this is an [`Error::Timeout`].
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// Whether the failure looks transient: a 429, a 5xx, a timeout or a transport failure.
+    ///
+    /// Whether retrying is *safe* is another question: a call that timed out or got a 5xx
+    /// may have run, and Tray has no idempotency keys.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Tray { status, .. } => *status == 429 || (500..600).contains(status),
+            Error::Timeout { .. } | Error::Transport { .. } => true,
+            _ => false,
+        }
+    }
+
+    pub(crate) fn config(message: impl Into<String>) -> Error {
+        Error::Config {
+            message: message.into(),
+        }
+    }
+}
+
+fn code_suffix(code: &Option<String>) -> String {
+    match code {
+        Some(code) => format!(" [code {code}]"),
+        None => String::new(),
+    }
+}
+
+fn seconds(d: &Duration) -> String {
+    // `150` for whole seconds, `0.25` for the short timeouts tests use.
+    let secs = d.as_secs_f64();
+    if d.subsec_nanos() == 0 {
+        d.as_secs().to_string()
+    } else {
+        format!("{}", (secs * 1000.0).round() / 1000.0)
+    }
+}
+
+fn third_party_status_of(output: &Value) -> Option<u16> {
+    let code = output.get("response")?.get("statusCode")?;
+    match code {
+        Value::Number(n) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn connector_summary(output: &Value) -> String {
+    let mut text = match output.get("message").and_then(Value::as_str) {
+        Some(message) => one_line(message),
+        None => excerpt(&output.to_string(), EXCERPT_CHARS),
+    };
+    if let Some(status) = third_party_status_of(output) {
+        text.push_str(&format!(" (third-party HTTP {status})"));
+    }
+    text
+}
+
+/// Replaces line breaks and other control characters with spaces, so a message stays on one line.
+pub(crate) fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last_space = false;
+    for c in text.chars() {
+        if c.is_control() || c.is_whitespace() {
+            if !last_space {
+                out.push(' ');
+            }
+            last_space = true;
+        } else {
+            out.push(c);
+            last_space = false;
+        }
+    }
+    out.trim().to_owned()
+}
+
+/// `text` on one line, cut to at most `max` characters (an ellipsis marks a cut).
+pub(crate) fn excerpt(text: &str, max: usize) -> String {
+    let text = one_line(text);
+    if text.chars().count() <= max {
+        return text;
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn tray(status: u16, message: &str, code: Option<&str>) -> Error {
+        Error::Tray {
+            status,
+            message: message.into(),
+            code: code.map(Into::into),
+            retry_after: None,
+        }
+    }
+
+    #[test]
+    fn tray_error_without_code_shows_status_and_message() {
+        let err = tray(401, "The request is unauthorized", None);
+        assert_eq!(
+            err.to_string(),
+            "Tray API error 401: The request is unauthorized"
+        );
+        assert_eq!(err.status(), Some(401));
+        assert_eq!(err.message(), Some("The request is unauthorized"));
+    }
+
+    #[test]
+    fn tray_error_with_code_appends_it() {
+        let err = tray(403, "Forbidden", Some("E42"));
+        assert_eq!(err.to_string(), "Tray API error 403: Forbidden [code E42]");
+        assert_eq!(err.code(), Some("E42"));
+    }
+
+    #[test]
+    fn connector_error_shows_message_and_third_party_status() {
+        let err = Error::Connector {
+            output: json!({
+                "response": {"statusCode": 404, "body": "Board not found"},
+                "expects": {"statusCode": [200]},
+                "message": "Not found. Looks like this has been removed."
+            }),
+        };
+        assert_eq!(
+            err.to_string(),
+            "connector returned outcome \"error\": Not found. Looks like this has been removed. (third-party HTTP 404)"
+        );
+        assert_eq!(err.third_party_status(), Some(404));
+        assert_eq!(
+            err.message(),
+            Some("Not found. Looks like this has been removed.")
+        );
+        assert!(err.output().is_some());
+    }
+
+    #[test]
+    fn connector_error_without_status_has_no_suffix() {
+        let err = Error::Connector {
+            output: json!({"message": "Unfortunately, the connector unexpectedly failed."}),
+        };
+        assert_eq!(
+            err.to_string(),
+            "connector returned outcome \"error\": Unfortunately, the connector unexpectedly failed."
+        );
+        assert_eq!(err.third_party_status(), None);
+    }
+
+    #[test]
+    fn connector_error_without_message_quotes_a_short_json_excerpt() {
+        let long = "x".repeat(500);
+        let err = Error::Connector {
+            output: json!({"detail": long}),
+        };
+        let text = err.to_string();
+        let prefix = "connector returned outcome \"error\": ";
+        assert!(text.starts_with(prefix), "{text}");
+        let quoted = &text[prefix.len()..];
+        assert!(quoted.starts_with("{\"detail\":\"xxx"), "{quoted}");
+        assert!(quoted.chars().count() <= 200, "{}", quoted.chars().count());
+        assert!(quoted.ends_with('…'));
+    }
+
+    #[test]
+    fn timeout_names_duration_method_and_path() {
+        let err = Error::Timeout {
+            after: Duration::from_secs(150),
+            method: "POST",
+            path: "/core/v1/connectors/slack/versions/9.1/call".into(),
+        };
+        assert_eq!(
+            err.to_string(),
+            "request timed out after 150s (POST /core/v1/connectors/slack/versions/9.1/call)"
+        );
+        let short = Error::Timeout {
+            after: Duration::from_millis(250),
+            method: "GET",
+            path: "/core/v1/connectors".into(),
+        };
+        assert_eq!(
+            short.to_string(),
+            "request timed out after 0.25s (GET /core/v1/connectors)"
+        );
+        assert!(short.is_timeout());
+    }
+
+    #[test]
+    fn transport_is_one_line_with_a_source() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused\nreally");
+        let err = Error::Transport {
+            summary: "could not connect",
+            cause: one_line(&io.to_string()),
+            method: "GET",
+            path: "/core/v1/connectors".into(),
+            connect: true,
+            source: Box::new(io),
+        };
+        assert_eq!(
+            err.to_string(),
+            "could not connect (GET /core/v1/connectors): refused really"
+        );
+        assert!(std::error::Error::source(&err).is_some());
+        assert!(err.is_retryable());
+    }
+
+    #[test]
+    fn decode_names_what_where_and_why_and_keeps_output() {
+        let source = serde_json::from_str::<u8>("\"x\"").unwrap_err();
+        let err = Error::Decode {
+            what: "output of slack send_message".into(),
+            path: "message.ts".into(),
+            message: "invalid type: string \"x\", expected u8".into(),
+            output: Some(json!({"ok": true})),
+            source: Some(source),
+        };
+        assert_eq!(
+            err.to_string(),
+            "could not decode output of slack send_message at message.ts: invalid type: string \"x\", expected u8"
+        );
+        assert_eq!(err.output(), Some(&json!({"ok": true})));
+        assert!(std::error::Error::source(&err).is_some());
+        assert_eq!(err.into_output(), Some(json!({"ok": true})));
+    }
+
+    #[test]
+    fn config_and_size_and_encode_messages() {
+        assert_eq!(
+            Error::config("no token").to_string(),
+            "invalid configuration: no token"
+        );
+        let big = Error::ResponseTooLarge {
+            limit: 1024,
+            method: "GET",
+            path: "/core/v1/connectors".into(),
+        };
+        assert_eq!(
+            big.to_string(),
+            "response to GET /core/v1/connectors is larger than the limit of 1024 bytes"
+        );
+        let source =
+            serde_json::to_value(std::collections::HashMap::from([((1, 2), 3)])).unwrap_err();
+        let enc = Error::Encode {
+            operation: "send_sms".into(),
+            message: source.to_string(),
+            source,
+        };
+        assert!(
+            enc.to_string()
+                .starts_with("could not encode the input of send_sms: "),
+            "{enc}"
+        );
+    }
+
+    #[test]
+    fn retryable_classification() {
+        assert!(tray(429, "slow down", None).is_retryable());
+        assert!(tray(503, "down", None).is_retryable());
+        assert!(!tray(400, "bad", None).is_retryable());
+        assert!(!Error::config("x").is_retryable());
+    }
+
+    #[test]
+    fn excerpt_cuts_on_char_boundaries() {
+        let text = "é".repeat(300);
+        let cut = excerpt(&text, 200);
+        assert_eq!(cut.chars().count(), 200);
+        assert_eq!(excerpt("a\r\n  b", 200), "a b");
+    }
+}
