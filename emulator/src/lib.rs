@@ -1,1 +1,238 @@
-//! A local emulator of the Connectivity API.
+//! A local emulator of Tray's Connectivity API, fed by operations documents.
+//!
+//! Give it the documents `tray-connect pull` writes (a Get Connector Operations response with a
+//! `{"connector": {"name", "version"}}` header) and it serves, on `127.0.0.1`:
+//!
+//! - `GET /core/v1/connectors`, from the documents' headers;
+//! - `GET /core/v1/connectors/{name}/versions/{version}/operations`, the elements as written;
+//! - `POST /core/v1/connectors/{name}/versions/{version}/call`: the input is validated against
+//!   the operation's `inputSchema` (400 in Tray's wording on failure), and the output is the one
+//!   scripted with [`Emulator::respond`] or synthesised to conform to `outputSchema`.
+//!
+//! Every call is recorded ([`Emulator::calls`]) and faults can be injected on any endpoint
+//! ([`Emulator::inject`]) to test a client's retries and timeouts.
+//!
+//! ```
+//! use serde_json::json;
+//! use tray_connect_emulator::{Emulator, Fault, Scope};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let emulator = Emulator::builder()
+//!     .token("test-token")
+//!     .document_json(r#"{
+//!         "connector": {"name": "twilio-output", "version": "2.1"},
+//!         "elements": [{"name": "send_sms",
+//!                       "inputSchema": {"type": "object", "required": ["to"],
+//!                                       "properties": {"to": {"type": "string"}}},
+//!                       "outputSchema": {"type": "object",
+//!                                        "properties": {"sid": {"type": "string"}}}}]
+//!     }"#)
+//!     .start()
+//!     .await?;
+//! emulator.respond("twilio-output", "send_sms", json!({"sid": "SM123"}));
+//! emulator.inject(Fault::Status(500, json!({"message": "boom", "code": null})), Scope::Next(1));
+//!
+//! // Point the client at `emulator.base_url()`, e.g. "http://127.0.0.1:41234".
+//! assert!(emulator.base_url().starts_with("http://127.0.0.1:"));
+//! assert!(emulator.calls().is_empty());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Behaviour in detail
+//!
+//! - **Auth**: every route wants `Authorization: Bearer <token>`: the builder's token, or any
+//!   non-empty token when none was set. Otherwise 401 `{"message":"The request is unauthorized"}`.
+//!   Unauthorized requests are neither recorded nor counted by fault scopes.
+//! - **Errors** follow Tray: unknown connector or version → 404 `{"message", "code": null}`;
+//!   unknown operation → 200 `{"outcome":"error"}` with "the connector unexpectedly failed";
+//!   malformed body → 400.
+//! - **Validation**: `inputSchema` is normalised (Tray keywords, empty `required`, `""` in
+//!   `type` arrays, dangling `$ref`s, ... removed) and compiled once as draft-04. A schema that
+//!   still does not compile is served unvalidated, with one `tracing` warning.
+//! - **Lookups**: an operation named by a `lookup` in any `inputSchema` of the document answers
+//!   `{"result": [{"text", "value"}, ..]}`: scripted, or three synthesised options. It need not be
+//!   an element of the document.
+//! - **Dynamic output**: `returnOutputSchema: true` answers `{"output_schema": ..}` for
+//!   `hasDynamicOutput` operations (the `outputSchema`, or `{"type":"object"}`), 400 otherwise.
+//! - **Auth ids**: any well-formed (non-empty string) `authId` is accepted, or none.
+
+mod documents;
+mod error;
+mod faults;
+mod record;
+mod server;
+mod synth;
+mod validate;
+
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+use tokio::task::JoinHandle;
+
+pub use error::EmulatorError;
+pub use faults::{Fault, Scope};
+pub use record::RecordedCall;
+
+use documents::DocumentSource;
+use record::{CallLog, lock};
+use server::Shared;
+
+/// A running emulator. The server stops, and every open connection closes, when it is dropped.
+#[derive(Debug)]
+pub struct Emulator {
+    shared: Arc<Shared>,
+    address: SocketAddr,
+    server: JoinHandle<()>,
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl Emulator {
+    /// Starts configuring an emulator.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+
+    /// `http://127.0.0.1:PORT`, without a trailing slash: the client's base URL.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// The address the emulator listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The token the emulator requires, or `None` when it accepts any non-empty bearer token.
+    pub fn token(&self) -> Option<&str> {
+        self.shared.token.as_deref()
+    }
+
+    /// Every Call Connector request since start or the last [`clear_calls`](Self::clear_calls),
+    /// in arrival order, including those answered with an error or a fault.
+    pub fn calls(&self) -> Vec<RecordedCall> {
+        self.shared.calls.snapshot()
+    }
+
+    /// Forgets the recorded calls.
+    pub fn clear_calls(&self) {
+        self.shared.calls.clear();
+    }
+
+    /// Scripts the `output` of `operation` of `connector` (any version); the latest call wins.
+    ///
+    /// Input is still validated first. A scripted operation answers even when the document does
+    /// not define it. For a lookup, give the whole output (`{"result": [..]}`) or just the array
+    /// of options.
+    pub fn respond(&self, connector: &str, operation: &str, output: Value) {
+        lock(&self.shared.scripted).insert((connector.to_owned(), operation.to_owned()), output);
+    }
+
+    /// Injects a fault for subsequent requests, on all endpoints, that match `scope`.
+    ///
+    /// Faults are checked in injection order and the first matching one applies; each
+    /// [`Scope::Every`] and [`Scope::Fraction`] counts every request, faulted by another rule or
+    /// not. Faulted Call Connector requests are still recorded in [`calls`](Self::calls).
+    pub fn inject(&self, fault: Fault, scope: Scope) {
+        lock(&self.shared.faults).inject(fault, scope);
+    }
+
+    /// Removes every injected fault.
+    pub fn clear_faults(&self) {
+        lock(&self.shared.faults).clear();
+    }
+}
+
+/// Configures an [`Emulator`]; [`start`](Self::start) reads the documents and binds.
+#[derive(Debug, Default)]
+pub struct EmulatorBuilder {
+    token: Option<String>,
+    documents: Vec<DocumentSource>,
+    inline_documents: usize,
+    no_validation: bool,
+}
+
+impl EmulatorBuilder {
+    /// Requires this bearer token. Without it, any non-empty bearer token is accepted.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// Adds an operations document file (with a `connector` header). It is read in
+    /// [`start`](Self::start), which reports any problem with it.
+    pub fn document(mut self, path: impl AsRef<std::path::Path>) -> Self {
+        self.documents
+            .push(DocumentSource::Path(path.as_ref().to_path_buf()));
+        self
+    }
+
+    /// Adds an operations document given as JSON text.
+    pub fn document_json(mut self, json: impl Into<String>) -> Self {
+        self.inline_documents += 1;
+        self.documents
+            .push(DocumentSource::Json(json.into(), self.inline_documents));
+        self
+    }
+
+    /// Validates call inputs against `inputSchema` (`true`, the default). Turn it off for
+    /// benchmarks that measure the client, not the emulator's validator.
+    pub fn validate(mut self, yes: bool) -> Self {
+        self.no_validation = !yes;
+        self
+    }
+
+    /// Reads and checks the documents, binds `127.0.0.1:0` and starts serving on the current
+    /// tokio runtime.
+    ///
+    /// # Errors
+    ///
+    /// [`EmulatorError`] naming the document for an unreadable file, invalid JSON (with line and
+    /// column), a missing header, a malformed document or a connector declared twice; or a bind
+    /// failure.
+    pub async fn start(self) -> Result<Emulator, EmulatorError> {
+        let mut connectors: Vec<documents::Connector> = Vec::with_capacity(self.documents.len());
+        for source in &self.documents {
+            let connector = documents::load(source, !self.no_validation)?;
+            if let Some(first) = connectors
+                .iter()
+                .find(|c| c.name == connector.name && c.version == connector.version)
+            {
+                return Err(EmulatorError::DuplicateConnector {
+                    name: connector.name,
+                    version: connector.version,
+                    first: first.document.clone(),
+                    second: connector.document,
+                });
+            }
+            connectors.push(connector);
+        }
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .await
+            .map_err(|source| EmulatorError::Bind { source })?;
+        let address = listener
+            .local_addr()
+            .map_err(|source| EmulatorError::Bind { source })?;
+        let shared = Arc::new(Shared {
+            connectors,
+            token: self.token,
+            calls: CallLog::default(),
+            scripted: Mutex::new(HashMap::new()),
+            faults: Mutex::default(),
+        });
+        let server = tokio::spawn(server::serve(listener, server::router(shared.clone())));
+        Ok(Emulator {
+            shared,
+            address,
+            server,
+        })
+    }
+}

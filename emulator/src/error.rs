@@ -1,0 +1,73 @@
+//! Why an emulator could not start.
+
+/// An error from [`EmulatorBuilder::start`](crate::EmulatorBuilder::start).
+///
+/// Every document error names the document: its path, or `<inline document N>` (1-based, in the
+/// order of [`EmulatorBuilder::document_json`](crate::EmulatorBuilder::document_json) calls).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EmulatorError {
+    /// The document file could not be read.
+    #[error("cannot read operations document {document}: {source}")]
+    Read {
+        /// The document's path.
+        document: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The document is not valid JSON.
+    #[error(
+        "operations document {document} is not valid JSON (line {line}, column {column}): {source}"
+    )]
+    Json {
+        /// The document's path or inline label.
+        document: String,
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+        /// The parser's error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The document lacks the `{"connector": {"name", "version"}}` header the emulator serves it under.
+    #[error(
+        "operations document {document} has no connector header: {reason} (expected a top-level \
+         \"connector\": {{\"name\": \"...\", \"version\": \"...\"}} next to \"elements\")"
+    )]
+    MissingHeader {
+        /// The document's path or inline label.
+        document: String,
+        /// What exactly is missing or of the wrong shape.
+        reason: String,
+    },
+    /// The document is JSON but not an operations document (root not an object, `elements` not
+    /// an array, an operation without a string `name`, two operations with the same name).
+    #[error("operations document {document} is invalid: {reason}")]
+    Document {
+        /// The document's path or inline label.
+        document: String,
+        /// What is wrong, with a JSON pointer where it helps.
+        reason: String,
+    },
+    /// Two documents declare the same connector name and version.
+    #[error("connector {name} version {version} is declared by both {first} and {second}")]
+    DuplicateConnector {
+        /// Connector name.
+        name: String,
+        /// Connector version.
+        version: String,
+        /// The document loaded first.
+        first: String,
+        /// The document that repeats it.
+        second: String,
+    },
+    /// The listening socket could not be bound on `127.0.0.1:0`.
+    #[error("cannot bind the emulator to 127.0.0.1: {source}")]
+    Bind {
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+}

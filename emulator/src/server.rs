@@ -1,0 +1,323 @@
+//! The HTTP side: routes, bearer auth, the three endpoints, and the accept loop.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use axum::routing::{get, post};
+use hyper_util::rt::TokioIo;
+use hyper_util::service::TowerToHyperService;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+
+use crate::documents::Connector;
+use crate::faults::{FaultTable, Reply, answer};
+use crate::record::{CallLog, RecordedCall, lock};
+use crate::synth;
+
+/// Everything the handlers and the test-side [`Emulator`](crate::Emulator) share.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) connectors: Vec<Connector>,
+    /// `None`: any non-empty bearer token is accepted.
+    pub(crate) token: Option<String>,
+    pub(crate) calls: CallLog,
+    /// `(connector, operation)` → scripted `output`.
+    pub(crate) scripted: Mutex<HashMap<(String, String), Value>>,
+    pub(crate) faults: Mutex<FaultTable>,
+}
+
+impl Shared {
+    fn connector(&self, name: &str, version: &str) -> Option<&Connector> {
+        self.connectors
+            .iter()
+            .find(|c| c.name == name && c.version == version)
+    }
+
+    fn authorized(&self, headers: &HeaderMap) -> bool {
+        let Some(value) = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+        else {
+            return false;
+        };
+        let Some((scheme, token)) = value.split_once(' ') else {
+            return false;
+        };
+        let token = token.trim();
+        scheme.eq_ignore_ascii_case("bearer")
+            && !token.is_empty()
+            && self
+                .token
+                .as_deref()
+                .is_none_or(|expected| expected == token)
+    }
+
+    fn fault_for(&self, operation: Option<&str>) -> Option<crate::Fault> {
+        lock(&self.faults).fault_for(operation)
+    }
+}
+
+type AppState = State<Arc<Shared>>;
+
+/// The axum router for `/core/v1`.
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/core/v1/connectors", get(list_connectors))
+        .route(
+            "/core/v1/connectors/{name}/versions/{version}/operations",
+            get(list_operations),
+        )
+        .route(
+            "/core/v1/connectors/{name}/versions/{version}/call",
+            post(call_connector),
+        )
+        .fallback(not_found)
+        // Operation inputs can be large (files as base64); the real API has no small cap either.
+        .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
+        .with_state(shared)
+}
+
+fn unauthorized() -> Response {
+    Reply {
+        status: StatusCode::UNAUTHORIZED,
+        body: json!({"message": "The request is unauthorized"}),
+    }
+    .into_response()
+}
+
+async fn list_connectors(State(shared): AppState, headers: HeaderMap) -> Response {
+    if !shared.authorized(&headers) {
+        return unauthorized();
+    }
+    let fault = shared.fault_for(None);
+    answer(fault, || {
+        let elements: Vec<Value> = shared
+            .connectors
+            .iter()
+            .map(|c| c.listing.clone())
+            .collect();
+        Reply::ok(json!({ "elements": elements }))
+    })
+    .await
+}
+
+async fn list_operations(
+    State(shared): AppState,
+    Path((name, version)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    if !shared.authorized(&headers) {
+        return unauthorized();
+    }
+    let fault = shared.fault_for(None);
+    answer(fault, || match shared.connector(&name, &version) {
+        Some(connector) => Reply::ok(json!({ "elements": connector.elements })),
+        None => connector_not_found(&name, &version),
+    })
+    .await
+}
+
+async fn not_found(State(shared): AppState, headers: HeaderMap) -> Response {
+    if !shared.authorized(&headers) {
+        return unauthorized();
+    }
+    Reply::tray_error(StatusCode::NOT_FOUND, "Not found").into_response()
+}
+
+fn connector_not_found(name: &str, version: &str) -> Reply {
+    Reply::tray_error(
+        StatusCode::NOT_FOUND,
+        format!("Connector '{name}' with version '{version}' not found"),
+    )
+}
+
+/// A Call Connector body, as far as it could be read.
+struct CallRequest {
+    operation: String,
+    auth_id: Option<String>,
+    input: Value,
+    return_output_schema: bool,
+    /// Why the body is malformed, if it is.
+    malformed: Option<String>,
+}
+
+impl CallRequest {
+    fn parse(body: &[u8]) -> CallRequest {
+        let mut request = CallRequest {
+            operation: String::new(),
+            auth_id: None,
+            input: Value::Null,
+            return_output_schema: false,
+            malformed: None,
+        };
+        let parsed: Value = match serde_json::from_slice(body) {
+            Ok(value) => value,
+            Err(e) => {
+                request.malformed = Some(format!("The request body is not valid JSON: {e}"));
+                return request;
+            }
+        };
+        let Value::Object(mut body) = parsed else {
+            request.malformed = Some("The request body must be a JSON object".into());
+            return request;
+        };
+        let mut problems = Vec::new();
+        match body.remove("operation") {
+            Some(Value::String(op)) if !op.is_empty() => request.operation = op,
+            _ => problems.push("\"operation\" must be a non-empty string"),
+        }
+        match body.remove("authId") {
+            None | Some(Value::Null) => {}
+            // Any well-formed id is accepted until the emulator models authentications.
+            Some(Value::String(id)) if !id.trim().is_empty() => request.auth_id = Some(id),
+            Some(_) => problems.push("\"authId\" must be a non-empty string"),
+        }
+        match body.remove("input") {
+            Some(input @ Value::Object(_)) => request.input = input,
+            Some(other) => {
+                request.input = other;
+                problems.push("\"input\" must be a JSON object");
+            }
+            None => problems.push("\"input\" is required"),
+        }
+        match body.remove("returnOutputSchema") {
+            None | Some(Value::Null) => {}
+            Some(Value::Bool(flag)) => request.return_output_schema = flag,
+            Some(_) => problems.push("\"returnOutputSchema\" must be a boolean"),
+        }
+        if !problems.is_empty() {
+            request.malformed = Some(format!("Invalid request body: {}", problems.join("; ")));
+        }
+        request
+    }
+}
+
+async fn call_connector(
+    State(shared): AppState,
+    Path((name, version)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !shared.authorized(&headers) {
+        return unauthorized();
+    }
+    let request = CallRequest::parse(&body);
+    shared.calls.push(RecordedCall {
+        connector: name.clone(),
+        version: version.clone(),
+        operation: request.operation.clone(),
+        auth_id: request.auth_id.clone(),
+        input: request.input.clone(),
+        return_output_schema: request.return_output_schema,
+    });
+    let fault = shared.fault_for(Some(&request.operation));
+    answer(fault, || call_reply(&shared, &name, &version, request)).await
+}
+
+/// The unfaulted answer to a Call Connector request.
+fn call_reply(shared: &Shared, name: &str, version: &str, request: CallRequest) -> Reply {
+    if let Some(message) = request.malformed {
+        return Reply::tray_error(StatusCode::BAD_REQUEST, message);
+    }
+    let Some(connector) = shared.connector(name, version) else {
+        return connector_not_found(name, version);
+    };
+    let operation_name = request.operation.as_str();
+    let scripted = lock(&shared.scripted)
+        .get(&(name.to_owned(), operation_name.to_owned()))
+        .cloned();
+    let operation = connector.operations.get(operation_name);
+    let is_lookup = connector.lookups.contains(operation_name);
+    if operation.is_none() && !is_lookup && scripted.is_none() {
+        return unexpectedly_failed();
+    }
+
+    if let Some(validator) = operation.and_then(|op| op.validator.as_ref())
+        && let Err(message) = validator.check(&request.input)
+    {
+        return Reply::tray_error(StatusCode::BAD_REQUEST, message);
+    }
+
+    if request.return_output_schema {
+        return match operation {
+            Some(op) if op.has_dynamic_output => {
+                let schema = match &op.output_schema {
+                    Value::Object(map) if !map.is_empty() => op.output_schema.clone(),
+                    _ => json!({"type": "object"}),
+                };
+                success(json!({ "output_schema": schema }))
+            }
+            _ => Reply::tray_error(
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "returnOutputSchema is only supported for operations with dynamic output; \
+                     '{operation_name}' of connector '{name}' does not have one"
+                ),
+            ),
+        };
+    }
+
+    if let Some(output) = scripted {
+        // A lookup scripted with a bare array means its options.
+        return match output {
+            Value::Array(options) if is_lookup => success(json!({ "result": options })),
+            output => success(output),
+        };
+    }
+    if is_lookup {
+        return success(synth::lookup_options(operation_name));
+    }
+    match operation {
+        Some(op) => success(synth::synthesise(&op.output_schema)),
+        None => unexpectedly_failed(),
+    }
+}
+
+fn success(output: Value) -> Reply {
+    Reply::ok(json!({"outcome": "success", "output": output}))
+}
+
+/// Tray's answer to an operation name the connector does not have.
+fn unexpectedly_failed() -> Reply {
+    let error_id = format!("{:010x}", fastrand::u64(..) & 0xff_ffff_ffff);
+    Reply::ok(json!({
+        "outcome": "error",
+        "output": {"message": format!(
+            "Unfortunately, the connector unexpectedly failed. \
+             Please contact support if this persists. Error ID: {error_id}")},
+    }))
+}
+
+/// Serves `router` on `listener` until this future is dropped. Connections are tasks of a
+/// `JoinSet` owned here, so dropping (aborting) this future closes every one of them.
+pub(crate) async fn serve(listener: TcpListener, router: Router) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, _) = match accepted {
+                    Ok(accepted) => accepted,
+                    Err(e) => {
+                        // Out of file descriptors and the like: back off instead of spinning.
+                        tracing::warn!("emulator accept failed: {e}");
+                        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                        continue;
+                    }
+                };
+                let service = TowerToHyperService::new(router.clone());
+                connections.spawn(async move {
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+}

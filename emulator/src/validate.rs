@@ -1,0 +1,569 @@
+//! Input validation against an operation's `inputSchema`, with Tray's error wording.
+//!
+//! Tray's schemas are draft-04 with extras and quirks (empty `required`, `""` in type arrays, Tray
+//! keywords, `$schema` URLs that are not metaschemas). They are normalised into plain draft-04
+//! first, so a real document validates instead of failing to compile.
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{Draft, JsonType, ValidationError, Validator};
+use serde_json::{Map, Value, json};
+
+/// Deeper than this a schema is replaced by `{}`: guards the recursion against absurd nesting.
+const MAX_DEPTH: usize = 128;
+
+/// Keywords that only Tray's UI reads; dropped so the validator never sees them.
+const TRAY_KEYWORDS: &[&str] = &[
+    "advanced",
+    "lookup",
+    "enumLabels",
+    "default_jsonpath",
+    "format",
+    "nullable",
+];
+
+/// A compiled `inputSchema`, built once when the document is loaded.
+pub(crate) struct InputValidator {
+    validator: Validator,
+}
+
+impl std::fmt::Debug for InputValidator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("InputValidator")
+    }
+}
+
+impl InputValidator {
+    /// Normalises `schema` and compiles it as draft-04. A schema that still does not compile
+    /// gives the compiler's message, and the operation is served unvalidated.
+    pub(crate) fn build(schema: &Value) -> Result<InputValidator, String> {
+        let normalised = normalise(schema);
+        jsonschema::options()
+            .with_draft(Draft::Draft4)
+            .should_validate_formats(false)
+            .build(&normalised)
+            .map(|validator| InputValidator { validator })
+            .map_err(|e| e.to_string())
+    }
+
+    /// `Ok` for a valid input, else the whole 400 message in Tray's format.
+    pub(crate) fn check(&self, input: &Value) -> Result<(), String> {
+        let mut errors: Vec<(String, String)> = Vec::new();
+        for error in self.validator.iter_errors(input) {
+            let path = error.instance_path().as_str().to_owned();
+            for line in describe(&error) {
+                errors.push((path.clone(), line));
+            }
+        }
+        if errors.is_empty() {
+            return Ok(());
+        }
+        // Root errors (missing required keys) first, as Tray lists them; otherwise schema order.
+        errors.sort_by(|a, b| a.0.cmp(&b.0));
+        Err(tray_validation_message(
+            errors.into_iter().map(|(_, line)| line),
+        ))
+    }
+}
+
+/// `Connector input validation failed. Schema validation errors: [ 1 - a, 2 - b ]`.
+pub(crate) fn tray_validation_message(errors: impl IntoIterator<Item = String>) -> String {
+    let numbered: Vec<String> = errors
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| format!("{} - {e}", i + 1))
+        .collect();
+    format!(
+        "Connector input validation failed. Schema validation errors: [ {} ]",
+        numbered.join(", ")
+    )
+}
+
+/// One or more lines in the wording of Tray's validator (everit-style) for one error.
+fn describe(error: &ValidationError<'_>) -> Vec<String> {
+    let pointer = error.instance_path().as_str();
+    let at = format!("#{pointer}");
+    let instance = error.instance();
+    let line = match error.kind() {
+        ValidationErrorKind::Required { property } => {
+            let name = property
+                .as_str()
+                .map_or_else(|| property.to_string(), str::to_owned);
+            format!("{at}: required key [{name}] not found")
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => type_name(*t).to_owned(),
+                TypeKind::Multiple(set) => {
+                    let names: Vec<&str> = set.iter().map(type_name).collect();
+                    format!("one of [{}]", names.join(", "))
+                }
+            };
+            format!(
+                "{at}: expected type: {expected}, found: {}",
+                value_type_name(instance)
+            )
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            return unexpected
+                .iter()
+                .map(|key| format!("{at}: extraneous key [{key}] is not permitted"))
+                .collect();
+        }
+        ValidationErrorKind::Enum { .. } => format!("{at}: {instance} is not a valid enum value"),
+        ValidationErrorKind::MinLength { limit } => format!(
+            "{at}: expected minLength: {limit}, actual: {}",
+            instance.as_str().map_or(0, |s| s.chars().count())
+        ),
+        ValidationErrorKind::MaxLength { limit } => format!(
+            "{at}: expected maxLength: {limit}, actual: {}",
+            instance.as_str().map_or(0, |s| s.chars().count())
+        ),
+        ValidationErrorKind::Minimum { limit } => {
+            format!("{at}: {instance} is not greater or equal to {limit}")
+        }
+        ValidationErrorKind::Maximum { limit } => {
+            format!("{at}: {instance} is not less or equal to {limit}")
+        }
+        ValidationErrorKind::ExclusiveMinimum { limit } => {
+            format!("{at}: {instance} is not greater than {limit}")
+        }
+        ValidationErrorKind::ExclusiveMaximum { limit } => {
+            format!("{at}: {instance} is not less than {limit}")
+        }
+        ValidationErrorKind::Pattern { pattern } => format!(
+            "{at}: string [{}] does not match pattern {pattern}",
+            instance.as_str().unwrap_or_default()
+        ),
+        ValidationErrorKind::MinItems { limit } => format!(
+            "{at}: expected minimum item count: {limit}, found: {}",
+            instance.as_array().map_or(0, Vec::len)
+        ),
+        ValidationErrorKind::MaxItems { limit } => format!(
+            "{at}: expected maximum item count: {limit}, found: {}",
+            instance.as_array().map_or(0, Vec::len)
+        ),
+        ValidationErrorKind::UniqueItems => format!("{at}: array items are not unique"),
+        ValidationErrorKind::OneOfNotValid { .. } => {
+            format!("{at}: #: 0 subschemas matched instead of one")
+        }
+        ValidationErrorKind::OneOfMultipleValid { .. } => {
+            format!("{at}: #: more than one subschema matched instead of one")
+        }
+        ValidationErrorKind::AnyOf { context } => format!(
+            "{at}: #: no subschema matched out of the total {} subschemas",
+            context.len()
+        ),
+        // Anything rarer: the validator's own sentence, still prefixed with the location.
+        _ => format!("{at}: {error}"),
+    };
+    vec![line]
+}
+
+/// Type names as Tray's (Java) validator prints them.
+fn type_name(t: JsonType) -> &'static str {
+    match t {
+        JsonType::Null => "Null",
+        JsonType::Boolean => "Boolean",
+        JsonType::Integer => "Integer",
+        JsonType::Number => "Number",
+        JsonType::String => "String",
+        JsonType::Array => "JSONArray",
+        JsonType::Object => "JSONObject",
+    }
+}
+
+fn value_type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "Null",
+        Value::Bool(_) => "Boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "Integer",
+        Value::Number(_) => "Number",
+        Value::String(_) => "String",
+        Value::Array(_) => "JSONArray",
+        Value::Object(_) => "JSONObject",
+    }
+}
+
+/// Turns a Tray schema into plain draft-04 that `jsonschema` compiles: strips `$schema` and `id`,
+/// drops empty or non-array `required`, drops `""` and unknown names from `type`, replaces
+/// dangling or remote `$ref`s with `{}`, drops Tray keywords, turns legacy `enum` objects
+/// (`{"text","value"}`) into their values, `const` into a one-value `enum`, draft-06 numeric
+/// `exclusiveMinimum`/`exclusiveMaximum` into the draft-04 form, and drops keywords of the wrong
+/// shape. Only schema positions are walked, so a property named like a keyword is left alone.
+pub(crate) fn normalise(schema: &Value) -> Value {
+    let mut out = schema.clone();
+    normalise_node(&mut out, schema, 0);
+    out
+}
+
+fn normalise_node(node: &mut Value, root: &Value, depth: usize) {
+    if depth > MAX_DEPTH {
+        *node = json!({});
+        return;
+    }
+    let map = match node {
+        Value::Object(map) => map,
+        // Draft-04 has no boolean schemas.
+        Value::Bool(false) => {
+            *node = json!({"not": {}});
+            return;
+        }
+        _ => {
+            *node = json!({});
+            return;
+        }
+    };
+
+    if let Some(reference) = map.get("$ref") {
+        let resolvable = reference
+            .as_str()
+            .is_some_and(|r| resolve_local_ref(root, r).is_some());
+        if resolvable {
+            // Draft-04 ignores a `$ref`'s siblings; keep just the reference.
+            map.retain(|k, _| k == "$ref");
+        } else {
+            *node = json!({});
+        }
+        return;
+    }
+
+    map.remove("$schema");
+    map.remove("id");
+    for keyword in TRAY_KEYWORDS {
+        map.remove(*keyword);
+    }
+    normalise_required(map);
+    normalise_type(map);
+    normalise_enum(map);
+    normalise_numeric_keywords(map);
+
+    for keyword in ["properties", "patternProperties", "definitions"] {
+        match map.get_mut(keyword) {
+            Some(Value::Object(children)) => {
+                for child in children.values_mut() {
+                    normalise_node(child, root, depth + 1);
+                }
+            }
+            Some(_) => {
+                map.remove(keyword);
+            }
+            None => {}
+        }
+    }
+    match map.get_mut("items") {
+        Some(Value::Array(items)) => {
+            for item in items {
+                normalise_node(item, root, depth + 1);
+            }
+        }
+        Some(Value::Bool(true)) => {
+            map.remove("items");
+        }
+        Some(items) => normalise_node(items, root, depth + 1),
+        None => {}
+    }
+    for keyword in ["additionalProperties", "additionalItems"] {
+        match map.get_mut(keyword) {
+            Some(Value::Bool(_)) | None => {}
+            Some(child @ Value::Object(_)) => normalise_node(child, root, depth + 1),
+            Some(_) => {
+                map.remove(keyword);
+            }
+        }
+    }
+    match map.get_mut("not") {
+        Some(child @ Value::Object(_)) => normalise_node(child, root, depth + 1),
+        Some(_) => {
+            map.remove("not");
+        }
+        None => {}
+    }
+    for keyword in ["allOf", "anyOf", "oneOf"] {
+        match map.get_mut(keyword) {
+            Some(Value::Array(parts)) if !parts.is_empty() => {
+                for part in parts {
+                    normalise_node(part, root, depth + 1);
+                }
+            }
+            Some(_) => {
+                map.remove(keyword);
+            }
+            None => {}
+        }
+    }
+    if let Some(Value::Object(dependencies)) = map.get_mut("dependencies") {
+        for dependency in dependencies.values_mut() {
+            match dependency {
+                Value::Array(names) => {
+                    names.retain(Value::is_string);
+                    dedup(names);
+                    if names.is_empty() {
+                        *dependency = json!({});
+                    }
+                }
+                other => normalise_node(other, root, depth + 1),
+            }
+        }
+    } else {
+        map.remove("dependencies");
+    }
+}
+
+fn normalise_required(map: &mut Map<String, Value>) {
+    let keep = match map.get_mut("required") {
+        Some(Value::Array(names)) => {
+            names.retain(Value::is_string);
+            dedup(names);
+            !names.is_empty()
+        }
+        _ => false,
+    };
+    if !keep {
+        map.remove("required");
+    }
+}
+
+const TYPE_NAMES: &[&str] = &[
+    "array", "boolean", "integer", "null", "number", "object", "string",
+];
+
+fn normalise_type(map: &mut Map<String, Value>) {
+    let keep = match map.get_mut("type") {
+        Some(Value::String(name)) => TYPE_NAMES.contains(&name.as_str()),
+        Some(Value::Array(names)) => {
+            names.retain(|n| n.as_str().is_some_and(|n| TYPE_NAMES.contains(&n)));
+            dedup(names);
+            !names.is_empty()
+        }
+        _ => false,
+    };
+    if !keep {
+        map.remove("type");
+    }
+}
+
+fn normalise_enum(map: &mut Map<String, Value>) {
+    if let Some(value) = map.remove("const") {
+        map.entry("enum").or_insert_with(|| json!([value]));
+    }
+    let keep = match map.get_mut("enum") {
+        Some(Value::Array(values)) => {
+            // Legacy connectors.json form: [{"text": "English", "value": "english"}].
+            for value in values.iter_mut() {
+                if let Some(inner) = value.as_object().and_then(|o| o.get("value")) {
+                    *value = inner.clone();
+                }
+            }
+            dedup(values);
+            !values.is_empty()
+        }
+        _ => false,
+    };
+    if !keep {
+        map.remove("enum");
+    }
+}
+
+fn normalise_numeric_keywords(map: &mut Map<String, Value>) {
+    for (exclusive, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        if let Some(limit) = map.get(exclusive).filter(|v| v.is_number()).cloned() {
+            map.insert(bound.to_owned(), limit);
+            map.insert(exclusive.to_owned(), Value::Bool(true));
+        }
+    }
+    for count in [
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "minProperties",
+        "maxProperties",
+    ] {
+        if map.get(count).is_some_and(|v| v.as_u64().is_none()) {
+            map.remove(count);
+        }
+    }
+    for number in ["minimum", "maximum"] {
+        if map.get(number).is_some_and(|v| !v.is_number()) {
+            map.remove(number);
+        }
+    }
+    if map
+        .get("multipleOf")
+        .is_some_and(|v| v.as_f64().is_none_or(|f| f <= 0.0))
+    {
+        map.remove("multipleOf");
+    }
+    for flag in ["exclusiveMinimum", "exclusiveMaximum", "uniqueItems"] {
+        if map.get(flag).is_some_and(|v| !v.is_boolean()) {
+            map.remove(flag);
+        }
+    }
+    if map.get("pattern").is_some_and(|v| !v.is_string()) {
+        map.remove("pattern");
+    }
+}
+
+/// Removes repeated values, keeping the first of each (draft-04 wants unique `required`,
+/// `type` and `enum` arrays).
+fn dedup(values: &mut Vec<Value>) {
+    let mut seen: Vec<Value> = Vec::with_capacity(values.len());
+    values.retain(|v| {
+        if seen.contains(v) {
+            false
+        } else {
+            seen.push(v.clone());
+            true
+        }
+    });
+}
+
+/// The target of a local `$ref` (`#`, `#/definitions/x`, with `~0`/`~1` and percent-encoding),
+/// or `None` for remote or dangling references.
+pub(crate) fn resolve_local_ref<'a>(root: &'a Value, reference: &str) -> Option<&'a Value> {
+    let fragment = reference.strip_prefix('#')?;
+    if fragment.is_empty() {
+        return Some(root);
+    }
+    if !fragment.starts_with('/') {
+        return None;
+    }
+    root.pointer(&percent_decode(fragment)?)
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    if !text.contains('%') {
+        return Some(text.to_owned());
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(schema: Value, input: Value) -> Result<(), String> {
+        InputValidator::build(&schema).unwrap().check(&input)
+    }
+
+    #[test]
+    fn missing_required_key_reads_like_tray() {
+        let schema = json!({"type": "object", "properties": {"channel": {"type": "string"}},
+                            "required": ["channel"]});
+        assert_eq!(
+            check(schema, json!({"text": "hi"})).unwrap_err(),
+            "Connector input validation failed. Schema validation errors: \
+             [ 1 - #: required key [channel] not found ]"
+        );
+    }
+
+    #[test]
+    fn required_and_type_errors_are_numbered_root_first() {
+        let schema = json!({"type": "object", "required": ["channel"],
+                            "properties": {"number_of_rows": {"type": "integer"}}});
+        assert_eq!(
+            check(schema, json!({"number_of_rows": "100"})).unwrap_err(),
+            "Connector input validation failed. Schema validation errors: [ 1 - #: required key \
+             [channel] not found, 2 - #/number_of_rows: expected type: Integer, found: String ]"
+        );
+    }
+
+    #[test]
+    fn nested_paths_and_type_arrays_are_described() {
+        let schema = json!({"type": "object", "properties": {"filter": {"type": "object",
+            "properties": {"value": {"type": ["string", "number", "boolean"]}}}}});
+        let message = check(schema, json!({"filter": {"value": null}})).unwrap_err();
+        assert!(
+            message.contains(
+                "1 - #/filter/value: expected type: one of [Boolean, Number, String], found: Null"
+            ) || message.contains("#/filter/value: expected type: one of"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn other_errors_have_a_readable_fallback() {
+        let schema = json!({"type": "object", "additionalProperties": false,
+            "properties": {"mode": {"enum": ["a", "b"]}}});
+        let message = check(schema, json!({"mode": "c", "extra": 1})).unwrap_err();
+        assert!(
+            message.contains("#: extraneous key [extra] is not permitted"),
+            "{message}"
+        );
+        assert!(
+            message.contains("#/mode: \"c\" is not a valid enum value"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn tray_quirks_are_normalised_away() {
+        let schema = json!({
+            "$schema": "https://api.tray.io/core/v1/connectors/operations/input-schema#",
+            "type": "object", "required": [], "advanced": [],
+            "properties": {
+                "milestone": {"type": ["", "integer", "string"]},
+                "broken": {"$ref": "#/definitions/missing"},
+                "remote": {"$ref": "https://example.com/schema.json"},
+                "lang": {"type": "string", "enum": [{"text": "English", "value": "english"}]},
+                "legacy": {"type": "string", "required": true, "advanced": true},
+                "count": {"type": "integer", "exclusiveMinimum": 0},
+                "when": {"type": "string", "format": "datetime"},
+                "typo": {"tytpe": "string"}
+            }
+        });
+        let validator = InputValidator::build(&schema).unwrap();
+        assert!(
+            validator
+                .check(
+                    &json!({"milestone": 3, "broken": [1], "lang": "english", "count": 1,
+                                "when": "not a date", "legacy": "x"})
+                )
+                .is_ok()
+        );
+        assert!(validator.check(&json!({"count": 0})).is_err());
+        assert!(validator.check(&json!({"lang": "french"})).is_err());
+    }
+
+    #[test]
+    fn local_refs_with_escapes_resolve() {
+        let schema = json!({"definitions": {"a/b": {"type": "integer"}, "c d": {"type": "string"}},
+            "type": "object", "properties": {
+                "x": {"$ref": "#/definitions/a~1b"}, "y": {"$ref": "#/definitions/c%20d"}}});
+        let validator = InputValidator::build(&schema).unwrap();
+        assert!(validator.check(&json!({"x": 1, "y": "s"})).is_ok());
+        assert!(validator.check(&json!({"x": "1"})).is_err());
+        assert!(validator.check(&json!({"y": 2})).is_err());
+    }
+
+    #[test]
+    fn property_named_like_a_keyword_is_kept() {
+        let schema = json!({"type": "object", "required": ["format", "lookup"],
+            "properties": {"format": {"type": "string"}, "lookup": {"type": "string"}}});
+        let message = check(schema, json!({"format": 1})).unwrap_err();
+        assert!(
+            message.contains("#/format: expected type: String, found: Integer"),
+            "{message}"
+        );
+        assert!(
+            message.contains("required key [lookup] not found"),
+            "{message}"
+        );
+    }
+}

@@ -1,0 +1,382 @@
+//! Call Connector: validation, synthesised and scripted outputs, lookups, dynamic output.
+
+mod support;
+
+use serde_json::{Value, json};
+use support::{SAMPLE_DOCUMENTS, TOKEN, call, conformance_errors, fixture, fixture_json, samples};
+use tray_connect_emulator::Emulator;
+
+fn valid_get_rows() -> Value {
+    json!({"spreadsheet_id": "sheet", "worksheet_name": "Sheet1", "number_of_rows": 100})
+}
+
+#[tokio::test]
+async fn missing_required_input_is_tray_s_400() {
+    let emulator = samples().await;
+    let (status, body) = call(
+        &emulator,
+        "slack",
+        "9.1",
+        json!({"operation": "send_message", "authId": "a",
+               "input": {"message": "Hello", "time": "now"}}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body,
+        json!({"message": "Connector input validation failed. Schema validation errors: \
+                           [ 1 - #: required key [channel_id] not found ]",
+               "code": null})
+    );
+}
+
+#[tokio::test]
+async fn several_errors_are_numbered_with_tray_type_wording() {
+    let emulator = samples().await;
+    let (status, body) = call(
+        &emulator,
+        "sheets",
+        "8.1",
+        json!({"operation": "get_rows",
+               "input": {"worksheet_name": "Sheet1", "number_of_rows": "100"}}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body["message"],
+        "Connector input validation failed. Schema validation errors: [ 1 - #: required key \
+         [spreadsheet_id] not found, 2 - #/number_of_rows: expected type: Integer, found: String ]"
+    );
+    assert_eq!(body["code"], Value::Null);
+}
+
+#[tokio::test]
+async fn nested_and_enum_errors_name_their_location() {
+    let emulator = samples().await;
+    let mut input = valid_get_rows();
+    input["filter"] = json!({"operator": "Roughly", "unknown": 1});
+    let (status, body) = call(
+        &emulator,
+        "sheets",
+        "8.1",
+        json!({"operation": "get_rows", "input": input}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.contains("#/filter: extraneous key [unknown] is not permitted"),
+        "{message}"
+    );
+    assert!(
+        message.contains("#/filter/operator: \"Roughly\" is not a valid enum value"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn valid_call_synthesises_output_conforming_to_the_output_schema() {
+    let emulator = samples().await;
+    let (status, body) = call(
+        &emulator,
+        "sheets",
+        "8.1",
+        json!({"operation": "create_row", "authId": "a", "input": {
+            "spreadsheet_id": "s", "worksheet_name": "w", "value_input_option": "RAW",
+            "data": [{"column_heading": "A", "value": 1}]}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["outcome"], "success");
+    let schema = &fixture_json("google-sheets-operations.json")["elements"][1]["outputSchema"];
+    assert!(conformance_errors(schema, &body["output"]).is_empty());
+    assert!(body["output"]["updates"]["updatedRows"].is_number());
+    // Deterministic: the same call gives the same output.
+    let (_, again) = call(
+        &emulator,
+        "sheets",
+        "8.1",
+        json!({"operation": "create_row", "input": {
+            "spreadsheet_id": "s", "worksheet_name": "w", "value_input_option": "RAW",
+            "data": [{"column_heading": "A", "value": true}]}}),
+    )
+    .await;
+    assert_eq!(again, body);
+}
+
+#[tokio::test]
+async fn every_sample_operation_synthesises_conforming_output() {
+    // Validation off: this test is about outputs, so `{}` inputs are fine.
+    let mut builder = Emulator::builder().token(TOKEN).validate(false);
+    for name in SAMPLE_DOCUMENTS {
+        builder = builder.document(fixture(name));
+    }
+    let emulator = builder.start().await.unwrap();
+    let mut checked = 0;
+    for name in SAMPLE_DOCUMENTS {
+        let document = fixture_json(name);
+        let (connector, version) = (
+            document["connector"]["name"].as_str().unwrap(),
+            document["connector"]["version"].as_str().unwrap(),
+        );
+        for element in document["elements"].as_array().unwrap() {
+            let operation = element["name"].as_str().unwrap();
+            let (status, body) = call(
+                &emulator,
+                connector,
+                version,
+                json!({"operation": operation, "input": {}}),
+            )
+            .await;
+            assert_eq!(status, 200, "{connector}/{operation}: {body}");
+            assert_eq!(body["outcome"], "success", "{connector}/{operation}");
+            let output = &body["output"];
+            match element.get("outputSchema") {
+                Some(schema) if schema.as_object().is_some_and(|s| !s.is_empty()) => {
+                    let errors = conformance_errors(schema, output);
+                    assert!(errors.is_empty(), "{connector}/{operation}: {errors:?}");
+                }
+                _ => assert_eq!(output, &json!({}), "{connector}/{operation}"),
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 2 + 2 + 11 + 11 + 1);
+}
+
+#[tokio::test]
+async fn respond_scripts_the_output_and_the_latest_wins() {
+    let emulator = samples().await;
+    emulator.respond("sheets", "get_rows", json!({"results": [["a"]]}));
+    emulator.respond("sheets", "get_rows", json!({"results": [["b", "c"]]}));
+    let (status, body) = call(
+        &emulator,
+        "sheets",
+        "8.1",
+        json!({"operation": "get_rows", "input": valid_get_rows()}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body,
+        json!({"outcome": "success", "output": {"results": [["b", "c"]]}})
+    );
+    // Scripted operations are still validated.
+    let (status, _) = call(
+        &emulator,
+        "sheets",
+        "8.1",
+        json!({"operation": "get_rows", "input": {}}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    // Another connector's operation of the same name is unaffected.
+    emulator.respond("twilio-output", "other", json!({"ok": true}));
+    let (_, body) = call(
+        &emulator,
+        "twilio-output",
+        "2.1",
+        json!({"operation": "other", "input": {}}),
+    )
+    .await;
+    assert_eq!(body["output"], json!({"ok": true}));
+}
+
+#[tokio::test]
+async fn lookup_operations_answer_three_synthesised_options() {
+    let emulator = samples().await;
+    for (connector, version, operation) in [
+        ("sheets", "8.1", "list_worksheets_ddl_return_name"),
+        ("sheets", "8.1", "list_worksheet_column_headers_ddl"),
+        // Named with the legacy `message` key.
+        ("slack", "9.1", "list_channels_ddl"),
+        ("cdk-fixtures", "1.0", "list_users_actual_ddl"),
+    ] {
+        let (status, body) = call(
+            &emulator,
+            connector,
+            version,
+            json!({"operation": operation, "authId": "a",
+                   "input": {"spreadsheet_id": "s"}}),
+        )
+        .await;
+        assert_eq!(status, 200, "{operation}");
+        assert_eq!(body["outcome"], "success");
+        let result = body["output"]["result"].as_array().unwrap();
+        assert_eq!(result.len(), 3, "{operation}");
+        for option in result {
+            assert!(option["text"].is_string() && option["value"].is_string());
+        }
+    }
+    // A lookup of another connector is not served here.
+    let (_, body) = call(
+        &emulator,
+        "twilio-output",
+        "2.1",
+        json!({"operation": "list_channels_ddl", "input": {}}),
+    )
+    .await;
+    assert_eq!(body["outcome"], "error");
+}
+
+#[tokio::test]
+async fn lookups_can_be_scripted_as_output_or_as_options() {
+    let emulator = samples().await;
+    let options = json!([{"text": "Sheet One", "value": "Sheet1"}]);
+    emulator.respond("sheets", "list_worksheets_ddl_return_name", options.clone());
+    let (_, body) = call(
+        &emulator,
+        "sheets",
+        "8.1",
+        json!({"operation": "list_worksheets_ddl_return_name", "input": {}}),
+    )
+    .await;
+    assert_eq!(body["output"], json!({"result": options}));
+
+    let whole = json!({"result": [{"text": "General", "value": "C1"}]});
+    emulator.respond("slack", "list_channels_ddl", whole.clone());
+    let (_, body) = call(
+        &emulator,
+        "slack",
+        "9.1",
+        json!({"operation": "list_channels_ddl", "input": {}}),
+    )
+    .await;
+    assert_eq!(body["output"], whole);
+}
+
+fn dynamic_document() -> String {
+    json!({
+        "connector": {"name": "shopify", "version": "4.0"},
+        "elements": [
+            {"name": "get_location", "hasDynamicOutput": true,
+             "inputSchema": {"type": "object", "required": ["location_id"],
+                             "properties": {"location_id": {"type": "string"}}},
+             "outputSchema": {"type": "object",
+                              "properties": {"location": {"type": "object"}}}},
+            {"name": "get_anything", "hasDynamicOutput": true,
+             "inputSchema": {"type": "object"}, "outputSchema": {}},
+            {"name": "get_shop", "hasDynamicOutput": false,
+             "inputSchema": {"type": "object"},
+             "outputSchema": {"type": "object", "properties": {"id": {"type": "integer"}}}}
+        ]
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn return_output_schema_on_a_dynamic_operation_answers_the_schema() {
+    let emulator = Emulator::builder()
+        .document_json(dynamic_document())
+        .start()
+        .await
+        .unwrap();
+    let request = |operation: &str| {
+        json!({"operation": operation, "authId": "a", "input": {"location_id": "61098065993"},
+               "returnOutputSchema": true})
+    };
+    let (status, body) = call(&emulator, "shopify", "4.0", request("get_location")).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body,
+        json!({"outcome": "success", "output": {"output_schema":
+            {"type": "object", "properties": {"location": {"type": "object"}}}}})
+    );
+    let (_, body) = call(&emulator, "shopify", "4.0", request("get_anything")).await;
+    assert_eq!(body["output"]["output_schema"], json!({"type": "object"}));
+    // Without the flag a dynamic operation answers a normal output.
+    let (_, body) = call(
+        &emulator,
+        "shopify",
+        "4.0",
+        json!({"operation": "get_location", "input": {"location_id": "1"}}),
+    )
+    .await;
+    assert!(body["output"]["location"].is_object());
+    assert!(emulator.calls()[0].return_output_schema);
+}
+
+#[tokio::test]
+async fn return_output_schema_on_a_static_operation_is_400() {
+    let emulator = Emulator::builder()
+        .document_json(dynamic_document())
+        .start()
+        .await
+        .unwrap();
+    let (status, body) = call(
+        &emulator,
+        "shopify",
+        "4.0",
+        json!({"operation": "get_shop", "input": {}, "returnOutputSchema": true}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("returnOutputSchema")
+    );
+    assert_eq!(body["code"], Value::Null);
+}
+
+#[tokio::test]
+async fn validation_can_be_switched_off() {
+    let emulator = Emulator::builder()
+        .validate(false)
+        .document(fixture("slack-operations.json"))
+        .start()
+        .await
+        .unwrap();
+    let response = reqwest::Client::new()
+        .post(support::call_url(&emulator, "slack", "9.1"))
+        .bearer_auth("any")
+        .json(&json!({"operation": "send_message", "input": {"nonsense": 1}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn a_schema_that_cannot_compile_is_served_unvalidated() {
+    // An invalid regex survives normalisation and fails to compile.
+    let document = json!({
+        "connector": {"name": "odd", "version": "1"},
+        "elements": [{"name": "op", "inputSchema": {"type": "object",
+            "properties": {"p": {"type": "string", "pattern": "(unclosed"}}, "required": ["p"]}}]
+    });
+    let emulator = Emulator::builder()
+        .document_json(document.to_string())
+        .start()
+        .await
+        .unwrap();
+    let response = reqwest::Client::new()
+        .post(support::call_url(&emulator, "odd", "1"))
+        .bearer_auth("any")
+        .json(&json!({"operation": "op", "input": {}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn any_well_formed_auth_id_or_none_is_accepted() {
+    let emulator = samples().await;
+    for auth in [
+        json!("fe6ce53d-b414-4f24-b0d5-16a0a75544a0"),
+        json!("x"),
+        Value::Null,
+    ] {
+        let (status, body) = call(
+            &emulator,
+            "sheets",
+            "8.1",
+            json!({"operation": "get_rows", "authId": auth, "input": valid_get_rows()}),
+        )
+        .await;
+        assert_eq!(status, 200, "{auth}");
+        assert_eq!(body["outcome"], "success");
+    }
+}

@@ -1,0 +1,130 @@
+//! Loading documents: the real samples load, broken ones give a clear error.
+
+mod support;
+
+use serde_json::json;
+use support::{SAMPLE_DOCUMENTS, fixture, get};
+use tray_connect_emulator::{Emulator, EmulatorError};
+
+#[tokio::test]
+async fn every_sample_document_loads_on_its_own() {
+    for name in SAMPLE_DOCUMENTS {
+        let emulator = Emulator::builder()
+            .document(fixture(name))
+            .start()
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (status, body) = get(&emulator, "/core/v1/connectors").await;
+        assert_eq!(status, 200);
+        assert_eq!(body["elements"].as_array().unwrap().len(), 1, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn an_emulator_without_documents_lists_nothing() {
+    let emulator = Emulator::builder().start().await.unwrap();
+    let (status, body) = get(&emulator, "/core/v1/connectors").await;
+    assert_eq!(status, 200);
+    assert_eq!(body, json!({"elements": []}));
+}
+
+#[tokio::test]
+async fn invalid_json_reports_document_line_and_column() {
+    let error = Emulator::builder()
+        .document_json(r#"{"connector": {"name": "a", "version": "1"}, "elements": []}"#)
+        .document_json("{\n  \"connector\": {\"name\": \"b\", \"version\": \"1\"},\n  \"elements\": [\n    {\"name\": \"x\",}\n  ]\n}")
+        .start()
+        .await
+        .unwrap_err();
+    let EmulatorError::Json { document, line, .. } = &error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(document, "<inline document 2>");
+    assert_eq!(*line, 4);
+    let message = error.to_string();
+    assert!(message.contains("line 4, column"), "{message}");
+}
+
+#[tokio::test]
+async fn a_document_without_header_is_refused_naming_the_file() {
+    let path = std::env::temp_dir().join(format!(
+        "tray-emulator-no-header-{}.json",
+        std::process::id()
+    ));
+    std::fs::write(&path, r#"{"elements": []}"#).unwrap();
+    let error = Emulator::builder()
+        .document(&path)
+        .start()
+        .await
+        .unwrap_err();
+    std::fs::remove_file(&path).unwrap();
+    assert!(
+        matches!(error, EmulatorError::MissingHeader { .. }),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(message.contains(&path.display().to_string()), "{message}");
+    assert!(message.contains("\"connector\""), "{message}");
+}
+
+#[tokio::test]
+async fn an_unreadable_file_is_a_read_error() {
+    let error = Emulator::builder()
+        .document(fixture("does-not-exist.json"))
+        .start()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, EmulatorError::Read { .. }), "{error:?}");
+    assert!(error.to_string().contains("does-not-exist.json"));
+    assert!(std::error::Error::source(&error).is_some());
+}
+
+#[tokio::test]
+async fn structural_problems_are_document_errors() {
+    for (json, expected) in [
+        (r#"[]"#, "root is not a JSON object"),
+        (
+            r#"{"connector": {"name": "a", "version": "1"}, "elements": {}}"#,
+            "\"elements\"",
+        ),
+        (
+            r#"{"connector": {"name": "a", "version": "1"}, "elements": [3]}"#,
+            "/elements/0",
+        ),
+        (
+            r#"{"connector": {"name": "a", "version": "1"}, "elements": [{"name": "x"}, {"name": "x"}]}"#,
+            "two operations are named \"x\"",
+        ),
+    ] {
+        let error = Emulator::builder()
+            .document_json(json)
+            .start()
+            .await
+            .unwrap_err();
+        assert!(error.to_string().contains(expected), "{error}");
+    }
+}
+
+#[tokio::test]
+async fn the_same_connector_version_twice_is_refused() {
+    let document = r#"{"connector": {"name": "a", "version": "1"}, "elements": []}"#;
+    let error = Emulator::builder()
+        .document_json(document)
+        .document_json(document)
+        .start()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, EmulatorError::DuplicateConnector { .. }),
+        "{error:?}"
+    );
+    // Two versions of one connector are fine.
+    let emulator = Emulator::builder()
+        .document_json(document)
+        .document_json(r#"{"connector": {"name": "a", "version": "2"}, "elements": []}"#)
+        .start()
+        .await
+        .unwrap();
+    let (_, body) = get(&emulator, "/core/v1/connectors").await;
+    assert_eq!(body["elements"].as_array().unwrap().len(), 2);
+}
