@@ -416,3 +416,57 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod sample_documents {
+    use super::*;
+    use crate::validate::InputValidator;
+
+    const DOCUMENTS: &[&str] = &[
+        include_str!("../tests/fixtures/google-sheets-operations.json"),
+        include_str!("../tests/fixtures/slack-operations.json"),
+        include_str!("../tests/fixtures/github-legacy-operations.json"),
+        include_str!("../tests/fixtures/cdk-tray-schema-fixtures-operations.json"),
+        include_str!("../tests/fixtures/twilio-operations.json"),
+    ];
+
+    fn elements() -> Vec<Value> {
+        DOCUMENTS
+            .iter()
+            .flat_map(|text| {
+                let document: Value = serde_json::from_str(text).unwrap();
+                document["elements"].as_array().unwrap().clone()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn synthesised_inputs_pass_the_emulator_s_own_validation() {
+        let mut checked = 0;
+        for element in elements() {
+            let schema = &element["inputSchema"];
+            let validator = InputValidator::build(schema)
+                .unwrap_or_else(|e| panic!("{}: {e}", element["name"]));
+            let input = synthesise(schema);
+            if let Err(message) = validator.check(&input) {
+                panic!("{}: {input} -> {message}", element["name"]);
+            }
+            checked += 1;
+        }
+        assert_eq!(checked, 27);
+    }
+
+    #[test]
+    fn synthesised_outputs_conform_to_the_normalised_output_schema() {
+        for element in elements() {
+            let schema = &element["outputSchema"];
+            let Ok(validator) = InputValidator::build(schema) else {
+                panic!("{}: output schema does not compile", element["name"]);
+            };
+            let output = synthesise(schema);
+            if let Err(message) = validator.check(&output) {
+                panic!("{}: {output} -> {message}", element["name"]);
+            }
+        }
+    }
+}
