@@ -59,7 +59,8 @@ pub fn code(text: &str) -> String {
 /// The doc lines (each becomes one `#[doc = ..]`) for a model node.
 pub fn lines(docs: &Docs, fallback_title: &str) -> Vec<String> {
     let mut paragraphs: Vec<String> = Vec::new();
-    match (&docs.title, &docs.description) {
+    let present = |text: &Option<String>| text.as_ref().filter(|t| !t.trim().is_empty()).cloned();
+    match (&present(&docs.title), &present(&docs.description)) {
         (Some(title), Some(description)) if title == description => {
             paragraphs.push(escape(title))
         }

@@ -497,7 +497,12 @@ impl Emitter<'_> {
         let variant_tokens = variants.iter().map(|v| {
             let rust = ident(&v.rust);
             let wire = &v.wire;
-            let doc = doc_attrs(&docs::lines(&v.docs, &format!("`{}`", docs::code(wire))));
+            let fallback = if wire.is_empty() {
+                "The empty string.".to_owned()
+            } else {
+                format!("`{}`", docs::code(wire))
+            };
+            let doc = doc_attrs(&docs::lines(&v.docs, &fallback));
             quote! { #doc #[serde(rename = #wire)] #rust, }
         });
         let unknown = unknown.map(|u| {

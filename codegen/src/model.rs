@@ -594,7 +594,7 @@ impl ModelBuilder {
                 rust,
                 wire: (*wire).to_owned(),
                 docs: Docs {
-                    title: label.or_else(|| Some(wire.to_string())),
+                    title: label.filter(|l| !l.trim().is_empty()),
                     ..Docs::default()
                 },
             })

@@ -1,0 +1,9 @@
+mod twilio {
+    tray_connect::connector!("twilio", "2.1", "schemas/twilio.json");
+}
+
+mod twilio_old {
+    tray_connect::connector!("twilio-output", "1.0", "schemas/twilio.json");
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+mod twilio {
+    tray_connect::connector!("twilio-output", "2.1", "schemas/twilio.json");
+}
+
+fn main() {
+    let _sms = twilio::SendSms::builder().from("+15557654321").build();
+}

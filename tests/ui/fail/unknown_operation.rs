@@ -1,0 +1,10 @@
+mod twilio {
+    tray_connect::connector!(
+        "twilio-output",
+        "2.1",
+        "schemas/twilio.json",
+        operations = ["send_sms", "send_smss"]
+    );
+}
+
+fn main() {}
