@@ -445,6 +445,12 @@ mod tests {
     }
 
     #[test]
+    fn error_is_send_sync_static() {
+        fn assert<T: Send + Sync + 'static + std::error::Error>() {}
+        assert::<Error>();
+    }
+
+    #[test]
     fn retryable_classification() {
         assert!(tray(429, "slow down", None).is_retryable());
         assert!(tray(503, "down", None).is_retryable());
