@@ -371,7 +371,11 @@ impl Client {
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok());
         // An unreadable error body still leaves the status worth reporting.
-        let body = body.unwrap_or_default();
+        let body = match body {
+            Ok(body) => body,
+            Err(BodyError::TooLarge) => b"(error body over the size limit)".to_vec(),
+            Err(BodyError::Transport(_)) => b"(error body lost: connection closed)".to_vec(),
+        };
         Err(Failed {
             error: wire::api_error(status, content_type, &body, retry_after),
             failure: Failure::Status(status),
