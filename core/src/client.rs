@@ -155,15 +155,40 @@ impl Client {
         name: &str,
         version: &str,
     ) -> Result<Vec<OperationInfo>, Error> {
+        let body = self.operations_body(name, version).await?;
+        wire::decode_operations(&body)
+    }
+
+    /// Get Connector Operations as raw JSON: the whole answer (`{"elements": [...]}`), every
+    /// key kept, for tools that vendor the document (`tray-connect pull`). Same path checks,
+    /// retries, size cap and timeouts as [`list_operations`](Self::list_operations).
+    ///
+    /// # Errors
+    ///
+    /// As `list_operations`: an answer that is not a well-formed Get Connector Operations
+    /// response is [`Error::Decode`], located the same way.
+    pub async fn operations_document(&self, name: &str, version: &str) -> Result<Value, Error> {
+        let body = self.operations_body(name, version).await?;
+        // Checked through the typed decoder first, so a malformed answer fails exactly as
+        // `list_operations` would; the raw value then keeps every key the types ignore.
+        wire::decode_operations(&body)?;
+        serde_json::from_slice(&body).map_err(|source| Error::Decode {
+            what: "Get Connector Operations response".to_owned(),
+            path: format!("line {} column {}", source.line(), source.column()),
+            message: source.to_string(),
+            output: None,
+            source: Some(source),
+        })
+    }
+
+    async fn operations_body(&self, name: &str, version: &str) -> Result<Vec<u8>, Error> {
         let path = format!(
             "/core/v1/connectors/{}/versions/{}/operations",
             segment("connector name", name)?,
             segment("connector version", version)?
         );
-        let body = self
-            .send(self.request(RequestKind::Read, path, None)?)
-            .await?;
-        wire::decode_operations(&body)
+        self.send(self.request(RequestKind::Read, path, None)?)
+            .await
     }
 
     /// Calls the operation `O` with `input` through the authentication `auth_id` (an empty
@@ -550,6 +575,44 @@ mod tests {
                 .unwrap_err();
             assert!(matches!(err, Error::Config { .. }), "{err}");
         }
+    }
+
+    #[tokio::test]
+    async fn operations_document_checks_path_segments_like_list_operations() {
+        let client = Client::builder()
+            .token(TOKEN)
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .unwrap();
+        for (name, version) in [("", "1"), ("..", "1"), ("a", "."), ("a\r\n", "1")] {
+            let err = client.operations_document(name, version).await.unwrap_err();
+            assert!(matches!(err, Error::Config { .. }), "{err}");
+        }
+    }
+
+    #[tokio::test]
+    async fn operations_document_keeps_keys_the_typed_list_drops() {
+        let emulator = tray_connect_emulator::Emulator::builder()
+            .document_json(
+                r#"{"connector": {"name": "echo", "version": "1.0"},
+                    "elements": [{"name": "ping", "title": "Ping", "x-vendor": {"kept": true},
+                                  "inputSchema": {"type": "object", "tytpe": "typo"}}]}"#,
+            )
+            .start()
+            .await
+            .unwrap();
+        let client = Client::builder()
+            .token(TOKEN)
+            .base_url(emulator.base_url())
+            .build()
+            .unwrap();
+        let document = client.operations_document("echo", "1.0").await.unwrap();
+        let element = &document["elements"][0];
+        assert_eq!(element["name"], "ping");
+        assert_eq!(element["x-vendor"]["kept"], true);
+        assert_eq!(element["inputSchema"]["tytpe"], "typo");
+        let err = client.operations_document("echo", "9.9").await.unwrap_err();
+        assert!(err.to_string().contains("404"), "{err}");
     }
 
     #[test]
