@@ -141,7 +141,13 @@ async fn synthesised_outputs_decode_into_the_generated_types() {
 async fn invalid_input_sent_raw_is_refused_with_trays_validation_message() {
     let (_emulator, client) = twilio_emulator().await;
     let err = client
-        .call_raw("twilio-output", "2.1", "send_sms", "auth-1", json!({"to": "x"}))
+        .call_raw(
+            "twilio-output",
+            "2.1",
+            "send_sms",
+            "auth-1",
+            json!({"to": "x"}),
+        )
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(400));
@@ -150,7 +156,10 @@ async fn invalid_input_sent_raw_is_refused_with_trays_validation_message() {
         message.starts_with("Tray API error 400: Connector input validation failed."),
         "{message}"
     );
-    assert!(message.contains("required key [from] not found"), "{message}");
+    assert!(
+        message.contains("required key [from] not found"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
@@ -163,7 +172,10 @@ async fn the_operations_subset_calls_the_same_operation() {
         .build();
     client.call("auth-1", input).await.expect("call succeeds");
     assert_eq!(emulator.calls()[0].operation, "send_sms");
-    assert_eq!(tray_connect_tests::twilio_send_only::OPERATIONS, ["send_sms"]);
+    assert_eq!(
+        tray_connect_tests::twilio_send_only::OPERATIONS,
+        ["send_sms"]
+    );
 }
 
 #[tokio::test]

@@ -25,7 +25,9 @@ pub fn escape(text: &str) -> String {
 fn escape_word(word: &str, out: &mut String) {
     if word.starts_with("http://") || word.starts_with("https://") {
         // Trailing punctuation belongs to the sentence, not the URL.
-        let end = word.trim_end_matches(['.', ',', ';', ':', ')', '!', '?', '\'', '"']).len();
+        let end = word
+            .trim_end_matches(['.', ',', ';', ':', ')', '!', '?', '\'', '"'])
+            .len();
         let (url, rest) = word.split_at(end);
         if !url.contains(['<', '>', '`', ' ']) {
             out.push('<');
@@ -61,9 +63,7 @@ pub fn lines(docs: &Docs, fallback_title: &str) -> Vec<String> {
     let mut paragraphs: Vec<String> = Vec::new();
     let present = |text: &Option<String>| text.as_ref().filter(|t| !t.trim().is_empty()).cloned();
     match (&present(&docs.title), &present(&docs.description)) {
-        (Some(title), Some(description)) if title == description => {
-            paragraphs.push(escape(title))
-        }
+        (Some(title), Some(description)) if title == description => paragraphs.push(escape(title)),
         (Some(title), Some(description)) => {
             paragraphs.push(escape(title));
             paragraphs.push(escape(description));

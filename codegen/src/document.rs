@@ -80,7 +80,11 @@ impl fmt::Display for DocumentError {
                 message,
             } => write!(f, "invalid JSON at line {line}, column {column}: {message}"),
             DocumentError::Structure { pointer, message } => {
-                let at = if pointer.is_empty() { "the root" } else { pointer };
+                let at = if pointer.is_empty() {
+                    "the root"
+                } else {
+                    pointer
+                };
                 write!(f, "not an operations document: {message} (at {at})")
             }
         }
@@ -209,14 +213,22 @@ mod tests {
     #[test]
     fn duplicate_operation_names_are_refused() {
         let err = parse(r#"{"elements":[{"name":"a"},{"name":"a"}]}"#).unwrap_err();
-        assert!(err.to_string().contains("defined twice (first at /elements/0)"));
+        assert!(
+            err.to_string()
+                .contains("defined twice (first at /elements/0)")
+        );
     }
 
     #[test]
     fn root_must_be_an_object_with_elements() {
         assert!(parse("[]").unwrap_err().to_string().contains("the root"));
         assert!(parse("{}").unwrap_err().to_string().contains("`elements`"));
-        assert!(parse(r#"{"elements":{}}"#).unwrap_err().to_string().contains("/elements"));
+        assert!(
+            parse(r#"{"elements":{}}"#)
+                .unwrap_err()
+                .to_string()
+                .contains("/elements")
+        );
     }
 
     #[test]

@@ -28,8 +28,14 @@ pub fn model(model: &Model) -> TokenStream {
     let version = &model.version;
     let operations = model.operations.iter().map(|op| &op.wire);
     let fallbacks = &model.value_fallbacks;
-    let connector_doc = format!(" The connector these types call: `{}`.", docs::code(connector));
-    let version_doc = format!(" The connector version they were generated from: `{}`.", docs::code(version));
+    let connector_doc = format!(
+        " The connector these types call: `{}`.",
+        docs::code(connector)
+    );
+    let version_doc = format!(
+        " The connector version they were generated from: `{}`.",
+        docs::code(version)
+    );
     let mut out = quote! {
         #[doc = #connector_doc]
         pub const CONNECTOR: &str = #connector;
@@ -158,7 +164,10 @@ impl Emitter<'_> {
         let field_tokens = fields.iter().map(|field| {
             let rust = ident(&field.rust);
             let ty = self.field_ty(field);
-            let doc = doc_attrs(&docs::lines(&field.docs, &format!("`{}`", docs::code(&field.wire))));
+            let doc = doc_attrs(&docs::lines(
+                &field.docs,
+                &format!("`{}`", docs::code(&field.wire)),
+            ));
             let rename = (field.rust != field.wire).then(|| {
                 let wire = &field.wire;
                 quote!(#[serde(rename = #wire)])
@@ -180,7 +189,11 @@ impl Emitter<'_> {
         });
         let taken: HashSet<&str> = fields.iter().map(|f| f.rust.as_str()).collect();
         let additional_field = additional.map(|ty| {
-            let field = ident(if taken.contains("additional") { "additional_" } else { "additional" });
+            let field = ident(if taken.contains("additional") {
+                "additional_"
+            } else {
+                "additional"
+            });
             let ty = self.ty(ty);
             quote! {
                 /// Properties beyond the listed ones (`additionalProperties`).
@@ -230,9 +243,19 @@ impl Emitter<'_> {
             .iter()
             .map(|f| {
                 let base = naming::pascal(&f.rust);
-                let name = if taken.contains(&base) { format!("{base}State") } else { base };
+                let name = if taken.contains(&base) {
+                    format!("{base}State")
+                } else {
+                    base
+                };
                 let name = (1..)
-                    .map(|n| if n == 1 { name.clone() } else { format!("{name}{n}") })
+                    .map(|n| {
+                        if n == 1 {
+                            name.clone()
+                        } else {
+                            format!("{name}{n}")
+                        }
+                    })
                     .find(|n| !taken.contains(n))
                     .expect("an unbounded range always yields a free name");
                 taken.insert(name.clone());
@@ -271,32 +294,51 @@ impl Emitter<'_> {
             init.push(quote!(required: (#(#unsets,)*),));
         }
         if !optional.is_empty() {
-            let nones = optional.iter().map(|_| quote!(::core::option::Option::None));
+            let nones = optional
+                .iter()
+                .map(|_| quote!(::core::option::Option::None));
             storage.push(quote!(optional: (#(#optional_tys,)*),));
             init.push(quote!(optional: (#(#nones,)*),));
         }
         if let Some(additional) = additional {
             let ty = self.ty(additional);
-            storage.push(quote!(additional: ::std::collections::BTreeMap<::std::string::String, #ty>,));
+            storage.push(
+                quote!(additional: ::std::collections::BTreeMap<::std::string::String, #ty>,),
+            );
             init.push(quote!(additional: ::std::collections::BTreeMap::new(),));
         }
         let keep_optional = (!optional.is_empty()).then(|| quote!(optional: self.optional,));
-        let keep_additional = additional.is_some().then(|| quote!(additional: self.additional,));
+        let keep_additional = additional
+            .is_some()
+            .then(|| quote!(additional: self.additional,));
 
         let op = &def.operation;
-        let is_root = self.model.operations.iter().any(|o| self.model.defs[o.input].name == def.name);
+        let is_root = self
+            .model
+            .operations
+            .iter()
+            .any(|o| self.model.defs[o.input].name == def.name);
         let mut setters = Vec::new();
         let mut traits = Vec::new();
         for (k, field) in required.iter().enumerate() {
             let param = &params[k];
             let setter = setter_name(field);
-            let doc = doc_attrs(&docs::lines(&field.docs, &format!("`{}`", docs::code(&field.wire))));
+            let doc = doc_attrs(&docs::lines(
+                &field.docs,
+                &format!("`{}`", docs::code(&field.wire)),
+            ));
             let inner = self.ty(&field.ty);
             let stored = &required_tys[k];
             let after: Vec<TokenStream> = params
                 .iter()
                 .enumerate()
-                .map(|(j, p)| if j == k { quote!(#set<#stored>) } else { quote!(#p) })
+                .map(|(j, p)| {
+                    if j == k {
+                        quote!(#set<#stored>)
+                    } else {
+                        quote!(#p)
+                    }
+                })
                 .collect();
             let moved = |value: TokenStream| {
                 let parts = (0..params.len()).map(|j| {
@@ -373,19 +415,27 @@ impl Emitter<'_> {
         for (k, field) in optional.iter().enumerate() {
             let setter = setter_name(field);
             let maybe = format_ident!("maybe_{}", field.rust);
-            let doc = doc_attrs(&docs::lines(&field.docs, &format!("`{}`", docs::code(&field.wire))));
+            let doc = doc_attrs(&docs::lines(
+                &field.docs,
+                &format!("`{}`", docs::code(&field.wire)),
+            ));
             let inner = self.ty(&field.ty);
             let k = proc_macro2::Literal::usize_unsuffixed(k);
             let (value, maybe_ty, maybe_doc) = match field.presence {
                 Presence::OptionalNullable => (
-                    quote!(::core::option::Option::Some(::core::option::Option::Some(value.into()))),
+                    quote!(::core::option::Option::Some(::core::option::Option::Some(
+                        value.into()
+                    ))),
                     quote!(::core::option::Option<#inner>),
                     format!(" Sets `{}` or, with `None`, sends `null`.", field.rust),
                 ),
                 _ => (
                     quote!(::core::option::Option::Some(value.into())),
                     quote!(::core::option::Option<#inner>),
-                    format!(" Sets `{}` when `Some`, leaves it out when `None`.", field.rust),
+                    format!(
+                        " Sets `{}` when `Some`, leaves it out when `None`.",
+                        field.rust
+                    ),
                 ),
             };
             let maybe_value = match field.presence {
@@ -420,19 +470,26 @@ impl Emitter<'_> {
             });
         }
 
-        let bounds = required.iter().zip(&params).zip(&required_tys).map(|((_, p), ty)| {
-            quote!(#p: #state_mod::#p<#ty>,)
-        });
+        let bounds = required
+            .iter()
+            .zip(&params)
+            .zip(&required_tys)
+            .map(|((_, p), ty)| quote!(#p: #state_mod::#p<#ty>,));
         let required_fields = required.iter().zip(&params).enumerate().map(|(k, (f, p))| {
             let rust = ident(&f.rust);
             let k = proc_macro2::Literal::usize_unsuffixed(k);
             quote!(#rust: #state_mod::#p::into_input(self.required.#k),)
         });
         let optional_names: Vec<Ident> = optional.iter().map(|f| ident(&f.rust)).collect();
-        let unpack = (!optional.is_empty()).then(|| quote!(let (#(#optional_names,)*) = self.optional;));
+        let unpack =
+            (!optional.is_empty()).then(|| quote!(let (#(#optional_names,)*) = self.optional;));
         let additional_init = additional.map(|_| {
             let taken: HashSet<&str> = fields.iter().map(|f| f.rust.as_str()).collect();
-            let field = ident(if taken.contains("additional") { "additional_" } else { "additional" });
+            let field = ident(if taken.contains("additional") {
+                "additional_"
+            } else {
+                "additional"
+            });
             quote!(#field: self.additional,)
         });
         let generics = (!params.is_empty()).then(|| quote!(<#(#params),*>));
@@ -451,7 +508,10 @@ impl Emitter<'_> {
             }
         });
         let start_doc = format!(" Starts building a `{}` input.", docs::code(op));
-        let build_doc = format!(" The `{}` input. Compiles once every required input is set.", docs::code(op));
+        let build_doc = format!(
+            " The `{}` input. Compiles once every required input is set.",
+            docs::code(op)
+        );
         let allow = allow_lints(builder_name);
         quote! {
             impl #name {
@@ -551,7 +611,11 @@ impl Emitter<'_> {
         if has("String") {
             from(quote!(&str), "String", quote!(value.to_owned()));
             from(quote!(::std::string::String), "String", quote!(value));
-            from(quote!(&::std::string::String), "String", quote!(value.clone()));
+            from(
+                quote!(&::std::string::String),
+                "String",
+                quote!(value.clone()),
+            );
         }
         if has("Boolean") {
             from(quote!(bool), "Boolean", quote!(value));

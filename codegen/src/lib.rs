@@ -14,8 +14,8 @@
 //! assert!(expansion.tokens.to_string().contains("pub struct Ping"));
 //! ```
 
-pub mod document;
 mod docs;
+pub mod document;
 mod emit;
 pub mod model;
 pub mod naming;
@@ -138,7 +138,12 @@ impl From<DocumentError> for Error {
 /// Expands a document into items.
 pub fn expand(request: &Request<'_>) -> Result<Expansion, Error> {
     let document = document::parse(request.document)?;
-    expand_document(request.connector, request.version, &document, request.operations)
+    expand_document(
+        request.connector,
+        request.version,
+        &document,
+        request.operations,
+    )
 }
 
 /// Expands an already parsed document (the macro caches parsed documents).
@@ -202,7 +207,11 @@ fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<Str
         .filter(|(score, _)| *score > 0.7)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    scored.into_iter().take(3).map(|(_, c)| c.to_owned()).collect()
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, c)| c.to_owned())
+        .collect()
 }
 
 /// Pretty-prints generated items as a Rust file (what `tray-connect generate` prints).

@@ -4,8 +4,8 @@
 //! shape is ignored, and a node that cannot be typed becomes `serde_json::Value` with the reason
 //! recorded (it ends up in the docs and in `VALUE_FALLBACKS`). Nothing here fails.
 
-use crate::document::{OperationDoc, OperationsDocument};
 use crate::docs;
+use crate::document::{OperationDoc, OperationsDocument};
 use crate::naming;
 use serde_json::{Map, Value};
 use std::collections::HashSet;
@@ -202,7 +202,10 @@ pub fn build(
         value_fallbacks: Vec::new(),
         type_names: HashSet::new(),
     };
-    let ops: Vec<&OperationDoc> = operations.iter().map(|&i| &document.operations[i]).collect();
+    let ops: Vec<&OperationDoc> = operations
+        .iter()
+        .map(|&i| &document.operations[i])
+        .collect();
 
     // Operation input and output names are reserved before any nested name.
     let originals: Vec<&str> = ops.iter().map(|op| op.name.as_str()).collect();
@@ -394,10 +397,7 @@ impl ModelBuilder {
             depth: 0,
         };
         let mut docs = Docs {
-            title: Some(format!(
-                "What `{}` returns.",
-                docs::code(&op.name)
-            )),
+            title: Some(format!("What `{}` returns.", docs::code(&op.name))),
             ..Docs::default()
         };
         let schema = op.output_schema.as_object().filter(|s| !s.is_empty());
@@ -463,11 +463,18 @@ impl ModelBuilder {
         (ty, nullable)
     }
 
-    fn single_ty(&mut self, t: &str, schema: &Map<String, Value>, site: &Site, docs: &mut Docs) -> Ty {
+    fn single_ty(
+        &mut self,
+        t: &str,
+        schema: &Map<String, Value>,
+        site: &Site,
+        docs: &mut Docs,
+    ) -> Ty {
         match t {
             "string" => {
                 if let Some(format) = text(schema, "format") {
-                    docs.notes.push(format!("Format: `{}`.", docs::code(&format)));
+                    docs.notes
+                        .push(format!("Format: `{}`.", docs::code(&format)));
                     if format == "password" {
                         return Ty::Secret;
                     }
@@ -513,7 +520,8 @@ impl ModelBuilder {
         }
         match schema.get("additionalProperties") {
             Some(Value::Object(values)) if !values.is_empty() => {
-                let value_site = site.child("additionalProperties", format!("{}Value", site.type_name));
+                let value_site =
+                    site.child("additionalProperties", format!("{}Value", site.type_name));
                 let (ty, nullable) = self.ty(values, &value_site, docs);
                 if nullable {
                     return Ty::JsonMap;
@@ -632,7 +640,10 @@ impl ModelBuilder {
                 variants.push(((*variant).to_owned(), ty));
             }
         }
-        if let Some(unknown) = members.iter().find(|m| !UNTAGGED_ORDER.iter().any(|(t, _)| t == m)) {
+        if let Some(unknown) = members
+            .iter()
+            .find(|m| !UNTAGGED_ORDER.iter().any(|(t, _)| t == m))
+        {
             let reason = format!("unknown type `{}` in a `type` array", docs::code(unknown));
             return self.fallback(site, &reason, docs);
         }
@@ -674,7 +685,12 @@ impl ModelBuilder {
         }
         let advanced = advanced_list(schema);
         let mut order: Vec<&str> = required.clone();
-        order.extend(properties.keys().map(String::as_str).filter(|k| !required.contains(k)));
+        order.extend(
+            properties
+                .keys()
+                .map(String::as_str)
+                .filter(|k| !required.contains(k)),
+        );
 
         let mut taken = HashSet::new();
         let rust_names = naming::field_names(&order, &mut taken);
@@ -688,19 +704,29 @@ impl ModelBuilder {
                     let mut field_docs = node_docs(property);
                     let (ty, nullable) = self.ty(property, &child_site, &mut field_docs);
                     field_notes(property, &mut field_docs);
-                    if advanced.contains(wire) || property.get("advanced") == Some(&Value::Bool(true)) {
+                    if advanced.contains(wire)
+                        || property.get("advanced") == Some(&Value::Bool(true))
+                    {
                         field_docs.notes.push("Advanced input.".to_owned());
                     }
                     (ty, nullable, field_docs)
                 }
                 Value::Bool(true) => {
                     let mut field_docs = Docs::default();
-                    let ty = self.fallback(&child_site, "the schema is `true` (anything)", &mut field_docs);
+                    let ty = self.fallback(
+                        &child_site,
+                        "the schema is `true` (anything)",
+                        &mut field_docs,
+                    );
                     (ty, false, field_docs)
                 }
                 _ => {
                     let mut field_docs = Docs::default();
-                    let ty = self.fallback(&child_site, "the property's schema is not an object", &mut field_docs);
+                    let ty = self.fallback(
+                        &child_site,
+                        "the property's schema is not an object",
+                        &mut field_docs,
+                    );
                     (ty, false, field_docs)
                 }
             };
@@ -762,7 +788,8 @@ fn node_docs(schema: &Map<String, Value>) -> Docs {
 /// Notes every property carries: its default and its lookup.
 fn field_notes(property: &Map<String, Value>, docs: &mut Docs) {
     if let Some(default) = property.get("default") {
-        docs.notes.push(format!("Default: `{}`.", docs::code(&default.to_string())));
+        docs.notes
+            .push(format!("Default: `{}`.", docs::code(&default.to_string())));
     }
     if let Some(lookup) = property.get("lookup").and_then(Value::as_object) {
         let operation = lookup
@@ -770,8 +797,7 @@ fn field_notes(property: &Map<String, Value>, docs: &mut Docs) {
             .or_else(|| lookup.get("message"))
             .and_then(Value::as_str);
         if let Some(operation) = operation {
-            docs.notes
-                .push(format!(
+            docs.notes.push(format!(
                 "Valid values come from the lookup operation `{}`.",
                 docs::code(operation)
             ));

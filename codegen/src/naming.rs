@@ -22,7 +22,13 @@ pub fn is_keyword(name: &str) -> bool {
 /// Replaces every character that is not ASCII alphanumeric or `_` with `_`.
 fn ascii_only(name: &str) -> String {
     name.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 

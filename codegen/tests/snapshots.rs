@@ -50,7 +50,10 @@ fn fixture_documents_match_their_snapshots() {
     settings.set_omit_expression(true);
     settings.bind(|| {
         for path in &documents {
-            let name = path.file_stem().and_then(|s| s.to_str()).expect("utf-8 name");
+            let name = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .expect("utf-8 name");
             insta::assert_snapshot!(name, expand(path));
         }
     });

@@ -21,8 +21,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Kept alive until the end of main: the emulator stops when dropped.
     let mut _emulator = None;
     let (client, auth_id) = if std::env::var_os("TRAY_TOKEN").is_some() {
-        let auth_id = std::env::var("TRAY_AUTH_ID")
-            .map_err(|_| "TRAY_TOKEN is set, so TRAY_AUTH_ID must name the Twilio authentication to use")?;
+        let auth_id = std::env::var("TRAY_AUTH_ID").map_err(
+            |_| "TRAY_TOKEN is set, so TRAY_AUTH_ID must name the Twilio authentication to use",
+        )?;
         (Client::from_env()?, auth_id)
     } else {
         let emulator = Emulator::builder()

@@ -89,8 +89,8 @@ pub enum Error {
         path: String,
         /// The serde message.
         message: String,
-        /// The whole `output` of a call, when the envelope parsed.
-        output: Option<Value>,
+        /// The whole `output` of a call, when the envelope parsed (boxed: errors stay small).
+        output: Option<Box<Value>>,
         /// The serde error.
         #[source]
         source: Option<serde_json::Error>,
@@ -170,7 +170,7 @@ impl Error {
     pub fn output(&self) -> Option<&Value> {
         match self {
             Error::Connector { output } => Some(output),
-            Error::Decode { output, .. } => output.as_ref(),
+            Error::Decode { output, .. } => output.as_deref(),
             _ => None,
         }
     }
@@ -179,7 +179,7 @@ impl Error {
     pub fn into_output(self) -> Option<Value> {
         match self {
             Error::Connector { output } => Some(output),
-            Error::Decode { output, .. } => output,
+            Error::Decode { output, .. } => output.map(|o| *o),
             _ => None,
         }
     }
@@ -403,7 +403,7 @@ mod tests {
             what: "output of slack send_message".into(),
             path: "message.ts".into(),
             message: "invalid type: string \"x\", expected u8".into(),
-            output: Some(json!({"ok": true})),
+            output: Some(Box::new(json!({"ok": true}))),
             source: Some(source),
         };
         assert_eq!(

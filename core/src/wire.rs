@@ -198,7 +198,7 @@ pub fn decode_output<T: DeserializeOwned>(output: Value, what: &str) -> Result<T
                 what: what.to_owned(),
                 path,
                 message: source.to_string(),
-                output: Some(output),
+                output: Some(Box::new(output)),
                 source: Some(source),
             })
         }
@@ -349,7 +349,7 @@ fn decode_error(what: &str, path: &str, message: String, output: Option<Value>) 
         what: what.to_owned(),
         path: path.to_owned(),
         message,
-        output,
+        output: output.map(Box::new),
         source: None,
     }
 }

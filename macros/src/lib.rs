@@ -45,10 +45,12 @@ pub fn connector(input: TokenStream) -> TokenStream {
 
 fn expand(args: &Args) -> Result<proc_macro2::TokenStream, syn::Error> {
     let path = resolve::document_path(&args.path)?;
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(std::path::PathBuf::from);
+    let shown = resolve::display_relative(&path, manifest_dir.as_deref());
     let text = std::fs::read_to_string(&path).map_err(|e| {
         syn::Error::new(
             args.path.span(),
-            format!("cannot read operations document {}: {e}", path.display()),
+            format!("cannot read operations document {shown}: {e}"),
         )
     })?;
     let operations: Option<Vec<String>> = args
@@ -73,7 +75,7 @@ fn expand(args: &Args) -> Result<proc_macro2::TokenStream, syn::Error> {
                 .map_or(args.path.span(), syn::LitStr::span),
         };
         let message = match e.blame() {
-            Blame::Path => format!("{}: {e}", path.display()),
+            Blame::Path => format!("{shown}: {e}"),
             _ => e.to_string(),
         };
         syn::Error::new(span, message)

@@ -19,10 +19,10 @@ pub fn document_path(literal: &LitStr) -> syn::Result<PathBuf> {
     }
     let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
     let mut tried = Vec::new();
-    if let Some(dir) = &manifest_dir {
-        if let Some(found) = search_up(dir, &relative, &mut tried) {
-            return Ok(found);
-        }
+    if let Some(dir) = &manifest_dir
+        && let Some(found) = search_up(dir, &relative, &mut tried)
+    {
+        return Ok(found);
     }
     let source_dir = literal
         .span()
@@ -33,10 +33,10 @@ pub fn document_path(literal: &LitStr) -> syn::Result<PathBuf> {
             Some(base) if dir.is_relative() => base.join(dir),
             _ => dir,
         });
-    if let Some(dir) = source_dir {
-        if let Some(found) = search_up(&dir, &relative, &mut tried) {
-            return Ok(found);
-        }
+    if let Some(dir) = source_dir
+        && let Some(found) = search_up(&dir, &relative, &mut tried)
+    {
+        return Ok(found);
     }
     let shown: Vec<String> = tried
         .iter()
@@ -78,7 +78,7 @@ fn is_workspace_root(dir: &Path) -> bool {
 }
 
 /// `path` relative to the crate's directory where that reads naturally (`../schemas/x.json`).
-fn display_relative(path: &Path, base: Option<&Path>) -> String {
+pub fn display_relative(path: &Path, base: Option<&Path>) -> String {
     let Some(base) = base else {
         return path.display().to_string();
     };

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Compile cost of `connector!` against hand-written bon builders for the same types.
+
+Writes a synthetic operations document (seeded, N operations, default 300), a crate that
+expands it with `tray_connect::connector!`, and a crate with the equivalent types written with
+`#[derive(bon::Builder)]` + `#[builder(on(String, into))]` + serde derives and the same docs.
+After one warm-up build of each (dependencies cached, shared target dir), it alternates
+`cargo check` of the two crates (touching lib.rs each time) for ROUNDS rounds and prints the
+median wall time of each and the ratio ours / baseline.
+
+    python3 benches/compile_cost.py [--operations 300] [--rounds 5]
+"""
+import argparse, json, os, random, statistics, subprocess, time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / "work"
+CORE = HERE.parent / "core"
+
+KINDS = ["string", "integer", "boolean", "enum", "array", "object"]
+
+
+def prop(kind, i, j, required_nested):
+    base = {"title": f"Field {j}", "description": f"Field {j} of operation {i}: what it means, in a sentence."}
+    if kind == "string":
+        return {**base, "type": "string"}
+    if kind == "integer":
+        return {**base, "type": "integer", "default": 10}
+    if kind == "boolean":
+        return {**base, "type": "boolean"}
+    if kind == "enum":
+        return {**base, "type": "string", "enum": ["alpha", "beta", "gamma-delta"]}
+    if kind == "array":
+        return {**base, "type": "array", "items": {"type": "string"}}
+    return {**base, "type": "object", "properties": {
+        "name": {"type": "string", "description": "A name."},
+        "count": {"type": "integer", "description": "A count."},
+    }, "required": ["name"] if required_nested else []}
+
+
+def schema(rng, i, n_props, n_required):
+    props, kinds = {}, []
+    for j in range(n_props):
+        kind = KINDS[(i + j) % len(KINDS)]
+        props[f"field_{j}"] = prop(kind, i, j, j % 2 == 0)
+        kinds.append(kind)
+    required = [f"field_{j}" for j in range(n_required)]
+    return {"type": "object", "properties": props, "required": required}, kinds
+
+
+def document(n_ops, seed=7):
+    rng = random.Random(seed)
+    elements = []
+    for i in range(n_ops):
+        input_schema, _ = schema(rng, i, 16, 4)
+        output_schema, _ = schema(rng, i + 1, 12, 3)
+        elements.append({
+            "name": f"operation_{i}", "title": f"Operation {i}",
+            "description": f"Does thing number {i}.",
+            "inputSchema": input_schema, "outputSchema": output_schema,
+            "hasDynamicOutput": False,
+        })
+    return {"connector": {"name": "synthetic", "version": "1.0"}, "elements": elements}
+
+
+def pascal(s):
+    return "".join(w[:1].upper() + w[1:] for w in s.replace("-", "_").split("_"))
+
+
+def bon_crate(doc):
+    """The same types as connector! generates, written as a user would with bon + serde."""
+    out = ["//! Hand-written equivalent of the synthetic document, with bon builders.",
+           "#![allow(missing_docs)]", "use serde::{Deserialize, Serialize};", ""]
+
+    def rust_struct(name, sch, output):
+        items = []
+        fields = []
+        req = sch.get("required", [])
+        order = req + [k for k in sch["properties"] if k not in req]
+        for key in order:
+            p = sch["properties"][key]
+            t = p.get("type")
+            if "enum" in p:
+                en = name + pascal(key)
+                variants = "".join(f'    /// `{v}`\n    #[serde(rename = "{v}")]\n    {pascal(v)},\n' for v in p["enum"])
+                if output:
+                    variants += "    /// Unknown value.\n    #[serde(untagged)]\n    Unknown(String),\n"
+                items.append(f"/// {p['title']}\n#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]\npub enum {en} {{\n{variants}}}\n")
+                ty = en
+            elif t == "string":
+                ty = "String"
+            elif t == "integer":
+                ty = "i64"
+            elif t == "boolean":
+                ty = "bool"
+            elif t == "array":
+                ty = "Vec<String>"
+            else:
+                ty = name + pascal(key)
+                items.extend(rust_struct(ty, p, output))
+            doc_lines = f"    /// {p['title']}\n    ///\n    /// {p['description']}\n"
+            if key in req:
+                fields.append(f"{doc_lines}    pub {key}: {ty},\n")
+            else:
+                fields.append(f'{doc_lines}    #[serde(default, skip_serializing_if = "Option::is_none")]\n    pub {key}: Option<{ty}>,\n')
+        if output:
+            fields.append("    /// Unlisted fields.\n    #[serde(flatten)]\n    pub extra: serde_json::Map<String, serde_json::Value>,\n")
+            derive = "#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]"
+        else:
+            derive = "#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, bon::Builder)]\n#[builder(on(String, into))]"
+        items.insert(0, f"/// {name}\n{derive}\npub struct {name} {{\n{''.join(fields)}}}\n")
+        return items
+
+    for el in doc["elements"]:
+        name = pascal(el["name"])
+        out.extend(rust_struct(name, el["inputSchema"], False))
+        out.extend(rust_struct(name + "Output", el["outputSchema"], True))
+    return "\n".join(out)
+
+
+def write_crate(path, name, deps, lib):
+    (path / "src").mkdir(parents=True, exist_ok=True)
+    (path / "Cargo.toml").write_text(
+        f'[package]\nname = "{name}"\nversion = "0.0.0"\nedition = "2021"\npublish = false\n\n'
+        f'[dependencies]\n{deps}\n\n[workspace]\n')
+    (path / "src" / "lib.rs").write_text(lib)
+
+
+def check(crate, env):
+    (crate / "src" / "lib.rs").touch()
+    start = time.monotonic()
+    subprocess.run(["cargo", "check", "-q"], cwd=crate, env=env, check=True)
+    return time.monotonic() - start
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--operations", type=int, default=300)
+    ap.add_argument("--rounds", type=int, default=5)
+    args = ap.parse_args()
+
+    doc = document(args.operations)
+    ours, bon = WORK / "ours", WORK / "bon_baseline"
+    write_crate(ours, "ours", f'tray-connect = {{ path = "{CORE}" }}',
+                '//! connector! on the synthetic document.\n'
+                'tray_connect::connector!("synthetic", "1.0", "synthetic.json");\n')
+    (ours / "synthetic.json").write_text(json.dumps(doc, indent=1))
+    write_crate(bon, "bon_baseline",
+                'bon = "3"\nserde = { version = "1", features = ["derive"] }\nserde_json = "1"', bon_crate(doc))
+    size = (ours / "synthetic.json").stat().st_size
+    env = dict(os.environ, CARGO_TARGET_DIR=str(WORK / "target"), CARGO_INCREMENTAL="0")
+    for crate in (ours, bon):  # warm the dependency cache
+        subprocess.run(["cargo", "check", "-q"], cwd=crate, env=env, check=True)
+    times = {"ours": [], "bon": []}
+    for _ in range(args.rounds):
+        times["ours"].append(check(ours, env))
+        times["bon"].append(check(bon, env))
+    o, b = statistics.median(times["ours"]), statistics.median(times["bon"])
+    print(f"document: {args.operations} operations, {size / 1e6:.2f} MB; rounds: {args.rounds}")
+    print(f"cargo check, connector!: median {o:.2f}s  (min {min(times['ours']):.2f}, max {max(times['ours']):.2f})")
+    print(f"cargo check, bon + serde: median {b:.2f}s  (min {min(times['bon']):.2f}, max {max(times['bon']):.2f})")
+    print(f"ratio ours/baseline: {o / b:.2f}  (target <= 1.0)")
+
+
+if __name__ == "__main__":
+    main()
