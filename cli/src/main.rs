@@ -1,1 +1,62 @@
-fn main() {}
+//! The `tray-connect` command: list connectors and operations, vendor operations documents
+//! (`pull`), detect drift between vendored documents and the live API (`check`), print the code
+//! the `connector!` macro generates (`generate`), run the local emulator (`serve`) and make one
+//! call (`call`).
+//!
+//! Exit codes: 0 success, 1 drift or a failed request, 2 usage (bad flags, missing token,
+//! unusable input). Errors are one line on stderr.
+
+mod args;
+mod commands;
+mod connection;
+mod document_files;
+mod drift;
+mod failure;
+mod versions;
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches};
+
+use args::{Cli, Command};
+use failure::Failure;
+
+fn main() -> ExitCode {
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    // `serve` takes its token from the command line only: TRAY_TOKEN is a client setting.
+    let serve_token = matches
+        .subcommand_matches("serve")
+        .filter(|m| m.value_source("token") == Some(clap::parser::ValueSource::CommandLine))
+        .and_then(|_| cli.connection.token.clone());
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            return Failure::failed(format!("could not start the async runtime: {e}")).report();
+        }
+    };
+    match runtime.block_on(run(cli, serve_token)) {
+        Ok(code) => code,
+        Err(failure) => failure.report(),
+    }
+}
+
+async fn run(cli: Cli, serve_token: Option<String>) -> Result<ExitCode, Failure> {
+    let connection = &cli.connection;
+    match cli.command {
+        Command::Connectors(args) => commands::connectors::run(connection, args).await,
+        Command::Operations(args) => commands::operations::run(connection, args).await,
+        Command::Call(args) => commands::call::run(connection, args).await,
+        Command::Generate(args) => commands::generate::run(args),
+        Command::Serve(args) => commands::serve::run(args, serve_token).await,
+        Command::Pull(args) => commands::pull::run(connection, args).await,
+        Command::Check(args) => commands::check::run(connection, args).await,
+    }
+}

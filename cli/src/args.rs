@@ -1,0 +1,171 @@
+//! The command line: subcommands, their flags and their `--help` examples.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::connection::Connection;
+
+/// Typed Rust for Tray's Connectivity API: list, vendor, check, generate, serve, call.
+#[derive(Debug, Parser)]
+#[command(name = "tray-connect", version)]
+pub struct Cli {
+    /// Token, region and API URL.
+    #[command(flatten)]
+    pub connection: Connection,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List connectors (the latest version of each, or all with --all).
+    #[command(after_help = "Example:\n  tray-connect connectors --all --json")]
+    Connectors(ConnectorsArgs),
+
+    /// List the operations of one connector version, with their required inputs.
+    #[command(after_help = "Example:\n  tray-connect operations twilio-output 2.1")]
+    Operations(OperationsArgs),
+
+    /// Call one operation and print its output as JSON.
+    #[command(after_help = "Examples:\n  \
+        tray-connect call twilio-output 2.1 send_sms --auth-id $AUTH_ID \\\n    \
+        --input '{\"to\": \"+15551234567\", \"from\": \"+15557654321\", \"body\": \"hi\"}'\n  \
+        tray-connect call twilio-output 2.1 send_sms --auth-id $AUTH_ID --input @sms.json")]
+    Call(CallArgs),
+
+    /// Print the Rust code `connector!` generates for a document.
+    #[command(after_help = "Examples:\n  \
+        tray-connect generate schemas/twilio.json --operations send_sms -o src/twilio.rs\n  \
+        tray-connect generate legacy.json --name twilio-output --version 2.1 --report")]
+    Generate(GenerateArgs),
+
+    /// Run the local emulator of the Connectivity API on the documents of a folder.
+    #[command(
+        after_help = "Example:\n  tray-connect serve --schemas schemas --token dev-token\n\n\
+        --token sets the token the emulator requires; without it any non-empty token is accepted."
+    )]
+    Serve(ServeArgs),
+
+    /// Vendor operations documents (with their connector header) into files.
+    #[command(after_help = "Examples:\n  \
+        tray-connect pull twilio-output 2.1\n  \
+        tray-connect pull twilio-output 2.1 -o vendor/twilio.json\n  \
+        tray-connect pull twilio-output@2.1 slack@9.1")]
+    Pull(PullArgs),
+
+    /// Compare vendored documents with the live API; exit 1 on drift.
+    #[command(
+        after_help = "Examples:\n  tray-connect check\n  tray-connect check schemas/twilio.json --json"
+    )]
+    Check(CheckArgs),
+}
+
+/// `connectors`.
+#[derive(Debug, clap::Args)]
+pub struct ConnectorsArgs {
+    /// Every version, not only the latest of each connector.
+    #[arg(long)]
+    pub all: bool,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `operations`.
+#[derive(Debug, clap::Args)]
+pub struct OperationsArgs {
+    /// Connector name, e.g. twilio-output.
+    pub name: String,
+    /// Connector version, e.g. 2.1.
+    pub version: String,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `call`.
+#[derive(Debug, clap::Args)]
+pub struct CallArgs {
+    /// Connector name.
+    pub name: String,
+    /// Connector version.
+    pub version: String,
+    /// Operation name, e.g. send_sms.
+    pub operation: String,
+    /// The authentication to call through.
+    #[arg(long)]
+    pub auth_id: String,
+    /// The input: JSON text, or @FILE to read it from a file.
+    #[arg(long, default_value = "{}")]
+    pub input: String,
+}
+
+/// `generate`.
+#[derive(Debug, clap::Args)]
+pub struct GenerateArgs {
+    /// The operations document.
+    pub file: PathBuf,
+    /// Only these operations (comma-separated) and the types they reach.
+    #[arg(long, value_delimiter = ',')]
+    pub operations: Option<Vec<String>>,
+    /// Write the code to this file instead of stdout.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// List on stderr every schema node typed as serde_json::Value, and why.
+    #[arg(long)]
+    pub report: bool,
+    /// Connector name (required when the document has no header).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Connector version (required when the document has no header).
+    #[arg(long)]
+    pub version: Option<String>,
+}
+
+/// `serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Folder of operations documents with headers.
+    #[arg(long, default_value = "schemas")]
+    pub schemas: PathBuf,
+    /// Port to listen on (not supported yet: the emulator picks a free port).
+    #[arg(long)]
+    pub port: Option<u16>,
+    // The emulator's token is the global `--token` given on the command line (not
+    // TRAY_TOKEN): without it, any non-empty token is accepted.
+}
+
+/// `pull`.
+#[derive(Debug, clap::Args)]
+pub struct PullArgs {
+    /// NAME VERSION, or one or more NAME@VERSION.
+    #[arg(required = true, value_name = "NAME VERSION | NAME@VERSION")]
+    pub targets: Vec<String>,
+    /// Output file (one connector only); default schemas/{name}.json.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+/// `check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Documents or folders of documents (default: schemas).
+    pub paths: Vec<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,68 @@
+//! `tray-connect serve`: the emulator on the documents of a folder, until Ctrl-C.
+
+use std::process::ExitCode;
+
+use tray_connect_emulator::Emulator;
+
+use crate::args::ServeArgs;
+use crate::document_files;
+use crate::failure::Failure;
+
+/// Starts the emulator, prints how to reach it, and runs until Ctrl-C.
+pub async fn run(args: ServeArgs, token: Option<String>) -> Result<ExitCode, Failure> {
+    if let Some(port) = args.port {
+        return Err(Failure::usage(format!(
+            "--port {port} is not supported yet: the emulator listens on a free port, \
+             which serve prints; leave out --port"
+        )));
+    }
+    let files = document_files::expand_paths(std::slice::from_ref(&args.schemas))
+        .map_err(Failure::usage)?;
+    let mut builder = Emulator::builder();
+    let mut loaded = Vec::new();
+    for path in &files {
+        match document_files::read(path) {
+            Ok(document) => {
+                let operations = document.json["elements"].as_array().map_or(0, Vec::len);
+                loaded.push((document.name, document.version, operations));
+                builder = builder.document(path);
+            }
+            Err(why) => eprintln!("skipping {}: {why}", path.display()),
+        }
+    }
+    if loaded.is_empty() {
+        return Err(Failure::usage(format!(
+            "no operations document with a connector header in {}",
+            args.schemas.display()
+        )));
+    }
+    if let Some(token) = &token {
+        builder = builder.token(token.trim());
+    }
+    let emulator = builder
+        .start()
+        .await
+        .map_err(|e| Failure::failed(format!("the emulator could not start: {e}")))?;
+    let url = emulator.base_url();
+    println!("tray-connect emulator listening on {url}");
+    for (name, version, operations) in &loaded {
+        println!("  {name} {version} ({operations} operations)");
+    }
+    println!();
+    match &token {
+        Some(token) => {
+            println!("Point the client at it:");
+            println!("  TRAY_API_URL={url} TRAY_TOKEN={}", token.trim());
+        }
+        None => {
+            println!("Point the client at it (any non-empty token is accepted):");
+            println!("  TRAY_API_URL={url} TRAY_TOKEN=dev");
+        }
+    }
+    println!("Press Ctrl-C to stop.");
+    tokio::signal::ctrl_c()
+        .await
+        .map_err(|e| Failure::failed(format!("cannot wait for Ctrl-C: {e}")))?;
+    drop(emulator);
+    Ok(ExitCode::SUCCESS)
+}
