@@ -132,7 +132,7 @@ pub struct ServeArgs {
     /// Folder of operations documents with headers.
     #[arg(long, default_value = "schemas")]
     pub schemas: PathBuf,
-    /// Port to listen on (not supported yet: the emulator picks a free port).
+    /// Port of 127.0.0.1 to listen on (default: a free one, printed at start).
     #[arg(long)]
     pub port: Option<u16>,
     // The emulator's token is the global `--token` given on the command line (not

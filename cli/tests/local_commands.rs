@@ -323,10 +323,36 @@ fn serve_exits_2_when_nothing_loads() {
 }
 
 #[test]
-fn serve_port_is_not_supported_yet() {
+fn serve_listens_on_the_port_asked_for_and_a_taken_port_is_one_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("echo-1.2.json"), dir.path().join("echo.json")).unwrap();
+    // A port that is free right now: bind, read it, release it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tray-connect"))
+        .env_remove("TRAY_TOKEN")
+        .args(["serve", "--port", &port.to_string(), "--schemas"])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let served = Served(child);
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    assert!(first.trim_end().ends_with(&url), "{first}");
+
+    // The same port again cannot be bound while the first server holds it.
     bare_command()
-        .args(["serve", "--port", "8080"])
+        .args(["serve", "--port", &port.to_string(), "--schemas"])
+        .arg(dir.path())
         .assert()
-        .code(2)
-        .stderr(predicate::str::contains("--port 8080 is not supported yet"));
+        .code(1)
+        .stderr(predicate::str::contains("the emulator could not start"));
+    drop(served);
 }

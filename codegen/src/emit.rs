@@ -2,7 +2,9 @@
 //! public items and fully qualified std paths, so users depend on `tray-connect` alone.
 
 use crate::docs;
-use crate::model::{Def, DefKind, Field, Model, Presence, Role, Ty, Variant};
+use crate::model::{
+    Def, DefKind, Field, LookupModel, LookupParam, Model, Presence, Role, Ty, Variant,
+};
 use crate::naming;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -60,10 +62,59 @@ pub fn model(model: &Model) -> TokenStream {
             }
         });
     }
+    for op in &model.operations {
+        out.extend(emitter.lookups(&model.defs[op.input].name, &op.lookups));
+    }
     for def in &model.defs {
         out.extend(emitter.def(def));
     }
     out
+}
+
+/// Tokens that build `value` at run time, with template strings replaced by parameters.
+fn lookup_input(value: &serde_json::Value, params: &[LookupParam]) -> TokenStream {
+    use serde_json::Value;
+    let json = quote!(::tray_connect::__private::serde_json);
+    match value {
+        Value::Null => quote!(#json::Value::Null),
+        Value::Bool(b) => quote!(#json::Value::Bool(#b)),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                quote!(#json::Value::from(#i))
+            } else if let Some(u) = n.as_u64() {
+                quote!(#json::Value::from(#u))
+            } else {
+                let f = n.as_f64().unwrap_or_default();
+                quote!(#json::Value::from(#f))
+            }
+        }
+        Value::String(text) => {
+            let param = crate::model::template_name(text)
+                .and_then(|name| params.iter().find(|p| p.template == name));
+            match param {
+                Some(param) => {
+                    let rust = ident(&param.rust);
+                    quote!(::tray_connect::__private::lookup_value(&#rust))
+                }
+                None => quote!(#json::Value::String(::std::string::String::from(#text))),
+            }
+        }
+        Value::Array(items) => {
+            let items = items.iter().map(|v| lookup_input(v, params));
+            quote!(#json::Value::Array(::std::vec![#(#items),*]))
+        }
+        Value::Object(map) => {
+            let entries = map.iter().map(|(k, v)| {
+                let v = lookup_input(v, params);
+                quote!(map.insert(::std::string::String::from(#k), #v);)
+            });
+            quote!({
+                let mut map = #json::Map::new();
+                #(#entries)*
+                #json::Value::Object(map)
+            })
+        }
+    }
 }
 
 struct Emitter<'a> {
@@ -71,6 +122,88 @@ struct Emitter<'a> {
 }
 
 impl Emitter<'_> {
+    /// `{path}_lookup(..)` functions on an operation's input type.
+    fn lookups(&self, input: &str, lookups: &[LookupModel]) -> TokenStream {
+        if lookups.is_empty() {
+            return TokenStream::new();
+        }
+        let input = ident(input);
+        let functions = lookups.iter().map(|lookup| {
+            let function = ident(&lookup.function);
+            let operation = &lookup.operation;
+            let params = lookup.params.iter().map(|p| {
+                let rust = ident(&p.rust);
+                match &p.ty {
+                    Some(ty) => {
+                        let ty = self.ty(ty);
+                        quote!(#rust: impl ::core::convert::Into<#ty>)
+                    }
+                    None => quote!(
+                        #rust: impl ::core::convert::Into<::tray_connect::__private::serde_json::Value>
+                    ),
+                }
+            });
+            let conversions = lookup.params.iter().map(|p| {
+                let rust = ident(&p.rust);
+                match &p.ty {
+                    Some(ty) => {
+                        let ty = self.ty(ty);
+                        quote!(let #rust: #ty = #rust.into();)
+                    }
+                    None => quote!(let #rust: ::tray_connect::__private::serde_json::Value = #rust.into();),
+                }
+            });
+            let body = lookup_input(&lookup.input, &lookup.params);
+            let mut doc = vec![
+                format!(
+                    " The valid values of `{}`, listed by the lookup operation `{}`.",
+                    docs::code(&lookup.property),
+                    docs::code(operation)
+                ),
+                String::new(),
+                " Run it with `tray_connect::Client::lookup`.".to_owned(),
+            ];
+            if !lookup.params.is_empty() {
+                let names: Vec<String> = lookup
+                    .params
+                    .iter()
+                    .map(|p| format!("`{}`", docs::code(&p.template)))
+                    .collect();
+                doc.push(format!(" Its input names {}.", names.join(", ")));
+            }
+            if lookup.auth_required {
+                doc.push(" It needs an authentication (`authRequired`).".to_owned());
+            }
+            quote! {
+                #( #[doc = #doc] )*
+                pub fn #function(#(#params),*) -> ::tray_connect::Lookup {
+                    #(#conversions)*
+                    ::tray_connect::Lookup::new(CONNECTOR, VERSION, #operation, #body)
+                }
+            }
+        });
+        quote! {
+            impl #input {
+                #(#functions)*
+            }
+        }
+    }
+
+    /// A type's doc lines; operation outputs without docs of their own say what they are.
+    fn def_docs(&self, def: &Def) -> Vec<String> {
+        let is_output = self
+            .model
+            .operations
+            .iter()
+            .any(|op| self.model.defs[op.output].name == def.name);
+        let fallback = if is_output {
+            format!("What `{}` returns.", docs::code(&def.operation))
+        } else {
+            format!("`{}`", def.name)
+        };
+        docs::lines(&def.docs, &fallback)
+    }
+
     fn ty(&self, ty: &Ty) -> TokenStream {
         match ty {
             Ty::String => quote!(::std::string::String),
@@ -97,6 +230,10 @@ impl Emitter<'_> {
             Ty::Named(index) => {
                 let name = ident(&self.model.defs[*index].name);
                 quote!(#name)
+            }
+            Ty::Boxed(inner) => {
+                let inner = self.ty(inner);
+                quote!(::std::boxed::Box<#inner>)
             }
         }
     }
@@ -142,7 +279,7 @@ impl Emitter<'_> {
             DefKind::MapNewtype => self.map_newtype(def),
             DefKind::Alias(ty) => {
                 let name = ident(&def.name);
-                let doc = doc_attrs(&docs::lines(&def.docs, &format!("`{}`", def.name)));
+                let doc = doc_attrs(&self.def_docs(def));
                 let allow = allow_lints(&def.name);
                 let ty = self.ty(ty);
                 quote! { #doc #allow pub type #name = #ty; }
@@ -158,7 +295,7 @@ impl Emitter<'_> {
         extra: Option<&str>,
     ) -> TokenStream {
         let name = ident(&def.name);
-        let doc = doc_attrs(&docs::lines(&def.docs, &format!("`{}`", def.name)));
+        let doc = doc_attrs(&self.def_docs(def));
         let allow = allow_lints(&def.name);
         let derives = self.derives(quote!());
         let field_tokens = fields.iter().map(|field| {
@@ -551,7 +688,7 @@ impl Emitter<'_> {
 
     fn string_enum(&self, def: &Def, variants: &[Variant], unknown: Option<&str>) -> TokenStream {
         let name = ident(&def.name);
-        let doc = doc_attrs(&docs::lines(&def.docs, &format!("`{}`", def.name)));
+        let doc = doc_attrs(&self.def_docs(def));
         let allow = allow_lints(&def.name);
         let derives = self.derives(quote!(::core::cmp::Eq, ::core::hash::Hash,));
         let variant_tokens = variants.iter().map(|v| {
@@ -587,13 +724,18 @@ impl Emitter<'_> {
 
     fn untagged(&self, def: &Def, variants: &[(String, Ty)]) -> TokenStream {
         let name = ident(&def.name);
-        let doc = doc_attrs(&docs::lines(&def.docs, &format!("`{}`", def.name)));
+        let doc = doc_attrs(&self.def_docs(def));
         let allow = allow_lints(&def.name);
         let derives = self.derives(quote!());
         let variant_tokens = variants.iter().map(|(v, ty)| {
             let v_ident = ident(v);
+            let named = matches!(ty, Ty::Named(_) | Ty::Boxed(_) | Ty::Value);
             let ty = self.ty(ty);
-            let doc = doc_line(&format!("A {} value.", v.to_lowercase()));
+            let doc = if named {
+                doc_line(&format!("The `{v}` alternative."))
+            } else {
+                doc_line(&format!("A {} value.", v.to_lowercase()))
+            };
             quote! { #doc #v_ident(#ty), }
         });
         let has = |v: &str| variants.iter().any(|(n, _)| n == v);
@@ -651,7 +793,7 @@ impl Emitter<'_> {
     fn map_newtype(&self, def: &Def) -> TokenStream {
         let name = ident(&def.name);
         let builder = ident(def.builder.as_deref().unwrap_or(&def.name));
-        let doc = doc_attrs(&docs::lines(&def.docs, &format!("`{}`", def.name)));
+        let doc = doc_attrs(&self.def_docs(def));
         let allow = allow_lints(&def.name);
         let derives = self.derives(quote!());
         let map = self.ty(&Ty::JsonMap);

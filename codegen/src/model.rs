@@ -8,7 +8,7 @@ use crate::docs;
 use crate::document::{OperationDoc, OperationsDocument};
 use crate::naming;
 use serde_json::{Map, Value};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Whether a type is sent (input) or received (output); outputs are lenient where inputs are
 /// strict (enum catch-alls, the `extra` map).
@@ -45,6 +45,8 @@ pub enum Ty {
     Map(Box<Ty>),
     /// A generated type, by index into [`Model::defs`].
     Named(usize),
+    /// `Box<T>`: a struct edge inside a `$ref` cycle.
+    Boxed(Box<Ty>),
 }
 
 /// How a property is present on the wire.
@@ -169,6 +171,73 @@ pub struct OperationModel {
     pub input: usize,
     /// The output type, by index into [`Model::defs`].
     pub output: usize,
+    /// Lookup functions to generate on the input type.
+    pub lookups: Vec<LookupModel>,
+}
+
+/// A `{path}_lookup(..)` function: the call of a lookup operation that lists the valid values
+/// of one input property.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LookupModel {
+    /// The Rust function name, e.g. `worksheet_name_lookup`.
+    pub function: String,
+    /// The property's path of wire names, e.g. `filter.column_heading`.
+    pub property: String,
+    /// The lookup operation's wire name.
+    pub operation: String,
+    /// The lookup input as written, templates included.
+    pub input: Value,
+    /// One parameter per distinct template name, in order of appearance.
+    pub params: Vec<LookupParam>,
+    /// Whether the lookup says it needs an authentication (`authRequired`).
+    pub auth_required: bool,
+}
+
+/// A parameter of a lookup function: the input a template (`{{x}}` / `{{{x}}}`) names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LookupParam {
+    /// The name inside the braces.
+    pub template: String,
+    /// The Rust parameter name.
+    pub rust: String,
+    /// The type of the input it names, or `None` (then `impl Into<Value>`).
+    pub ty: Option<Ty>,
+}
+
+/// A lookup as found, resolved once the whole input is modelled.
+struct LookupSite {
+    /// The structs from the input root to the property's parent.
+    chain: Vec<usize>,
+    path: Vec<String>,
+    operation: String,
+    input: Value,
+    auth_required: bool,
+}
+
+/// `{{name}}` or `{{{name}}}` filling a whole string: the name.
+pub fn template_name(text: &str) -> Option<&str> {
+    let text = text.trim();
+    let inner = text
+        .strip_prefix("{{{")
+        .and_then(|t| t.strip_suffix("}}}"))
+        .or_else(|| text.strip_prefix("{{").and_then(|t| t.strip_suffix("}}")))?;
+    let inner = inner.trim();
+    (!inner.is_empty() && !inner.contains(['{', '}'])).then_some(inner)
+}
+
+fn collect_templates<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+    match value {
+        Value::String(s) => {
+            if let Some(name) = template_name(s)
+                && !out.contains(&name)
+            {
+                out.push(name);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_templates(v, out)),
+        Value::Object(map) => map.values().for_each(|v| collect_templates(v, out)),
+        _ => {}
+    }
 }
 
 /// Everything one `connector!` expands to.
@@ -198,6 +267,12 @@ pub fn build(
 ) -> Model {
     let mut builder = ModelBuilder {
         current_op: String::new(),
+        root: Value::Null,
+        refs: HashMap::new(),
+        pending_ref: None,
+        lookups: Vec::new(),
+        struct_chain: Vec::new(),
+        path: Vec::new(),
         defs: Vec::new(),
         value_fallbacks: Vec::new(),
         type_names: HashSet::new(),
@@ -225,11 +300,13 @@ pub fn build(
     for ((op, input_name), output_name) in ops.iter().zip(input_names).zip(output_names) {
         builder.current_op.clone_from(&op.name);
         let input = builder.input_root(op, input_name);
+        let lookups = builder.resolve_lookups();
         let output = builder.output_root(op, output_name);
         models.push(OperationModel {
             wire: op.name.clone(),
             input,
             output,
+            lookups,
         });
     }
     Model {
@@ -248,16 +325,43 @@ struct Site {
     type_name: String,
     role: Role,
     depth: usize,
+    /// The operation root: its pointer (`/elements/0/inputSchema`) and type name.
+    root: (String, String),
 }
 
 impl Site {
-    fn child(&self, key: &str, type_name: String) -> Site {
+    fn root(pointer: String, type_name: String, role: Role) -> Site {
         Site {
-            pointer: format!("{}/{}", self.pointer, escape_pointer(key)),
+            root: (pointer.clone(), type_name.clone()),
+            pointer,
+            type_name,
+            role,
+            depth: 0,
+        }
+    }
+
+    /// `key` may hold several `/`-separated segments, each already escaped.
+    fn child(&self, key: &str, type_name: String) -> Site {
+        let key = if key.contains('/') {
+            key.to_owned()
+        } else {
+            escape_pointer(key)
+        };
+        Site {
+            pointer: format!("{}/{key}", self.pointer),
             type_name,
             role: self.role,
             depth: self.depth + 1,
+            root: self.root.clone(),
         }
+    }
+
+    fn root_pointer(&self) -> &str {
+        &self.root.0
+    }
+
+    fn root_name(&self) -> &str {
+        &self.root.1
     }
 }
 
@@ -310,8 +414,29 @@ const UNTAGGED_ORDER: &[(&str, &str)] = &[
     ("object", "Object"),
 ];
 
+/// How far a `$ref` target has been typed.
+#[derive(Clone)]
+enum RefState {
+    /// Being typed; the struct it became so far, if any (a cycle back to it is boxed).
+    InProgress(Option<usize>),
+    /// Typed.
+    Done(Ty, bool),
+}
+
 struct ModelBuilder {
     current_op: String,
+    /// The schema `$ref`s resolve against (the operation's input or output schema).
+    root: Value,
+    /// `$ref` targets by absolute pointer, so each is typed once.
+    refs: HashMap<String, RefState>,
+    /// The `$ref` target whose struct is about to be created (see `struct_def`).
+    pending_ref: Option<String>,
+    /// Lookups found while modelling the current operation's input.
+    lookups: Vec<LookupSite>,
+    /// Structs from the operation root to the one being modelled.
+    struct_chain: Vec<usize>,
+    /// Wire names from the operation root to the property being modelled.
+    path: Vec<String>,
     defs: Vec<Def>,
     value_fallbacks: Vec<String>,
     type_names: HashSet<String>,
@@ -327,6 +452,82 @@ impl ModelBuilder {
             .map(|n| format!("{candidate}{n}"))
             .find(|name| self.type_names.insert(name.clone()))
             .expect("an unbounded range always yields a free name")
+    }
+
+    /// Turns the lookups found in the current input into functions: each template names an
+    /// input, looked up among the property's siblings first, then each ancestor's.
+    fn resolve_lookups(&mut self) -> Vec<LookupModel> {
+        let sites = std::mem::take(&mut self.lookups);
+        let mut functions = HashSet::new();
+        let mut out = Vec::with_capacity(sites.len());
+        for site in sites {
+            let mut templates = Vec::new();
+            collect_templates(&site.input, &mut templates);
+            let mut taken = HashSet::new();
+            let rust_names = naming::field_names(&templates, &mut taken);
+            let params =
+                templates
+                    .iter()
+                    .zip(rust_names)
+                    .map(|(template, rust)| LookupParam {
+                        template: (*template).to_owned(),
+                        rust,
+                        ty: site.chain.iter().rev().find_map(|&index| {
+                            match &self.defs[index].kind {
+                                DefKind::Struct { fields, .. } => fields
+                                    .iter()
+                                    .find(|f| f.wire == *template)
+                                    .map(|f| f.ty.clone()),
+                                _ => None,
+                            }
+                        }),
+                    })
+                    .collect();
+            let base = format!("{}_lookup", naming::snake(&site.path.join("_")));
+            let function = (1..)
+                .map(|n| {
+                    if n == 1 {
+                        base.clone()
+                    } else {
+                        format!("{base}_{n}")
+                    }
+                })
+                .find(|name| functions.insert(name.clone()))
+                .expect("an unbounded range always yields a free name");
+            out.push(LookupModel {
+                function,
+                property: site.path.join("."),
+                operation: site.operation,
+                input: site.input,
+                params,
+                auth_required: site.auth_required,
+            });
+        }
+        out
+    }
+
+    /// Records a property's `lookup` (key `operation`, or the legacy `message`).
+    fn note_lookup(&mut self, property: &Map<String, Value>) {
+        let Some(lookup) = property.get("lookup").and_then(Value::as_object) else {
+            return;
+        };
+        let operation = lookup
+            .get("operation")
+            .or_else(|| lookup.get("message"))
+            .and_then(Value::as_str);
+        let Some(operation) = operation.filter(|o| !o.is_empty()) else {
+            return;
+        };
+        self.lookups.push(LookupSite {
+            chain: self.struct_chain.clone(),
+            path: self.path.clone(),
+            operation: operation.to_owned(),
+            input: lookup
+                .get("input")
+                .cloned()
+                .unwrap_or_else(|| Value::Object(Map::new())),
+            auth_required: lookup.get("authRequired").and_then(Value::as_bool) == Some(true),
+        });
     }
 
     /// The name of the type defined at `site`: operation roots were reserved up front.
@@ -364,13 +565,13 @@ impl ModelBuilder {
     }
 
     fn input_root(&mut self, op: &OperationDoc, name: String) -> usize {
-        let site = Site {
-            pointer: format!("{}/inputSchema", op.pointer()),
-            type_name: name.clone(),
-            role: Role::Input,
-            depth: 0,
-        };
+        let site = Site::root(
+            format!("{}/inputSchema", op.pointer()),
+            name.clone(),
+            Role::Input,
+        );
         let docs = Self::operation_docs(op);
+        self.root = op.input_schema.clone();
         match op.input_schema.as_object() {
             Some(schema) if schema.get("properties").is_some_and(Value::is_object) => {
                 self.struct_def(schema, &site, docs)
@@ -390,16 +591,13 @@ impl ModelBuilder {
     }
 
     fn output_root(&mut self, op: &OperationDoc, name: String) -> usize {
-        let site = Site {
-            pointer: format!("{}/outputSchema", op.pointer()),
-            type_name: name.clone(),
-            role: Role::Output,
-            depth: 0,
-        };
-        let mut docs = Docs {
-            title: Some(format!("What `{}` returns.", docs::code(&op.name))),
-            ..Docs::default()
-        };
+        let site = Site::root(
+            format!("{}/outputSchema", op.pointer()),
+            name.clone(),
+            Role::Output,
+        );
+        let mut docs = Docs::default();
+        self.root = op.output_schema.clone();
         let schema = op.output_schema.as_object().filter(|s| !s.is_empty());
         let ty = match schema {
             _ if op.has_dynamic_output => self.fallback(
@@ -417,7 +615,6 @@ impl ModelBuilder {
                 if let Ty::Named(index) = ty
                     && self.defs[index].name == name
                 {
-                    self.defs[index].docs.title = docs.title.clone();
                     return index;
                 }
                 ty
@@ -442,11 +639,25 @@ impl ModelBuilder {
             let reason = format!("nested deeper than {MAX_DEPTH} levels");
             return (self.fallback(site, &reason, docs), nullable);
         }
-        for keyword in ["oneOf", "anyOf", "allOf", "$ref", "const", "not"] {
+        if let Some(Value::String(reference)) = schema.get("$ref") {
+            let (ty, ref_nullable) = self.ref_ty(reference, site, docs);
+            return (ty, nullable || ref_nullable);
+        }
+        for keyword in ["const", "not"] {
             if schema.contains_key(keyword) {
-                let reason = format!("`{keyword}` is not supported yet");
+                let reason = format!("`{keyword}` has no Rust type");
                 return (self.fallback(site, &reason, docs), nullable);
             }
+        }
+        for keyword in ["oneOf", "anyOf"] {
+            if let Some(Value::Array(alternatives)) = schema.get(keyword) {
+                let (ty, alt_nullable) =
+                    self.alternatives_ty(keyword, alternatives, schema, site, docs);
+                return (ty, nullable || alt_nullable);
+            }
+        }
+        if let Some(Value::Array(parts)) = schema.get("allOf") {
+            return (self.all_of_ty(parts, schema, site, docs), nullable);
         }
         if let Some(values) = schema.get("enum").and_then(Value::as_array) {
             return (self.enum_ty(schema, values, &types, site, docs), nullable);
@@ -659,6 +870,210 @@ impl ModelBuilder {
         Ty::Named(index)
     }
 
+    /// The type of a `$ref` target: typed once per target, boxed on a struct cycle, `Value`
+    /// when dangling or when a cycle has no struct in between.
+    fn ref_ty(&mut self, reference: &str, site: &Site, docs: &mut Docs) -> (Ty, bool) {
+        let Some(pointer) = local_pointer(reference) else {
+            let reason = format!(
+                "`$ref` `{}` is not a local JSON pointer",
+                docs::code(reference)
+            );
+            return (self.fallback(site, &reason, docs), false);
+        };
+        let key = format!("{}#{pointer}", site.root_pointer());
+        match self.refs.get(&key).cloned() {
+            Some(RefState::Done(ty, nullable)) => return (ty, nullable),
+            Some(RefState::InProgress(Some(index))) => {
+                return (Ty::Boxed(Box::new(Ty::Named(index))), false);
+            }
+            Some(RefState::InProgress(None)) => {
+                let reason = format!(
+                    "`$ref` `{}` refers back to itself with no object in between",
+                    docs::code(reference)
+                );
+                return (self.fallback(site, &reason, docs), false);
+            }
+            None => {}
+        }
+        let Some(Value::Object(target)) = resolve_pointer(&self.root, &pointer).cloned() else {
+            let reason = format!("`$ref` `{}` points at nothing", docs::code(reference));
+            return (self.fallback(site, &reason, docs), false);
+        };
+        let last = pointer.rsplit('/').next().unwrap_or_default();
+        let root_name = site.root_name();
+        let target_site = Site {
+            pointer: format!("{}{}", site.root_pointer(), pointer),
+            type_name: format!("{root_name}{}", naming::pascal_part(&unescape(last))),
+            role: site.role,
+            depth: site.depth + 1,
+            root: site.root.clone(),
+        };
+        self.refs.insert(key.clone(), RefState::InProgress(None));
+        self.pending_ref = Some(key.clone());
+        let mut target_docs = node_docs(&target);
+        let (ty, nullable) = self.ty(&target, &target_site, &mut target_docs);
+        self.pending_ref = None;
+        docs.notes.extend(target_docs.notes);
+        self.refs.insert(key, RefState::Done(ty.clone(), nullable));
+        (ty, nullable)
+    }
+
+    /// `oneOf` / `anyOf`: an untagged enum of the alternatives that can be typed, with an
+    /// `Other(Value)` catch-all when some cannot; `Value` when none can.
+    fn alternatives_ty(
+        &mut self,
+        keyword: &str,
+        alternatives: &[Value],
+        schema: &Map<String, Value>,
+        site: &Site,
+        docs: &mut Docs,
+    ) -> (Ty, bool) {
+        let mut typed: Vec<(String, Ty)> = Vec::new();
+        let mut untyped = 0;
+        let mut nullable = false;
+        let mut originals: Vec<String> = Vec::new();
+        for (i, alternative) in alternatives.iter().enumerate() {
+            let Value::Object(alternative) = alternative else {
+                untyped += 1;
+                continue;
+            };
+            if type_set(alternative).members.is_empty() && alternative.get("type").is_some() {
+                // `{"type": "null"}`: the whole node admits null.
+                nullable = true;
+                continue;
+            }
+            originals.push(alternative_name(alternative, i));
+        }
+        let names =
+            naming::variant_names(&originals.iter().map(String::as_str).collect::<Vec<_>>());
+        let mut names = names.into_iter();
+        let fallbacks_before = self.value_fallbacks.len();
+        for (i, alternative) in alternatives.iter().enumerate() {
+            let Value::Object(alternative) = alternative else {
+                continue;
+            };
+            if type_set(alternative).members.is_empty() && alternative.get("type").is_some() {
+                continue;
+            }
+            let variant = names.next().unwrap_or_else(|| format!("Variant{i}"));
+            let alt_site = site.child(
+                &format!("{keyword}/{i}"),
+                format!("{}{variant}", site.type_name),
+            );
+            let mut alt_docs = node_docs(alternative);
+            let (ty, alt_nullable) = self.ty(alternative, &alt_site, &mut alt_docs);
+            nullable |= alt_nullable;
+            if ty == Ty::Value {
+                untyped += 1;
+            } else {
+                typed.push((variant, ty));
+            }
+        }
+        // Alternatives typed as Value are covered by the catch-all, not listed one by one.
+        self.value_fallbacks.truncate(fallbacks_before);
+        match (typed.len(), untyped) {
+            (0, _) => {
+                let reason = format!("no alternative of `{keyword}` can be typed");
+                (self.fallback(site, &reason, docs), nullable)
+            }
+            (1, 0) => (typed.remove(0).1, nullable),
+            _ => {
+                if untyped > 0 {
+                    let reason = format!(
+                        "{untyped} alternative(s) of `{keyword}` cannot be typed; the `Other` variant keeps them"
+                    );
+                    self.value_fallbacks
+                        .push(format!("{}: {reason}", site.pointer));
+                    let mut taken: Vec<&str> = typed.iter().map(|(n, _)| n.as_str()).collect();
+                    let other = if taken.contains(&"Other") {
+                        "Other_"
+                    } else {
+                        "Other"
+                    };
+                    taken.push(other);
+                    typed.push((other.to_owned(), Ty::Value));
+                }
+                let name = self.def_name(site);
+                let index = self.push(Def {
+                    name,
+                    role: site.role,
+                    docs: node_docs(schema),
+                    kind: DefKind::Untagged { variants: typed },
+                    builder: None,
+                    operation: String::new(),
+                });
+                (Ty::Named(index), nullable)
+            }
+        }
+    }
+
+    /// `allOf`: one merged struct when every part is an object (`$ref`s followed), else `Value`.
+    fn all_of_ty(
+        &mut self,
+        parts: &[Value],
+        schema: &Map<String, Value>,
+        site: &Site,
+        docs: &mut Docs,
+    ) -> Ty {
+        let mut merged = schema.clone();
+        merged.remove("allOf");
+        let mut properties = merged
+            .remove("properties")
+            .and_then(|p| {
+                if let Value::Object(p) = p {
+                    Some(p)
+                } else {
+                    None
+                }
+            })
+            .unwrap_or_default();
+        let mut required: Vec<Value> = merged
+            .remove("required")
+            .and_then(|r| {
+                if let Value::Array(r) = r {
+                    Some(r)
+                } else {
+                    None
+                }
+            })
+            .unwrap_or_default();
+        for part in parts {
+            let mut part = part.clone();
+            // Follow chains of $ref (bounded, so a $ref cycle cannot loop).
+            for _ in 0..MAX_DEPTH {
+                let Some(target) = part
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(local_pointer)
+                    .and_then(|p| resolve_pointer(&self.root, &p).cloned())
+                else {
+                    break;
+                };
+                part = target;
+            }
+            let Value::Object(part) = part else {
+                return self.fallback(site, "an `allOf` part is not a schema object", docs);
+            };
+            let is_object = part.get("properties").is_some_and(Value::is_object)
+                || type_set(&part).members == ["object"];
+            if !is_object || part.contains_key("$ref") || part.contains_key("allOf") {
+                return self.fallback(site, "`allOf` mixes parts that are not objects", docs);
+            }
+            if let Some(Value::Object(p)) = part.get("properties") {
+                for (k, v) in p {
+                    properties.insert(k.clone(), v.clone());
+                }
+            }
+            if let Some(Value::Array(r)) = part.get("required") {
+                required.extend(r.iter().cloned());
+            }
+        }
+        merged.insert("type".to_owned(), Value::String("object".to_owned()));
+        merged.insert("properties".to_owned(), Value::Object(properties));
+        merged.insert("required".to_owned(), Value::Array(required));
+        self.object_ty(&merged, site, docs)
+    }
+
     fn struct_def(&mut self, schema: &Map<String, Value>, site: &Site, docs: Docs) -> usize {
         let name = self.def_name(site);
         let builder = (site.role == Role::Input).then(|| self.claim(&format!("{name}Builder")));
@@ -671,6 +1086,10 @@ impl ModelBuilder {
             builder,
             operation: String::new(),
         });
+        if let Some(key) = self.pending_ref.take() {
+            // A cycle back to this $ref target now boxes this struct.
+            self.refs.insert(key, RefState::InProgress(Some(index)));
+        }
         let properties = schema.get("properties").and_then(Value::as_object);
         let empty = Map::new();
         let properties = properties.unwrap_or(&empty);
@@ -696,7 +1115,9 @@ impl ModelBuilder {
         let rust_names = naming::field_names(&order, &mut taken);
         let mut fields = Vec::with_capacity(order.len());
         let properties_site = site.child("properties", String::new());
+        self.struct_chain.push(index);
         for (wire, rust) in order.iter().zip(rust_names) {
+            self.path.push((*wire).to_owned());
             let child_name = format!("{name}{}", naming::pascal_part(wire));
             let child_site = properties_site.child(wire, child_name);
             let (ty, nullable, field_docs) = match &properties[*wire] {
@@ -704,6 +1125,9 @@ impl ModelBuilder {
                     let mut field_docs = node_docs(property);
                     let (ty, nullable) = self.ty(property, &child_site, &mut field_docs);
                     field_notes(property, &mut field_docs);
+                    if site.role == Role::Input {
+                        self.note_lookup(property);
+                    }
                     if advanced.contains(wire)
                         || property.get("advanced") == Some(&Value::Bool(true))
                     {
@@ -730,6 +1154,7 @@ impl ModelBuilder {
                     (ty, false, field_docs)
                 }
             };
+            self.path.pop();
             fields.push(Field {
                 rust,
                 wire: (*wire).to_owned(),
@@ -739,6 +1164,7 @@ impl ModelBuilder {
             });
         }
 
+        self.struct_chain.pop();
         let additional = match schema.get("additionalProperties") {
             Some(Value::Object(values)) if !values.is_empty() => {
                 let value_site = site.child("additionalProperties", format!("{name}Additional"));
@@ -766,6 +1192,74 @@ impl ModelBuilder {
             extra,
         };
         index
+    }
+}
+
+/// The JSON pointer of a local `$ref` (`#/definitions/a%20b` → `/definitions/a b`), still
+/// `~`-escaped per segment.
+fn local_pointer(reference: &str) -> Option<String> {
+    let rest = reference.strip_prefix('#')?;
+    let decoded = percent_decode(rest)?;
+    (decoded.is_empty() || decoded.starts_with('/')).then_some(decoded)
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn unescape(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
+fn resolve_pointer<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
+    if pointer.is_empty() {
+        return Some(root);
+    }
+    let mut node = root;
+    for segment in pointer.strip_prefix('/')?.split('/') {
+        let segment = unescape(segment);
+        node = match node {
+            Value::Object(map) => map.get(&segment)?,
+            Value::Array(items) => items.get(segment.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(node)
+}
+
+/// A readable variant name for a `oneOf`/`anyOf` alternative: its title, else its first
+/// required (or first) property, else its type.
+fn alternative_name(alternative: &Map<String, Value>, index: usize) -> String {
+    if let Some(title) = text(alternative, "title") {
+        return title;
+    }
+    let properties = alternative.get("properties").and_then(Value::as_object);
+    let first_required = alternative
+        .get("required")
+        .and_then(Value::as_array)
+        .and_then(|r| r.iter().find_map(Value::as_str))
+        .filter(|r| properties.is_some_and(|p| p.contains_key(*r)));
+    if let Some(name) =
+        first_required.or_else(|| properties.and_then(|p| p.keys().next().map(String::as_str)))
+    {
+        return name.to_owned();
+    }
+    match type_set(alternative).members.first() {
+        Some(t) => t.clone(),
+        None => format!("variant {index}"),
     }
 }
 

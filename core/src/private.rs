@@ -15,3 +15,9 @@ where
 {
     <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
 }
+
+/// A lookup template's value as JSON (`Null` if it cannot be serialised, which no generated
+/// input type does).
+pub fn lookup_value<T: serde::Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+}

@@ -158,6 +158,7 @@ pub struct EmulatorBuilder {
     documents: Vec<DocumentSource>,
     inline_documents: usize,
     no_validation: bool,
+    port: u16,
 }
 
 impl EmulatorBuilder {
@@ -190,7 +191,14 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Reads and checks the documents, binds `127.0.0.1:0` and starts serving on the current
+    /// Listens on this port of 127.0.0.1 instead of a free one (for `tray-connect serve
+    /// --port`); tests should keep the default, so that they never collide.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Reads and checks the documents, binds `127.0.0.1:0` (or [`port`](Self::port)) and starts serving on the current
     /// tokio runtime.
     ///
     /// # Errors
@@ -215,7 +223,7 @@ impl EmulatorBuilder {
             }
             connectors.push(connector);
         }
-        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, self.port))
             .await
             .map_err(|source| EmulatorError::Bind { source })?;
         let address = listener

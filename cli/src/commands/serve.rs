@@ -10,12 +10,6 @@ use crate::failure::Failure;
 
 /// Starts the emulator, prints how to reach it, and runs until Ctrl-C.
 pub async fn run(args: ServeArgs, token: Option<String>) -> Result<ExitCode, Failure> {
-    if let Some(port) = args.port {
-        return Err(Failure::usage(format!(
-            "--port {port} is not supported yet: the emulator listens on a free port, \
-             which serve prints; leave out --port"
-        )));
-    }
     let files = document_files::expand_paths(std::slice::from_ref(&args.schemas))
         .map_err(Failure::usage)?;
     let mut builder = Emulator::builder();
@@ -38,6 +32,9 @@ pub async fn run(args: ServeArgs, token: Option<String>) -> Result<ExitCode, Fai
     }
     if let Some(token) = &token {
         builder = builder.token(token.trim());
+    }
+    if let Some(port) = args.port {
+        builder = builder.port(port);
     }
     let emulator = builder
         .start()
