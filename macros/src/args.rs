@@ -13,6 +13,8 @@ pub struct Args {
     pub version: LitStr,
     pub path: LitStr,
     pub operations: Option<Vec<LitStr>>,
+    /// Hidden test hook: make the generator panic (proves the panic net works).
+    pub test_panic: bool,
 }
 
 fn literal(input: ParseStream<'_>, what: &str) -> syn::Result<LitStr> {
@@ -42,24 +44,26 @@ impl Parse for Args {
         comma(input, "path of the operations document")?;
         let path = literal(input, "path of the operations document")?;
         let mut operations = None;
-        if input.peek(Token![,]) {
+        let mut test_panic = false;
+        while input.peek(Token![,]) {
             input.parse::<Token![,]>()?;
-            if !input.is_empty() {
-                let key: Ident = input.parse()?;
-                if key != "operations" {
-                    return Err(syn::Error::new(
-                        key.span(),
-                        format!("unknown option `{key}`; the only option is `operations = [..]`"),
-                    ));
-                }
-                input.parse::<Token![=]>()?;
+            if input.is_empty() {
+                break;
+            }
+            let key: Ident = input.parse()?;
+            input.parse::<Token![=]>()?;
+            if key == "operations" && operations.is_none() {
                 let content;
                 syn::bracketed!(content in input);
                 let list = Punctuated::<LitStr, Token![,]>::parse_terminated(&content)?;
                 operations = Some(list.into_iter().collect());
-                if input.peek(Token![,]) {
-                    input.parse::<Token![,]>()?;
-                }
+            } else if key == "__test_panic" {
+                test_panic = input.parse::<syn::LitBool>()?.value;
+            } else {
+                return Err(syn::Error::new(
+                    key.span(),
+                    format!("unknown option `{key}`; the only option is `operations = [..]`"),
+                ));
             }
         }
         if !input.is_empty() {
@@ -70,6 +74,7 @@ impl Parse for Args {
             version,
             path,
             operations,
+            test_panic,
         })
     }
 }

@@ -44,6 +44,9 @@ pub fn connector(input: TokenStream) -> TokenStream {
 }
 
 fn expand(args: &Args) -> Result<proc_macro2::TokenStream, syn::Error> {
+    if args.test_panic {
+        panic!("panic requested by `__test_panic`");
+    }
     let path = resolve::document_path(&args.path)?;
     let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(std::path::PathBuf::from);
     let shown = resolve::display_relative(&path, manifest_dir.as_deref());

@@ -1,0 +1,10 @@
+mod twilio {
+    tray_connect::connector!("twilio-output", "2.1", "schemas/twilio.json");
+}
+
+fn main() {
+    let _sms = twilio::SendSms::builder()
+        .to("+15551234567")
+        .body("Your code is 1234")
+        .build();
+}

@@ -1,0 +1,11 @@
+mod twilio {
+    tray_connect::connector!("twilio-output", "2.1", "schemas/twilio.json");
+}
+
+fn main() {
+    let _sms = twilio::SendSms::builder()
+        .too("+15551234567")
+        .from("+15557654321")
+        .body("Your code is 1234")
+        .build();
+}

@@ -1,0 +1,7 @@
+mod twilio {
+    tray_connect::connector!("twilio-output", "2.1", "schemas/twilio.json");
+}
+
+fn main() {
+    let _list = twilio::ListMessages::builder().page_size("fifty").build();
+}
