@@ -42,3 +42,5 @@ pub mod twilio_send_only {
         operations = ["send_sms"]
     );
 }
+
+include!("fixtures.rs");

@@ -1,0 +1,129 @@
+// The fixture documents of the dialect and naming suites, one module each. Included by
+// `tests/lib.rs` (edition 2024) and `tests/edition2021/lib.rs` (edition 2021) so every
+// expansion is compiled under both editions with `#![deny(warnings, missing_docs)]`.
+
+/// Strings, secrets, string/integer/number/mixed enums, integers, numbers and booleans.
+pub mod dialect_scalars {
+    tray_connect::connector!(
+        "dialect-scalars",
+        "1.0",
+        "codegen/tests/fixtures/dialect-scalars.json"
+    );
+}
+
+/// Nodes that fall back to `Value`: `const`, `not`, `{}`, no type, unknown types and typos.
+pub mod dialect_fallbacks {
+    tray_connect::connector!(
+        "dialect-fallbacks",
+        "1.0",
+        "codegen/tests/fixtures/dialect-fallbacks.json"
+    );
+}
+
+/// Arrays: `items` absent, `{}`, array-form, nested, of objects.
+pub mod dialect_arrays {
+    tray_connect::connector!(
+        "dialect-arrays",
+        "1.0",
+        "codegen/tests/fixtures/dialect-arrays.json"
+    );
+}
+
+/// Objects with properties, with `additionalProperties` beside them, free-form and map-like.
+pub mod dialect_objects {
+    tray_connect::connector!(
+        "dialect-objects",
+        "1.0",
+        "codegen/tests/fixtures/dialect-objects.json"
+    );
+}
+
+/// `type` arrays: untagged enums, `""` dropped, `"null"` as nullable, `["null"]` alone.
+pub mod dialect_type_arrays {
+    tray_connect::connector!(
+        "dialect-type-arrays",
+        "1.0",
+        "codegen/tests/fixtures/dialect-type-arrays.json"
+    );
+}
+
+/// `oneOf`/`anyOf` (typeable, partly typeable, not typeable) and `allOf` (objects, mixed).
+pub mod dialect_alternatives {
+    tray_connect::connector!(
+        "dialect-alternatives",
+        "1.0",
+        "codegen/tests/fixtures/dialect-alternatives.json"
+    );
+}
+
+/// `$ref`: definitions, `~0`/`~1`, percent-encoding, cycles, dangling and deep references.
+pub mod dialect_refs {
+    tray_connect::connector!(
+        "dialect-refs",
+        "1.0",
+        "codegen/tests/fixtures/dialect-refs.json"
+    );
+}
+
+/// Required and optional inputs and outputs, crossed with `nullable: true` and `"null"` in `type`.
+pub mod dialect_presence {
+    tray_connect::connector!(
+        "dialect-presence",
+        "1.0",
+        "codegen/tests/fixtures/dialect-presence.json"
+    );
+}
+
+/// Non-object input roots, missing schemas, `hasDynamicOutput` and empty output schemas.
+pub mod dialect_roots {
+    tray_connect::connector!(
+        "dialect-roots",
+        "1.0",
+        "codegen/tests/fixtures/dialect-roots.json"
+    );
+}
+
+/// Lookups: `operation` and legacy `message` keys, both template forms, siblings, ancestors, constants.
+pub mod dialect_lookups {
+    tray_connect::connector!(
+        "dialect-lookups",
+        "1.0",
+        "codegen/tests/fixtures/dialect-lookups.json"
+    );
+}
+
+/// Keywords of every edition as property, variant and operation names.
+pub mod naming_keywords {
+    tray_connect::connector!(
+        "naming-keywords",
+        "1.0",
+        "codegen/tests/fixtures/naming-keywords.json"
+    );
+}
+
+/// Leading digits, spaces, dashes, unicode, empty names and case twins.
+pub mod naming_identifiers {
+    tray_connect::connector!(
+        "naming-identifiers",
+        "1.0",
+        "codegen/tests/fixtures/naming-identifiers.json"
+    );
+}
+
+/// Operation names that collide with each other, with nested types, outputs and builders.
+pub mod naming_operations {
+    tray_connect::connector!(
+        "naming-operations",
+        "1.0",
+        "codegen/tests/fixtures/naming-operations.json"
+    );
+}
+
+/// Properties named like builder methods (`build`, `maybe_x`, `builder`) and catch-alls (`extra`, `additional`).
+pub mod naming_setters {
+    tray_connect::connector!(
+        "naming-setters",
+        "1.0",
+        "codegen/tests/fixtures/naming-setters.json"
+    );
+}
