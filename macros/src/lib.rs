@@ -6,6 +6,7 @@
 //! in the generator) into a `compile_error!` on the literal that caused it.
 
 mod args;
+mod cache;
 mod resolve;
 
 use args::Args;
@@ -50,23 +51,24 @@ fn expand(args: &Args) -> Result<proc_macro2::TokenStream, syn::Error> {
     let path = resolve::document_path(&args.path)?;
     let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(std::path::PathBuf::from);
     let shown = resolve::display_relative(&path, manifest_dir.as_deref());
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        syn::Error::new(
-            args.path.span(),
-            format!("cannot read operations document {shown}: {e}"),
-        )
+    let document = cache::load(&path).map_err(|e| {
+        let message = match e {
+            cache::LoadError::Read(e) => format!("cannot read operations document {shown}: {e}"),
+            cache::LoadError::Document(e) => format!("{shown}: {e}"),
+        };
+        syn::Error::new(args.path.span(), message)
     })?;
     let operations: Option<Vec<String>> = args
         .operations
         .as_ref()
         .map(|list| list.iter().map(syn::LitStr::value).collect());
-    let request = tray_connect_codegen::Request {
-        connector: &args.name.value(),
-        version: &args.version.value(),
-        document: &text,
-        operations: operations.as_deref(),
-    };
-    let expansion = tray_connect_codegen::expand(&request).map_err(|e| {
+    let expansion = tray_connect_codegen::expand_document(
+        &args.name.value(),
+        &args.version.value(),
+        &document,
+        operations.as_deref(),
+    )
+    .map_err(|e| {
         let span = match e.blame() {
             Blame::Name => args.name.span(),
             Blame::Version => args.version.span(),
