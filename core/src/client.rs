@@ -9,7 +9,7 @@ use serde_json::Value;
 use tracing::Instrument;
 
 use crate::body::{BodyError, read_capped, too_large};
-use crate::config::{CONNECT_TIMEOUT, ClientBuilder};
+use crate::config::{CONNECT_TIMEOUT, ClientBuilder, MAX_IDLE_CONNECTIONS};
 use crate::error::one_line;
 use crate::path::segment;
 use crate::retry::{Failure, RequestKind, RetryPolicy, parse_retry_after};
@@ -116,6 +116,10 @@ impl Client {
             // The API does not redirect; following one could replay a call elsewhere.
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(CONNECT_TIMEOUT.min(builder.call_timeout.max(builder.read_timeout)))
+            // Bursts open connections the pool would otherwise keep idle without limit (1,000
+            // concurrent calls left ~1,800 idle sockets); Tray accepts at most this many
+            // concurrent calls, so more idle connections are never useful.
+            .pool_max_idle_per_host(MAX_IDLE_CONNECTIONS)
             .build()
             .map_err(|e| {
                 Error::config(format!(

@@ -16,6 +16,8 @@ pub(crate) const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(150);
 pub(crate) const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default cap on a response body.
 pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+/// Idle connections kept per host: Tray's ceiling of concurrent calls.
+pub(crate) const MAX_IDLE_CONNECTIONS: usize = 1_000;
 /// Connecting never needs long; a black-holed host should not eat the whole call timeout.
 pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
