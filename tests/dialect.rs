@@ -355,7 +355,7 @@ fn value_fallbacks_list_exactly_the_untyped_nodes() {
                 "remote",
                 "loop_b",
                 "self_loop",
-                "/d59",
+                "/d23",
                 "deep_objects"
             ]
             .iter()
@@ -415,14 +415,14 @@ fn renamed_fields_keep_their_wire_names() {
     let out: setters::SettersOutput =
         from_json(json!({"extra": "1", "extra_": "2", "additional": "3", "other": 4}));
     assert_eq!(out.extra, "1");
-    // The catch-all takes `extra_`, so the property `extra_` becomes `extra_2`.
-    assert_eq!(out.extra_2.as_deref(), Some("2"));
-    assert_eq!(out.extra_.get("other"), Some(&json!(4)));
+    // Properties keep their names (`extra`, `extra_`); the catch-all takes the next free one.
+    assert_eq!(out.extra_.as_deref(), Some("2"));
+    assert_eq!(out.extra_2.get("other"), Some(&json!(4)));
 
     let kw = keywords::Keywords::builder()
         .type_("t")
-        .self__2("s")
-        .self_("S")
+        .self_("s")
+        .self_2("S")
         .gen_("g")
         .empty("underscore")
         .build();
@@ -485,8 +485,10 @@ fn lookup_functions_fill_templates_and_keep_constants() {
         nested.input(),
         &json!({"spreadsheet_id": "s", "sheet": "Sheet 1", "page": 2, "mode": "fuzzy"})
     );
-    let unresolved = lookups::Find::filter_missing_lookup(json!([1]));
+    // An unresolved name is a `Value` parameter; a template inside text is written into it.
+    let unresolved = lookups::Find::filter_missing_lookup(json!([1]), "s-9");
     assert_eq!(unresolved.input()["who"], json!([1]));
+    assert_eq!(unresolved.input()["text"], json!("before s-9 after"));
     assert_eq!(lookups::Find::no_input_lookup().operation(), "list_all");
 }
 

@@ -127,3 +127,12 @@ pub mod naming_setters {
         "codegen/tests/fixtures/naming-setters.json"
     );
 }
+
+/// Arrays nested 70 levels deep: typed to the depth guard, then `Value`.
+pub mod dialect_deep_arrays {
+    tray_connect::connector!(
+        "dialect-deep-arrays",
+        "1.0",
+        "codegen/tests/fixtures/dialect-deep-arrays.json"
+    );
+}

@@ -106,10 +106,18 @@ fn string_field(map: &Map<String, Value>, key: &str) -> Option<String> {
 
 /// Reads an operations document from its JSON text.
 pub fn parse(text: &str) -> Result<OperationsDocument, DocumentError> {
-    let root: Value = serde_json::from_str(text).map_err(|e| DocumentError::Json {
-        line: e.line(),
-        column: e.column(),
-        message: strip_position(&e.to_string()),
+    let root: Value = serde_json::from_str(text).map_err(|e| {
+        let message = strip_position(&e.to_string());
+        let message = if message == "recursion limit exceeded" {
+            "the document nests deeper than the 128 levels tray-connect reads".to_owned()
+        } else {
+            message
+        };
+        DocumentError::Json {
+            line: e.line(),
+            column: e.column(),
+            message,
+        }
     })?;
     from_value(root)
 }

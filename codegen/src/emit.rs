@@ -3,7 +3,8 @@
 
 use crate::docs;
 use crate::model::{
-    Def, DefKind, Field, LookupModel, LookupParam, Model, Presence, Role, Ty, Variant,
+    Def, DefKind, Field, LookupModel, LookupParam, Model, Presence, Role, TemplatePiece, Ty,
+    Variant,
 };
 use crate::naming;
 use proc_macro2::{Ident, Span, TokenStream};
@@ -89,15 +90,32 @@ fn lookup_input(value: &serde_json::Value, params: &[LookupParam]) -> TokenStrea
             }
         }
         Value::String(text) => {
-            let param = crate::model::template_name(text)
-                .and_then(|name| params.iter().find(|p| p.template == name));
-            match param {
-                Some(param) => {
-                    let rust = ident(&param.rust);
-                    quote!(::tray_connect::__private::lookup_value(&#rust))
-                }
-                None => quote!(#json::Value::String(::std::string::String::from(#text))),
+            let param_of = |name: &str| params.iter().find(|p| p.template == name);
+            // A whole-string template sends the input's own JSON value (a number stays a
+            // number); templates inside text are written into the text.
+            if let Some(param) = crate::model::template_name(text).and_then(param_of) {
+                let rust = ident(&param.rust);
+                return quote!(::tray_connect::__private::lookup_value(&#rust));
             }
+            let pieces = crate::model::template_pieces(text);
+            if !pieces.iter().any(|p| matches!(p, TemplatePiece::Name(_))) {
+                return quote!(#json::Value::String(::std::string::String::from(#text)));
+            }
+            let parts = pieces.iter().map(|piece| match piece {
+                TemplatePiece::Text(text) => quote!(text.push_str(#text);),
+                TemplatePiece::Name(name) => match param_of(name) {
+                    Some(param) => {
+                        let rust = ident(&param.rust);
+                        quote!(text.push_str(&::tray_connect::__private::lookup_text(&#rust));)
+                    }
+                    None => quote!(),
+                },
+            });
+            quote!({
+                let mut text = ::std::string::String::new();
+                #(#parts)*
+                #json::Value::String(text)
+            })
         }
         Value::Array(items) => {
             let items = items.iter().map(|v| lookup_input(v, params));
@@ -324,13 +342,11 @@ impl Emitter<'_> {
             };
             quote! { #doc #rename #presence pub #rust: #ty, }
         });
-        let taken: HashSet<&str> = fields.iter().map(|f| f.rust.as_str()).collect();
         let additional_field = additional.map(|ty| {
-            let field = ident(if taken.contains("additional") {
-                "additional_"
-            } else {
-                "additional"
-            });
+            let field = ident(&naming::catch_all_name(
+                "additional",
+                fields.iter().map(|f| f.rust.as_str()),
+            ));
             let ty = self.ty(ty);
             quote! {
                 /// Properties beyond the listed ones (`additionalProperties`).
@@ -621,12 +637,10 @@ impl Emitter<'_> {
         let unpack =
             (!optional.is_empty()).then(|| quote!(let (#(#optional_names,)*) = self.optional;));
         let additional_init = additional.map(|_| {
-            let taken: HashSet<&str> = fields.iter().map(|f| f.rust.as_str()).collect();
-            let field = ident(if taken.contains("additional") {
-                "additional_"
-            } else {
-                "additional"
-            });
+            let field = ident(&naming::catch_all_name(
+                "additional",
+                fields.iter().map(|f| f.rust.as_str()),
+            ));
             quote!(#field: self.additional,)
         });
         let generics = (!params.is_empty()).then(|| quote!(<#(#params),*>));

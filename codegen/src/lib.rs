@@ -215,8 +215,23 @@ fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<Str
 }
 
 /// Pretty-prints generated items as a Rust file (what `tray-connect generate` prints).
+///
+/// Runs on a thread with a large stack: syn and prettyplease recurse once per level of type
+/// nesting.
 #[cfg(feature = "pretty")]
 pub fn pretty(tokens: &TokenStream) -> Result<String, syn::Error> {
-    let file: syn::File = syn::parse2(tokens.clone())?;
-    Ok(prettyplease::unparse(&file))
+    let text = tokens.to_string();
+    let printed = std::thread::Builder::new()
+        .name("tray-connect-pretty".to_owned())
+        .stack_size(256 << 20)
+        .spawn(move || {
+            let file: syn::File = syn::parse_str(&text)?;
+            Ok::<_, syn::Error>(prettyplease::unparse(&file))
+        })
+        .map_err(|e| syn::Error::new(proc_macro2::Span::call_site(), e))?
+        .join();
+    match printed {
+        Ok(result) => result,
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
 }

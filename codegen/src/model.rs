@@ -225,13 +225,55 @@ pub fn template_name(text: &str) -> Option<&str> {
     (!inner.is_empty() && !inner.contains(['{', '}'])).then_some(inner)
 }
 
+/// The pieces of a string with templates inside (`"a {{x}} b"`): literal text and names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplatePiece<'a> {
+    /// Text sent as is.
+    Text(&'a str),
+    /// A template, by the name inside its braces.
+    Name(&'a str),
+}
+
+/// Splits a string into literal text and `{{x}}` / `{{{x}}}` templates.
+pub fn template_pieces(text: &str) -> Vec<TemplatePiece<'_>> {
+    let mut pieces = Vec::new();
+    let mut text_start = 0;
+    let mut at = 0;
+    while let Some(found) = text[at..].find("{{") {
+        let start = at + found;
+        let triple = text[start..].starts_with("{{{");
+        let (open, close) = if triple { (3, "}}}") } else { (2, "}}") };
+        let inner = start + open;
+        let Some(len) = text[inner..].find(close) else {
+            break;
+        };
+        let name = text[inner..inner + len].trim();
+        if name.is_empty() || name.contains(['{', '}']) {
+            at = inner;
+            continue;
+        }
+        if start > text_start {
+            pieces.push(TemplatePiece::Text(&text[text_start..start]));
+        }
+        pieces.push(TemplatePiece::Name(name));
+        at = inner + len + close.len();
+        text_start = at;
+    }
+    if text_start < text.len() {
+        pieces.push(TemplatePiece::Text(&text[text_start..]));
+    }
+    pieces
+}
+
 fn collect_templates<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
     match value {
         Value::String(s) => {
-            if let Some(name) = template_name(s)
-                && !out.contains(&name)
-            {
-                out.push(name);
+            for piece in template_pieces(s) {
+                if let TemplatePiece::Name(name) = piece
+                    && !out.contains(&name)
+                {
+                    out.push(name);
+                }
             }
         }
         Value::Array(items) => items.iter().for_each(|v| collect_templates(v, out)),
@@ -255,8 +297,10 @@ pub struct Model {
     pub value_fallbacks: Vec<String>,
 }
 
-/// Schemas nest at most this deep before the rest becomes `Value`.
-const MAX_DEPTH: usize = 64;
+/// Types nest at most this deep before the rest becomes `Value`. DESIGN §4 says 64, but rustc
+/// evaluates auto traits (`Send`, `Freeze`) through every level and overflows its default
+/// recursion limit of 128 at about 25 nested `Vec`s, so code nested deeper would not compile.
+const MAX_DEPTH: usize = 24;
 
 /// Builds the model of `operations` (indices into the document's operations).
 pub fn build(
@@ -429,8 +473,9 @@ struct ModelBuilder {
     root: Value,
     /// `$ref` targets by absolute pointer, so each is typed once.
     refs: HashMap<String, RefState>,
-    /// The `$ref` target whose struct is about to be created (see `struct_def`).
-    pending_ref: Option<String>,
+    /// The `$ref` target whose struct may be created next: its key and the pointer of the
+    /// site that would define it (see `struct_def`).
+    pending_ref: Option<(String, String)>,
     /// Lookups found while modelling the current operation's input.
     lookups: Vec<LookupSite>,
     /// Structs from the operation root to the one being modelled.
@@ -506,6 +551,19 @@ impl ModelBuilder {
         out
     }
 
+    /// An operation's root struct, registered as the target of `{"$ref": "#"}` so that a
+    /// reference to the root reuses (and boxes) it.
+    fn root_struct(&mut self, schema: &Map<String, Value>, site: &Site, docs: Docs) -> usize {
+        let key = format!("{}#", site.root_pointer());
+        self.refs.insert(key.clone(), RefState::InProgress(None));
+        self.pending_ref = Some((key.clone(), site.pointer.clone()));
+        let index = self.struct_def(schema, site, docs);
+        self.pending_ref = None;
+        self.refs
+            .insert(key, RefState::Done(Ty::Named(index), false));
+        index
+    }
+
     /// Records a property's `lookup` (key `operation`, or the legacy `message`).
     fn note_lookup(&mut self, property: &Map<String, Value>) {
         let Some(lookup) = property.get("lookup").and_then(Value::as_object) else {
@@ -574,7 +632,7 @@ impl ModelBuilder {
         self.root = op.input_schema.clone();
         match op.input_schema.as_object() {
             Some(schema) if schema.get("properties").is_some_and(Value::is_object) => {
-                self.struct_def(schema, &site, docs)
+                self.root_struct(schema, &site, docs)
             }
             _ => {
                 let builder = Some(self.claim(&format!("{name}Builder")));
@@ -611,7 +669,11 @@ impl ModelBuilder {
                 if let Some(description) = text(schema, "description") {
                     docs.description = Some(description);
                 }
-                let ty = self.ty(schema, &site, &mut Docs::default()).0;
+                let ty = if schema.get("properties").is_some_and(Value::is_object) {
+                    Ty::Named(self.root_struct(schema, &site, Docs::default()))
+                } else {
+                    self.ty(schema, &site, &mut Docs::default()).0
+                };
                 if let Ty::Named(index) = ty
                     && self.defs[index].name == name
                 {
@@ -844,13 +906,6 @@ impl ModelBuilder {
         site: &Site,
         docs: &mut Docs,
     ) -> Ty {
-        let mut variants = Vec::new();
-        for (t, variant) in UNTAGGED_ORDER {
-            if members.iter().any(|m| m == t) {
-                let ty = self.single_ty(t, schema, site, docs);
-                variants.push(((*variant).to_owned(), ty));
-            }
-        }
         if let Some(unknown) = members
             .iter()
             .find(|m| !UNTAGGED_ORDER.iter().any(|(t, _)| t == m))
@@ -858,7 +913,18 @@ impl ModelBuilder {
             let reason = format!("unknown type `{}` in a `type` array", docs::code(unknown));
             return self.fallback(site, &reason, docs);
         }
+        // The enum takes the site's name; its members are named after it.
         let name = self.def_name(site);
+        let mut variants = Vec::new();
+        for (t, variant) in UNTAGGED_ORDER {
+            if members.iter().any(|m| m == t) {
+                let mut member_site = site.clone();
+                member_site.type_name = format!("{name}{variant}");
+                member_site.depth = site.depth.max(1);
+                let ty = self.single_ty(t, schema, &member_site, docs);
+                variants.push(((*variant).to_owned(), ty));
+            }
+        }
         let index = self.push(Def {
             name,
             role: site.role,
@@ -909,7 +975,7 @@ impl ModelBuilder {
             root: site.root.clone(),
         };
         self.refs.insert(key.clone(), RefState::InProgress(None));
-        self.pending_ref = Some(key.clone());
+        self.pending_ref = Some((key.clone(), target_site.pointer.clone()));
         let mut target_docs = node_docs(&target);
         let (ty, nullable) = self.ty(&target, &target_site, &mut target_docs);
         self.pending_ref = None;
@@ -1086,9 +1152,13 @@ impl ModelBuilder {
             builder,
             operation: String::new(),
         });
-        if let Some(key) = self.pending_ref.take() {
-            // A cycle back to this $ref target now boxes this struct.
-            self.refs.insert(key, RefState::InProgress(Some(index)));
+        if let Some((key, pointer)) = self.pending_ref.take() {
+            if pointer == site.pointer {
+                // A cycle back to this $ref target now boxes this struct.
+                self.refs.insert(key, RefState::InProgress(Some(index)));
+            } else {
+                self.pending_ref = Some((key, pointer));
+            }
         }
         let properties = schema.get("properties").and_then(Value::as_object);
         let empty = Map::new();
@@ -1114,7 +1184,9 @@ impl ModelBuilder {
         let mut taken = HashSet::new();
         let rust_names = naming::field_names(&order, &mut taken);
         let mut fields = Vec::with_capacity(order.len());
-        let properties_site = site.child("properties", String::new());
+        let mut properties_site = site.child("properties", String::new());
+        // `properties` is a hop in the pointer, not a level of nesting.
+        properties_site.depth = site.depth;
         self.struct_chain.push(index);
         for (wire, rust) in order.iter().zip(rust_names) {
             self.path.push((*wire).to_owned());
@@ -1173,13 +1245,8 @@ impl ModelBuilder {
             }
             _ => None,
         };
-        let extra = (site.role == Role::Output && additional.is_none()).then(|| {
-            if fields.iter().any(|f| f.rust == "extra") {
-                "extra_".to_owned()
-            } else {
-                "extra".to_owned()
-            }
-        });
+        let extra = (site.role == Role::Output && additional.is_none())
+            .then(|| naming::catch_all_name("extra", fields.iter().map(|f| f.rust.as_str())));
         let mut def_docs = docs;
         if def_docs.title.is_none() && def_docs.description.is_none() {
             def_docs = node_docs(schema);
@@ -1296,5 +1363,30 @@ fn field_notes(property: &Map<String, Value>, docs: &mut Docs) {
                 docs::code(operation)
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{TemplatePiece, template_name, template_pieces};
+
+    #[test]
+    fn templates_are_found_whole_and_inside_text() {
+        assert_eq!(
+            template_name(" {{{ workspace_id }}} "),
+            Some("workspace_id")
+        );
+        assert_eq!(template_name("{{x}}"), Some("x"));
+        assert_eq!(template_name("a {{x}}"), None);
+        assert_eq!(
+            template_pieces("before {{spreadsheet_id}} after {{{x}}}"),
+            [
+                TemplatePiece::Text("before "),
+                TemplatePiece::Name("spreadsheet_id"),
+                TemplatePiece::Text(" after "),
+                TemplatePiece::Name("x"),
+            ]
+        );
+        assert_eq!(template_pieces("{{}} {{"), [TemplatePiece::Text("{{}} {{")]);
     }
 }

@@ -19,23 +19,32 @@ pub fn is_keyword(name: &str) -> bool {
     KEYWORDS.contains(&name)
 }
 
-/// Replaces every character that is not ASCII alphanumeric or `_` with `_`.
+/// Replaces every character that is not ASCII alphanumeric or `_` with `_`, one `_` per run
+/// (a double underscore would trip rustc's case lints).
 fn ascii_only(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        let c = if c.is_ascii_alphanumeric() || c == '_' {
+            c
+        } else {
+            '_'
+        };
+        if !(c == '_' && out.ends_with('_')) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The snake_case name of a field, setter or module: `camelCase` → `camel_case`,
 /// `1st place` → `x1st_place`, `type` → `type_`, `` → `empty`.
 pub fn snake(name: &str) -> String {
-    let mut out = ascii_only(&name.to_snake_case());
+    // A name that already reads as snake_case keeps its exact spelling (`extra_`).
+    let mut out = if is_plain_snake(name) {
+        name.to_owned()
+    } else {
+        ascii_only(&name.to_snake_case())
+    };
     if out.is_empty() {
         return "empty".to_owned();
     }
@@ -46,6 +55,18 @@ pub fn snake(name: &str) -> String {
         out.push('_');
     }
     out
+}
+
+/// Lowercase ASCII letters, digits and single underscores, as rustc's `non_snake_case` accepts,
+/// not starting with `_`.
+fn is_plain_snake(name: &str) -> bool {
+    // A leading `_` means "unused" in Rust; such names go through heck (`_links` → `links`).
+    !name.starts_with('_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !name.trim_matches('_').contains("__")
+        && !name.trim_matches('_').is_empty()
 }
 
 /// The PascalCase name of a type or variant: `send sms` → `SendSms`, `2fa verify` →
@@ -117,6 +138,8 @@ pub fn assign_unique(
     let mut next_suffix: BTreeMap<&str, usize> = BTreeMap::new();
     for (candidate, i) in rest {
         let suffix = next_suffix.entry(candidate).or_insert(2);
+        // `self_` + `_2` would read `self__2`, which rustc's lints reject.
+        let sep = if candidate.ends_with('_') { "" } else { sep };
         let name = loop {
             let name = format!("{candidate}{sep}{suffix}");
             *suffix += 1;
@@ -130,9 +153,25 @@ pub fn assign_unique(
     out
 }
 
+/// A name for a field the generator adds beside the properties (`extra`, `additional`): the
+/// base, else `{base}_`, else `{base}_2`, ... whichever no property took.
+pub fn catch_all_name<'a>(base: &str, properties: impl Iterator<Item = &'a str> + Clone) -> String {
+    let taken = |name: &str| properties.clone().any(|p| p == name);
+    if !taken(base) {
+        return base.to_owned();
+    }
+    std::iter::once(format!("{base}_"))
+        .chain((2..).map(|n| format!("{base}_{n}")))
+        .find(|name| !taken(name))
+        .expect("an unbounded range always yields a free name")
+}
+
 /// Distinct snake_case field names for the properties of one object.
 pub fn field_names(originals: &[&str], taken: &mut HashSet<String>) -> Vec<String> {
-    assign_unique(originals, snake, |orig, cand| orig == cand, "_", taken)
+    // `self` keeps `self_` before `Self` does: escaping a keyword is not renaming it.
+    let keeps =
+        |orig: &str, cand: &str| orig == cand || (is_keyword(orig) && cand == format!("{orig}_"));
+    assign_unique(originals, snake, keeps, "_", taken)
 }
 
 /// Distinct PascalCase variant names for the values of one enum.
@@ -159,8 +198,10 @@ mod tests {
         assert_eq!(snake("self"), "self_");
         assert_eq!(snake(""), "empty");
         assert_eq!(snake("media-url"), "media_url");
-        assert_eq!(snake("größe"), "gr__e");
-        assert_eq!(snake("日本"), "x__");
+        assert_eq!(snake("größe"), "gr_e");
+        assert_eq!(snake("extra_"), "extra_");
+        assert_eq!(snake("_links"), "links");
+        assert_eq!(snake("日本"), "x_");
     }
 
     #[test]
@@ -190,6 +231,13 @@ mod tests {
             &mut taken,
         );
         assert_eq!(names, ["SendSms2", "SendSms"]);
+    }
+
+    #[test]
+    fn keywords_keep_their_escape_and_twins_avoid_double_underscores() {
+        let mut taken = HashSet::new();
+        let names = field_names(&["Self", "self"], &mut taken);
+        assert_eq!(names, ["self_2", "self_"]);
     }
 
     #[test]

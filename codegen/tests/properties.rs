@@ -100,12 +100,8 @@ fn schema() -> impl Strategy<Value = Value> {
     leaf().prop_recursive(5, 48, 5, |inner| {
         let props = proptest::collection::vec((name(), inner.clone()), 0..5);
         prop_oneof![
-            (
-                props,
-                proptest::collection::vec(name(), 0..3),
-                any::<u8>()
-            )
-                .prop_map(|(props, required, flags)| {
+            (props, proptest::collection::vec(name(), 0..3), any::<u8>()).prop_map(
+                |(props, required, flags)| {
                     let mut schema = Map::new();
                     if flags & 1 == 0 {
                         schema.insert("type".into(), json!("object"));
@@ -125,7 +121,8 @@ fn schema() -> impl Strategy<Value = Value> {
                         schema.insert("advanced".into(), json!(["a", "b"]));
                     }
                     Value::Object(schema)
-                }),
+                }
+            ),
             inner
                 .clone()
                 .prop_map(|items| json!({"type": "array", "items": items})),

@@ -21,3 +21,12 @@ where
 pub fn lookup_value<T: serde::Serialize>(value: &T) -> serde_json::Value {
     serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
 }
+
+/// A lookup template's value written into a longer string: strings as they are, anything else
+/// as JSON text.
+pub fn lookup_text<T: serde::Serialize>(value: &T) -> String {
+    match lookup_value(value) {
+        serde_json::Value::String(text) => text,
+        other => other.to_string(),
+    }
+}
