@@ -36,14 +36,17 @@ use crate::{Error, Lookup, LookupOption, Operation};
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-struct Inner {
+#[derive(Clone)]
+pub(crate) struct Inner {
     http: reqwest::Client,
     base_url: String,
+    /// The Embedded (GraphQL) API endpoint: another host than `base_url` on Tray.
+    pub(crate) graphql_url: String,
     /// `Bearer <token>`, marked sensitive so the HTTP stack never logs it.
-    authorization: HeaderValue,
+    pub(crate) authorization: HeaderValue,
     call_timeout: Duration,
     read_timeout: Duration,
     retry: RetryPolicy,
@@ -65,7 +68,7 @@ impl fmt::Debug for Client {
 }
 
 /// One HTTP request, ready to be sent (and re-sent).
-struct Request {
+pub(crate) struct Request {
     kind: RequestKind,
     method: &'static str,
     url: reqwest::Url,
@@ -111,6 +114,7 @@ impl Client {
             })?;
         authorization.set_sensitive(true);
         let base_url = builder.resolved_base_url()?;
+        let graphql_url = builder.resolved_graphql_url(&base_url)?;
         let http = reqwest::Client::builder()
             .user_agent(concat!("tray-connect/", env!("CARGO_PKG_VERSION")))
             // The API does not redirect; following one could replay a call elsewhere.
@@ -131,6 +135,7 @@ impl Client {
             inner: Arc::new(Inner {
                 http,
                 base_url,
+                graphql_url,
                 authorization,
                 call_timeout: builder.call_timeout,
                 read_timeout: builder.read_timeout,
@@ -301,8 +306,27 @@ impl Client {
         })
     }
 
+    /// A request to an absolute `url` (checked when the client was built) with any method.
+    pub(crate) fn request_to(
+        &self,
+        kind: RequestKind,
+        method: &'static str,
+        url: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<Request, Error> {
+        let url = reqwest::Url::parse(url)
+            .map_err(|e| Error::config(format!("could not build the request URL: {e}")))?;
+        Ok(Request {
+            kind,
+            method,
+            path: url.path().to_owned(),
+            url,
+            body,
+        })
+    }
+
     /// Sends `request`, retrying as the policy allows; returns the body of a 2xx answer.
-    async fn send(&self, request: Request) -> Result<Vec<u8>, Error> {
+    pub(crate) async fn send(&self, request: Request) -> Result<Vec<u8>, Error> {
         let retry = &self.inner.retry;
         let max_attempts = retry.max_attempts(request.kind);
         let mut attempt = 1;
@@ -365,13 +389,14 @@ impl Client {
     async fn exchange(&self, request: &Request) -> Result<Vec<u8>, Failed> {
         let inner = &self.inner;
         let started = Instant::now();
-        let mut builder = match &request.body {
-            Some(body) => inner
+        let mut builder = match (&request.body, request.method) {
+            (_, "DELETE") => inner.http.delete(request.url.clone()),
+            (Some(body), _) => inner
                 .http
                 .post(request.url.clone())
                 .header(CONTENT_TYPE, "application/json")
                 .body(body.clone()),
-            None => inner.http.get(request.url.clone()),
+            (None, _) => inner.http.get(request.url.clone()),
         };
         builder = builder
             .header(AUTHORIZATION, inner.authorization.clone())

@@ -80,6 +80,7 @@ pub struct ClientBuilder {
     pub(crate) token: Option<String>,
     pub(crate) region: Region,
     pub(crate) base_url: Option<String>,
+    pub(crate) graphql_url: Option<String>,
     pub(crate) allow_insecure_http: bool,
     pub(crate) call_timeout: Duration,
     pub(crate) read_timeout: Duration,
@@ -93,6 +94,7 @@ impl Default for ClientBuilder {
             token: None,
             region: Region::Us,
             base_url: None,
+            graphql_url: None,
             allow_insecure_http: false,
             call_timeout: DEFAULT_CALL_TIMEOUT,
             read_timeout: DEFAULT_READ_TIMEOUT,
@@ -108,6 +110,7 @@ impl fmt::Debug for ClientBuilder {
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .field("region", &self.region)
             .field("base_url", &self.base_url.as_ref().map(|_| "<set>"))
+            .field("graphql_url", &self.graphql_url.as_ref().map(|_| "<set>"))
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("call_timeout", &self.call_timeout)
             .field("read_timeout", &self.read_timeout)

@@ -121,6 +121,18 @@ pub enum Error {
         source: serde_json::Error,
     },
 
+    /// Tray's GraphQL (Embedded) API answered with an `errors` array: a refused query, a
+    /// resolver failure, or rate limiting, which GraphQL reports with HTTP 200 and
+    /// `"Rate limit exceeded"` (see [`Error::is_rate_limited`]).
+    #[error("Tray GraphQL error: {message}{}", more_errors(.errors))]
+    #[non_exhaustive]
+    GraphQl {
+        /// The `message` of the first error, on one line.
+        message: String,
+        /// Every error as sent (`message`, `path`, `locations`, `extensions`, ...).
+        errors: Vec<Value>,
+    },
+
     /// The client was configured wrongly (missing token, bad base URL, bad path segment, ...).
     #[error("invalid configuration: {message}")]
     #[non_exhaustive]
@@ -145,7 +157,22 @@ impl Error {
         match self {
             Error::Tray { message, .. } => Some(message),
             Error::Connector { output } => output.get("message").and_then(Value::as_str),
+            Error::GraphQl { message, .. } => Some(message),
             _ => None,
+        }
+    }
+
+    /// Whether Tray refused the request for its rate limit: HTTP 429, or a GraphQL answer whose
+    /// error reads "Rate limit exceeded".
+    pub fn is_rate_limited(&self) -> bool {
+        match self {
+            Error::Tray { status, .. } => *status == 429,
+            Error::GraphQl { errors, .. } => errors.iter().any(|e| {
+                e.get("message")
+                    .and_then(Value::as_str)
+                    .is_some_and(|m| m.to_ascii_lowercase().contains("rate limit"))
+            }),
+            _ => false,
         }
     }
 
@@ -197,6 +224,7 @@ impl Error {
         match self {
             Error::Tray { status, .. } => *status == 429 || (500..600).contains(status),
             Error::Timeout { .. } | Error::Transport { .. } => true,
+            Error::GraphQl { .. } => self.is_rate_limited(),
             _ => false,
         }
     }
@@ -212,6 +240,13 @@ fn code_suffix(code: &Option<String>) -> String {
     match code {
         Some(code) => format!(" [code {code}]"),
         None => String::new(),
+    }
+}
+
+fn more_errors(errors: &[Value]) -> String {
+    match errors.len() {
+        0 | 1 => String::new(),
+        n => format!(" (and {} more)", n - 1),
     }
 }
 
@@ -442,6 +477,30 @@ mod tests {
                 .starts_with("could not encode the input of send_sms: "),
             "{enc}"
         );
+    }
+
+    #[test]
+    fn graphql_error_is_one_line_and_knows_rate_limits() {
+        let err = Error::GraphQl {
+            message: "Rate limit exceeded".into(),
+            errors: vec![
+                json!({"message": "Rate limit exceeded"}),
+                json!({"message": "x"}),
+            ],
+        };
+        assert_eq!(
+            err.to_string(),
+            "Tray GraphQL error: Rate limit exceeded (and 1 more)"
+        );
+        assert!(err.is_rate_limited());
+        assert!(err.is_retryable());
+        assert_eq!(err.message(), Some("Rate limit exceeded"));
+        let other = Error::GraphQl {
+            message: "Unknown argument \"first\"".into(),
+            errors: vec![json!({"message": "Unknown argument \"first\""})],
+        };
+        assert!(!other.is_rate_limited() && !other.is_retryable());
+        assert!(tray(429, "slow down", None).is_rate_limited());
     }
 
     #[test]

@@ -3,29 +3,47 @@
 //! Vendor a connector's operations document into your repository, and one macro line turns it
 //! into typed, documented input builders and outputs:
 //!
-//! ```ignore
+//! ```
 //! mod twilio {
 //!     tray_connect::connector!("twilio-output", "2.1", "schemas/twilio.json");
 //! }
 //!
-//! let client = tray_connect::Client::from_env()?;
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let emulator = tray_connect_emulator::Emulator::builder()
+//! #     .document_json(include_str!("../../schemas/twilio.json"))
+//! #     .start()
+//! #     .await?;
+//! # let client = tray_connect::Client::builder()
+//! #     .token("example-token")
+//! #     .base_url(emulator.base_url())
+//! #     .build()?;
+//! # let auth_id = "example-auth-id";
+//! // let client = tray_connect::Client::from_env()?;   // TRAY_TOKEN, TRAY_REGION
 //! let sms = twilio::SendSms::builder()
 //!     .to("+15551234567")
 //!     .from("+15557654321")
 //!     .body("Your code is 1234")
-//!     .build();
-//! let out: twilio::SendSmsOutput = client.call(&auth_id, sms).await?;
+//!     .build(); // does not compile until `to`, `from` and `body` are set
+//! let sent: twilio::SendSmsOutput = client.call(auth_id, sms).await?;
+//! println!("{} is {:?}", sent.sid, sent.status);
+//! # Ok(())
+//! # }
 //! ```
 //!
 //! The pieces: [`connector!`] (compile time), [`Client`] (the three endpoints, retries,
 //! timeouts), [`Error`] (what went wrong and where), [`Operation`] (the glue between them).
+//! `tray-connect-emulator` is a local Connectivity API for examples and tests.
 
 // Lets this crate's own tests and doctests expand `connector!`, whose output names `::tray_connect`.
 extern crate self as tray_connect;
 
+mod auth_dialog;
+mod authentications;
 mod body;
 mod client;
 mod config;
+mod embedded;
 mod error;
 mod lookup;
 mod operation;
@@ -49,8 +67,11 @@ pub mod __wire {
 #[path = "private.rs"]
 pub mod __private;
 
+pub use auth_dialog::{AuthDialogUrl, DEFAULT_AUTH_DIALOG_BASE};
+pub use authentications::{AuthenticationInfo, NewAuthentication, ScopeInfo, ServiceEnvironment};
 pub use client::Client;
 pub use config::{ClientBuilder, Region, RetryPolicy};
+pub use embedded::{Authentication, AuthenticationEnvironment, AuthenticationService, NewUser};
 pub use error::Error;
 pub use lookup::{Lookup, LookupOption};
 pub use operation::Operation;

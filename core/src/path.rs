@@ -72,7 +72,7 @@ pub(crate) fn check_base_url(url: &str, allow_insecure_http: bool) -> Result<Str
     Ok(parsed.as_str().trim_end_matches('/').to_owned())
 }
 
-fn is_loopback(url: &reqwest::Url) -> bool {
+pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
     let Some(host) = url.host_str() else {
         return false;
     };

@@ -205,7 +205,7 @@ fn title_from_name(name: &str) -> String {
 }
 
 /// A UUID-shaped id derived from `seed` (FNV-1a), so the same service always gets the same id.
-fn stable_id(seed: &str) -> String {
+pub(crate) fn stable_id(seed: &str) -> String {
     let hash = |salt: u64| {
         seed.bytes().fold(0xcbf2_9ce4_8422_2325_u64 ^ salt, |h, b| {
             (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)

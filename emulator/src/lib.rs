@@ -57,8 +57,13 @@
 //! - **Dynamic output**: `returnOutputSchema: true` answers `{"output_schema": ..}` for
 //!   `hasDynamicOutput` operations (the `outputSchema`, or `{"type":"object"}`), 400 otherwise.
 //! - **Auth ids**: any well-formed (non-empty string) `authId` is accepted, or none.
+//!   With the `embedded` feature (off by default), the emulator also serves Tray's Embedded
+//!   GraphQL API and the authentication endpoints, and checks `authId`s once authentications
+//!   exist or a user token calls (see `Emulator::complete_auth_dialog` and friends).
 
 mod documents;
+#[cfg(feature = "embedded")]
+mod embedded;
 mod error;
 mod faults;
 mod record;
@@ -159,6 +164,8 @@ pub struct EmulatorBuilder {
     inline_documents: usize,
     no_validation: bool,
     port: u16,
+    #[cfg(feature = "embedded")]
+    embedded: embedded::EmbeddedOptions,
 }
 
 impl EmulatorBuilder {
@@ -229,12 +236,16 @@ impl EmulatorBuilder {
         let address = listener
             .local_addr()
             .map_err(|source| EmulatorError::Bind { source })?;
+        #[cfg(feature = "embedded")]
+        let embedded = embedded::Surface::new(&connectors, self.embedded);
         let shared = Arc::new(Shared {
             connectors,
             token: self.token,
             calls: CallLog::default(),
             scripted: Mutex::new(HashMap::new()),
             faults: Mutex::default(),
+            #[cfg(feature = "embedded")]
+            embedded,
         });
         let server = tokio::spawn(server::serve(listener, server::router(shared.clone())));
         Ok(Emulator {

@@ -30,6 +30,9 @@ pub(crate) struct Shared {
     /// `(connector, operation)` → scripted `output`.
     pub(crate) scripted: Mutex<HashMap<(String, String), Value>>,
     pub(crate) faults: Mutex<FaultTable>,
+    /// End users, their tokens and authentications.
+    #[cfg(feature = "embedded")]
+    pub(crate) embedded: crate::embedded::Surface,
 }
 
 impl Shared {
@@ -40,34 +43,48 @@ impl Shared {
     }
 
     fn authorized(&self, headers: &HeaderMap) -> bool {
-        let Some(value) = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-        else {
+        let Some(token) = bearer(headers) else {
             return false;
         };
-        let Some((scheme, token)) = value.split_once(' ') else {
-            return false;
-        };
-        let token = token.trim();
-        scheme.eq_ignore_ascii_case("bearer")
-            && !token.is_empty()
-            && self
-                .token
-                .as_deref()
-                .is_none_or(|expected| expected == token)
+        // A user token the emulator issued is checked first: expired, it is refused even
+        // when any token would do as the master token.
+        #[cfg(feature = "embedded")]
+        if let Some(valid) = self.embedded.user_token_valid(token) {
+            return valid;
+        }
+        self.is_master_token(token)
     }
 
-    fn fault_for(&self, operation: Option<&str>) -> Option<crate::Fault> {
+    /// The builder's token, or any non-empty one when none was set.
+    pub(crate) fn is_master_token(&self, token: &str) -> bool {
+        self.token
+            .as_deref()
+            .is_none_or(|expected| expected == token)
+    }
+
+    pub(crate) fn fault_for(&self, operation: Option<&str>) -> Option<crate::Fault> {
         lock(&self.faults).fault_for(operation)
     }
+}
+
+/// The non-empty token of an `Authorization: Bearer <token>` header.
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 type AppState = State<Arc<Shared>>;
 
 /// The axum router for `/core/v1`.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
+    let router = Router::new();
+    #[cfg(feature = "embedded")]
+    let router = crate::embedded::routes(router);
+    router
         .route("/core/v1/connectors", get(list_connectors))
         .route(
             "/core/v1/connectors/{name}/versions/{version}/operations",
@@ -216,6 +233,16 @@ async fn call_connector(
         input: request.input.clone(),
         return_output_schema: request.return_output_schema,
     });
+    #[cfg(feature = "embedded")]
+    if let Some(refused) = crate::embedded::check_auth_id(
+        &shared,
+        &headers,
+        &name,
+        &version,
+        request.auth_id.as_deref(),
+    ) {
+        return refused.into_response();
+    }
     let fault = shared.fault_for(Some(&request.operation));
     answer(fault, || call_reply(&shared, &name, &version, request)).await
 }

@@ -1,0 +1,241 @@
+//! The REST side of authentications: a service's environments, and creating, reading and
+//! deleting an authentication.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::path::segment;
+use crate::retry::RequestKind;
+use crate::{Client, Error};
+
+/// Where a service can be authenticated: one of its environments (e.g. `Production`), with
+/// the schemas of what an authentication holds and the scopes it can ask for.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ServiceEnvironment {
+    /// The `serviceEnvironmentId` of [`NewAuthentication`] and the auth dialog.
+    pub id: String,
+    /// Its title, e.g. `Production` (may be empty).
+    #[serde(default)]
+    pub title: String,
+    /// `oauth2`, `token`, ...
+    #[serde(default)]
+    pub authentication_type: Option<String>,
+    /// The schema of `userData` (older answers call it `formDataSchema`).
+    #[serde(default, alias = "formDataSchema")]
+    pub user_data_schema: Value,
+    /// The schema of `credentials` (older answers call it `dataSchema`).
+    #[serde(default, alias = "dataSchema")]
+    pub credentials_schema: Value,
+    /// The scopes an authentication may ask for.
+    #[serde(default)]
+    pub scopes: Vec<ScopeInfo>,
+}
+
+/// One scope of a [`ServiceEnvironment`].
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ScopeInfo {
+    /// The scope, e.g. `channels:read`.
+    pub scope: String,
+    /// What it allows.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// An authentication to create with [`Client::create_authentication`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewAuthentication {
+    name: String,
+    service_environment_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_data: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    credentials: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scopes: Option<Vec<String>>,
+}
+
+impl NewAuthentication {
+    /// An authentication called `name` in the service environment `service_environment_id`.
+    pub fn new(name: impl Into<String>, service_environment_id: impl Into<String>) -> Self {
+        NewAuthentication {
+            name: name.into(),
+            service_environment_id: service_environment_id.into(),
+            user_data: None,
+            credentials: None,
+            scopes: None,
+        }
+    }
+
+    /// The `userData` (see [`ServiceEnvironment::user_data_schema`]).
+    pub fn user_data(mut self, data: Value) -> Self {
+        self.user_data = Some(data);
+        self
+    }
+
+    /// The `credentials` (see [`ServiceEnvironment::credentials_schema`]).
+    pub fn credentials(mut self, credentials: Value) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The scopes to grant.
+    pub fn scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
+        self.scopes = Some(scopes.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// An authentication as `GET /core/v1/authentications/{id}` answers it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct AuthenticationInfo {
+    /// The `authId`.
+    pub id: String,
+    /// Its name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Its service environment.
+    #[serde(default)]
+    pub service_environment_id: Option<String>,
+    /// The scopes it was granted.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+}
+
+impl Client {
+    /// The environments of service `service_name` at its integer `service_version` (the
+    /// `service` of [`Connector`](crate::Connector)).
+    pub async fn service_environments(
+        &self,
+        service_name: &str,
+        service_version: i64,
+    ) -> Result<Vec<ServiceEnvironment>, Error> {
+        #[derive(Deserialize)]
+        struct Answer {
+            elements: Vec<ServiceEnvironment>,
+        }
+        let path = format!(
+            "/core/v1/services/{}/versions/{}/environments",
+            segment("service name", service_name)?,
+            service_version
+        );
+        let body = self.rest(RequestKind::Read, "GET", &path, None).await?;
+        let answer: Answer = decode(&body, "service environments")?;
+        Ok(answer.elements)
+    }
+
+    /// Creates an authentication (for the user this client [acts as](Client::as_user), when
+    /// it holds a user token) and returns its `authId`.
+    pub async fn create_authentication(&self, new: &NewAuthentication) -> Result<String, Error> {
+        #[derive(Deserialize)]
+        struct Created {
+            id: String,
+        }
+        let body = serde_json::to_vec(new).map_err(|source| Error::Encode {
+            operation: "create authentication".to_owned(),
+            message: source.to_string(),
+            source,
+        })?;
+        let answer = self
+            .rest(
+                RequestKind::Call,
+                "POST",
+                "/core/v1/authentications",
+                Some(body),
+            )
+            .await?;
+        let created: Created = decode(&answer, "created authentication")?;
+        Ok(created.id)
+    }
+
+    /// Reads the authentication `id`.
+    pub async fn authentication(&self, id: &str) -> Result<AuthenticationInfo, Error> {
+        let path = format!(
+            "/core/v1/authentications/{}",
+            segment("authentication id", id)?
+        );
+        let body = self.rest(RequestKind::Read, "GET", &path, None).await?;
+        decode(&body, "authentication")
+    }
+
+    /// Deletes the authentication `id`.
+    pub async fn delete_authentication(&self, id: &str) -> Result<(), Error> {
+        let path = format!(
+            "/core/v1/authentications/{}",
+            segment("authentication id", id)?
+        );
+        self.rest(RequestKind::Read, "DELETE", &path, None).await?;
+        Ok(())
+    }
+
+    async fn rest(
+        &self,
+        kind: RequestKind,
+        method: &'static str,
+        path: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<Vec<u8>, Error> {
+        let url = format!("{}{path}", self.base_url());
+        let request = self.request_to(kind, method, &url, body)?;
+        self.send(request).await
+    }
+}
+
+fn decode<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, Error> {
+    let value: Value = serde_json::from_slice(body).map_err(|source| Error::Decode {
+        what: what.to_owned(),
+        path: format!("line {} column {}", source.line(), source.column()),
+        message: source.to_string(),
+        output: None,
+        source: Some(source),
+    })?;
+    crate::wire::decode_output(value, what)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn environments_decode_current_and_older_field_names() {
+        let current: ServiceEnvironment = serde_json::from_value(json!({
+            "id": "228a", "title": "Production", "authenticationType": "oauth2",
+            "userDataSchema": {"type": "object"}, "credentialsSchema": {},
+            "scopes": [{"scope": "channels:read", "description": "Read"}]
+        }))
+        .unwrap();
+        assert_eq!(current.scopes[0].scope, "channels:read");
+        assert_eq!(current.user_data_schema, json!({"type": "object"}));
+        let older: ServiceEnvironment = serde_json::from_value(json!({
+            "id": "3e85", "title": "", "authenticationType": "token",
+            "formDataSchema": {}, "dataSchema": {"type": "object"}
+        }))
+        .unwrap();
+        assert_eq!(older.credentials_schema, json!({"type": "object"}));
+        assert!(older.scopes.is_empty());
+    }
+
+    #[test]
+    fn new_authentication_leaves_out_what_is_not_set() {
+        let plain = NewAuthentication::new("Acme Slack", "env-1");
+        assert_eq!(
+            serde_json::to_value(&plain).unwrap(),
+            json!({"name": "Acme Slack", "serviceEnvironmentId": "env-1"})
+        );
+        let full = plain
+            .user_data(json!({"a": 1}))
+            .credentials(json!({"api_key": "k"}))
+            .scopes(["chat:write"]);
+        assert_eq!(
+            serde_json::to_value(&full).unwrap(),
+            json!({"name": "Acme Slack", "serviceEnvironmentId": "env-1", "userData": {"a": 1},
+                   "credentials": {"api_key": "k"}, "scopes": ["chat:write"]})
+        );
+    }
+}

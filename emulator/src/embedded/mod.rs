@@ -1,0 +1,370 @@
+//! The `embedded` feature: end users, their tokens and authentications.
+//!
+//! - `POST /graphql`: Tray's Embedded API (`createExternalUser`, `authorize`,
+//!   `generateAuthorizationCode` with the master token; `viewer { authentications }` with a
+//!   user token), served by `async-graphql`.
+//! - `GET /core/v1/services/{name}/versions/{version}/environments`: one `Production`
+//!   environment per service of the loaded documents, its scopes the operations' `authScopes`.
+//! - `POST /core/v1/authentications`, `GET`/`DELETE /core/v1/authentications/{id}`.
+//!
+//! User tokens are accepted on every route until they expire (2 days, or
+//! [`EmulatorBuilder::user_token_ttl`]; the clock moves with [`Emulator::advance_clock`]), then
+//! answer 401. Call Connector checks the `authId`: a user token may only use its own
+//! authentications (404 otherwise), the master token any, and any well-formed one as long as
+//! no authentication was created; an authentication of another service answers 403.
+
+mod graphql;
+mod state;
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+
+use crate::faults::{Reply, answer};
+use crate::server::{Shared, bearer};
+use crate::{Emulator, EmulatorBuilder};
+
+pub(crate) use state::EmbeddedOptions;
+use state::{Auth, Caller, Embedded};
+
+/// The `embedded` surface of one emulator: its state and its GraphQL schema.
+#[derive(Debug)]
+pub(crate) struct Surface {
+    state: Arc<Embedded>,
+    schema: graphql::EmbeddedSchema,
+}
+
+impl Surface {
+    pub(crate) fn new(
+        connectors: &[crate::documents::Connector],
+        options: EmbeddedOptions,
+    ) -> Self {
+        let state = Arc::new(Embedded::new(connectors, options));
+        Surface {
+            schema: graphql::EmbeddedSchema::new(state.clone()),
+            state,
+        }
+    }
+
+    /// `Some(true)` for a live user token, `Some(false)` for an expired one, `None` for a token
+    /// the emulator did not issue.
+    pub(crate) fn user_token_valid(&self, token: &str) -> Option<bool> {
+        self.state.user_of_token(token).map(|user| user.is_ok())
+    }
+}
+
+impl EmulatorBuilder {
+    /// How long the user tokens `authorize` issues stay valid (default 2 days, as on Tray).
+    pub fn user_token_ttl(mut self, ttl: Duration) -> Self {
+        self.embedded.user_token_ttl = ttl;
+        self
+    }
+
+    /// Whether `viewer.authentications` takes the paging arguments `first`/`after` and reports
+    /// `pageInfo.endCursor` (default `true`). With `false`, the schema has neither, as in
+    /// Tray's published description, and a query using them fails validation.
+    pub fn graphql_paging(mut self, yes: bool) -> Self {
+        self.embedded.paging = yes;
+        self
+    }
+
+    /// The most authentications one page of `viewer.authentications` holds (default 50).
+    pub fn max_page_size(mut self, size: usize) -> Self {
+        self.embedded.max_page_size = size.max(1);
+        self
+    }
+}
+
+impl Emulator {
+    /// Moves the emulator's clock forward, so user tokens and authorization codes expire.
+    pub fn advance_clock(&self, by: Duration) {
+        self.shared.embedded.state.advance_clock(by);
+    }
+
+    /// Answers the next `requests` GraphQL requests as Tray's rate limit does: HTTP 200 with
+    /// `{"errors": [{"message": "Rate limit exceeded"}]}`.
+    pub fn rate_limit_graphql(&self, requests: usize) {
+        self.shared
+            .embedded
+            .state
+            .rate_limited
+            .store(requests, Ordering::SeqCst);
+    }
+
+    /// Does what the end user does in the auth dialog: redeems `authorization_code` (single
+    /// use, 5 minutes) and creates an authentication named `name` in
+    /// `service_environment_id` for the code's user. Returns its `authId`, or `None` for a
+    /// used, expired or unknown code or an unknown environment.
+    pub fn complete_auth_dialog(
+        &self,
+        authorization_code: &str,
+        service_environment_id: &str,
+        name: &str,
+    ) -> Option<String> {
+        let state = &self.shared.embedded.state;
+        let environment = state.environment(service_environment_id)?.clone();
+        let user = state.redeem_code(authorization_code)?;
+        let id = state.new_id("auth");
+        state.add_auth(Auth {
+            id: id.clone(),
+            name: name.to_owned(),
+            owner: Some(user),
+            scopes: environment.scopes.clone(),
+            environment,
+            custom_fields: json!({}),
+        });
+        Some(id)
+    }
+}
+
+/// Adds the `embedded` routes.
+pub(crate) fn routes(router: Router<Arc<Shared>>) -> Router<Arc<Shared>> {
+    router
+        .route("/graphql", post(graphql_endpoint))
+        .route(
+            "/core/v1/services/{name}/versions/{version}/environments",
+            get(service_environments),
+        )
+        .route("/core/v1/authentications", post(create_authentication))
+        .route(
+            "/core/v1/authentications/{id}",
+            get(get_authentication).delete(delete_authentication),
+        )
+}
+
+/// Who sent the request, or `None` (answer 401).
+fn caller(shared: &Shared, headers: &HeaderMap) -> Option<Caller> {
+    let token = bearer(headers)?;
+    match shared.embedded.state.user_of_token(token) {
+        Some(Ok(user)) => Some(Caller::User(user)),
+        Some(Err(())) => None,
+        None => shared.is_master_token(token).then_some(Caller::Master),
+    }
+}
+
+fn unauthorized() -> Response {
+    Reply {
+        status: StatusCode::UNAUTHORIZED,
+        body: json!({"message": "The request is unauthorized"}),
+    }
+    .into_response()
+}
+
+/// Call Connector's check of `authId`: `Some(reply)` refuses the call.
+pub(crate) fn check_auth_id(
+    shared: &Shared,
+    headers: &HeaderMap,
+    connector: &str,
+    version: &str,
+    auth_id: Option<&str>,
+) -> Option<Reply> {
+    let auth_id = auth_id?;
+    let caller = caller(shared, headers)?;
+    let state = &shared.embedded.state;
+    if caller == Caller::Master && !state.any_auths() {
+        return None;
+    }
+    let Some(auth) = state.auth_for(&caller, auth_id) else {
+        return Some(Reply::tray_error(
+            StatusCode::NOT_FOUND,
+            format!("Authentication '{auth_id}' not found"),
+        ));
+    };
+    let service = shared
+        .connectors
+        .iter()
+        .find(|c| c.name == connector && c.version == version)
+        .and_then(|c| c.listing["service"]["name"].as_str());
+    match service {
+        Some(service) if service != auth.environment.service_name() => Some(Reply::tray_error(
+            StatusCode::FORBIDDEN,
+            format!(
+                "Authentication '{auth_id}' is for service '{}', not '{service}'",
+                auth.environment.service_name()
+            ),
+        )),
+        _ => None,
+    }
+}
+
+async fn graphql_endpoint(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(caller) = caller(&shared, &headers) else {
+        return unauthorized();
+    };
+    let fault = shared.fault_for(None);
+    let surface = &shared.embedded;
+    let limited = surface
+        .state
+        .rate_limited
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok();
+    let reply = if limited {
+        Reply::ok(json!({"data": null, "errors": [{"message": "Rate limit exceeded"}]}))
+    } else {
+        match serde_json::from_slice::<async_graphql::Request>(&body) {
+            Ok(request) => {
+                let response = surface.schema.execute(request.data(caller)).await;
+                Reply::ok(serde_json::to_value(&response).unwrap_or(Value::Null))
+            }
+            Err(e) => Reply {
+                status: StatusCode::BAD_REQUEST,
+                body: json!({"errors": [{"message": format!("Invalid GraphQL request: {e}")}]}),
+            },
+        }
+    };
+    answer(fault, || reply).await
+}
+
+async fn service_environments(
+    State(shared): State<Arc<Shared>>,
+    Path((name, version)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    if caller(&shared, &headers).is_none() {
+        return unauthorized();
+    }
+    let fault = shared.fault_for(None);
+    let wanted = version.parse::<i64>().ok();
+    answer(fault, || {
+        let elements: Vec<Value> = shared
+            .embedded
+            .state
+            .environments
+            .iter()
+            .filter(|e| e.service_name() == name && e.service["version"].as_i64() == wanted)
+            .map(|e| e.to_json())
+            .collect();
+        if elements.is_empty() {
+            Reply::tray_error(
+                StatusCode::NOT_FOUND,
+                format!("Service '{name}' with version '{version}' not found"),
+            )
+        } else {
+            Reply::ok(json!({ "elements": elements }))
+        }
+    })
+    .await
+}
+
+async fn create_authentication(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(caller) = caller(&shared, &headers) else {
+        return unauthorized();
+    };
+    let fault = shared.fault_for(None);
+    answer(fault, || {
+        let state = &shared.embedded.state;
+        let body: Value = match serde_json::from_slice(&body) {
+            Ok(body @ Value::Object(_)) => body,
+            _ => {
+                return Reply::tray_error(
+                    StatusCode::BAD_REQUEST,
+                    "The request body must be a JSON object",
+                );
+            }
+        };
+        let name = body["name"].as_str().filter(|n| !n.trim().is_empty());
+        let environment_id = body["serviceEnvironmentId"].as_str();
+        let scopes: Option<Vec<String>> = match &body["scopes"] {
+            Value::Null => Some(Vec::new()),
+            Value::Array(items) => items
+                .iter()
+                .map(|s| s.as_str().map(str::to_owned))
+                .collect(),
+            _ => None,
+        };
+        let (Some(name), Some(environment_id), Some(scopes)) = (name, environment_id, scopes)
+        else {
+            return Reply::tray_error(
+                StatusCode::BAD_REQUEST,
+                "Invalid request body: \"name\" and \"serviceEnvironmentId\" must be non-empty \
+                 strings and \"scopes\" an array of strings",
+            );
+        };
+        let Some(environment) = state.environment(environment_id) else {
+            return Reply::tray_error(
+                StatusCode::NOT_FOUND,
+                format!("Service environment '{environment_id}' not found"),
+            );
+        };
+        let id = state.new_id("auth");
+        state.add_auth(Auth {
+            id: id.clone(),
+            name: name.to_owned(),
+            owner: match &caller {
+                Caller::Master => None,
+                Caller::User(user) => Some(user.clone()),
+            },
+            environment: environment.clone(),
+            scopes,
+            custom_fields: json!({}),
+        });
+        Reply::ok(json!({ "id": id }))
+    })
+    .await
+}
+
+fn auth_not_found(id: &str) -> Reply {
+    Reply::tray_error(
+        StatusCode::NOT_FOUND,
+        format!("Authentication '{id}' not found"),
+    )
+}
+
+async fn get_authentication(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(caller) = caller(&shared, &headers) else {
+        return unauthorized();
+    };
+    let fault = shared.fault_for(None);
+    answer(fault, || {
+        match shared.embedded.state.auth_for(&caller, &id) {
+            Some(auth) => Reply::ok(json!({
+                "id": auth.id,
+                "name": auth.name,
+                "serviceEnvironmentId": auth.environment.id,
+                "service": auth.environment.service,
+                "scopes": auth.scopes,
+            })),
+            None => auth_not_found(&id),
+        }
+    })
+    .await
+}
+
+async fn delete_authentication(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(caller) = caller(&shared, &headers) else {
+        return unauthorized();
+    };
+    let fault = shared.fault_for(None);
+    answer(fault, || {
+        if shared.embedded.state.remove_auth(&caller, &id) {
+            Reply::ok(json!({}))
+        } else {
+            auth_not_found(&id)
+        }
+    })
+    .await
+}
