@@ -80,8 +80,29 @@ pub use wire::{Connector, OperationInfo, ServiceRef};
 
 /// Expands a vendored operations document into typed inputs, builders and outputs.
 ///
-/// `connector!(NAME, VERSION, PATH)` or
-/// `connector!(NAME, VERSION, PATH, operations = ["send_sms", ...])`; `PATH` is relative to the
-/// directory of the crate's `Cargo.toml` (or, failing that, of the workspace root).
+/// ```text
+/// connector!(NAME, VERSION, PATH)
+/// connector!(NAME, VERSION, PATH, operations = ["send_sms", ...])
+/// ```
+///
+/// `PATH` is relative to the directory of your crate's `Cargo.toml`, then to each ancestor up
+/// to the workspace root; cargo rebuilds when the file changes. `NAME` and `VERSION` must match
+/// the document's `connector` header when it has one. `operations = [..]` expands only those
+/// operations (an unknown name is an error that suggests the closest ones).
+///
+/// The expansion is in place, so wrap it in a module. It defines `CONNECTOR`, `VERSION`,
+/// `OPERATIONS` and, per operation (e.g. `send_sms`):
+///
+/// - `SendSms`, the input, with `SendSms::builder()`: one setter per input taking
+///   `impl Into<T>`, `maybe_x(Option<T>)` for optional ones, and a `build()` that compiles only
+///   once every required input is set (the error names each missing input);
+/// - `SendSmsOutput`, the output: optional fields are `Option`s, unlisted fields land in
+///   `extra`, unknown enum values in `Unknown(String)`; `Value` where the document gives no
+///   schema or the operation has dynamic output;
+/// - `impl Operation for SendSms`, so that [`Client::call`] returns `SendSmsOutput`;
+/// - for inputs with a `lookup`, `SendSms::{input}_lookup(..)` for [`Client::lookup`].
+///
+/// Schema nodes that have no Rust type become `serde_json::Value`, each listed with its reason
+/// in the hidden `VALUE_FALLBACKS` (and shown by `tray-connect generate --report`).
 #[cfg(feature = "macros")]
 pub use tray_connect_macros::connector;
