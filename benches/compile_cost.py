@@ -85,7 +85,7 @@ def bon_crate(doc):
                 variants = "".join(f'    /// `{v}`\n    #[serde(rename = "{v}")]\n    {pascal(v)},\n' for v in p["enum"])
                 if output:
                     variants += "    /// Unknown value.\n    #[serde(untagged)]\n    Unknown(String),\n"
-                items.append(f"/// {p['title']}\n#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]\npub enum {en} {{\n{variants}}}\n")
+                items.append(f"/// {p.get('title', key)}\n#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]\npub enum {en} {{\n{variants}}}\n")
                 ty = en
             elif t == "string":
                 ty = "String"
@@ -98,7 +98,8 @@ def bon_crate(doc):
             else:
                 ty = name + pascal(key)
                 items.extend(rust_struct(ty, p, output))
-            doc_lines = f"    /// {p['title']}\n    ///\n    /// {p['description']}\n"
+            title = p.get("title", key)
+            doc_lines = f"    /// {title}\n    ///\n    /// {p['description']}\n"
             if key in req:
                 fields.append(f"{doc_lines}    pub {key}: {ty},\n")
             else:
