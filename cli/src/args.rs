@@ -62,6 +62,108 @@ pub enum Command {
         after_help = "Examples:\n  tray-connect check\n  tray-connect check schemas/twilio.json --json"
     )]
     Check(CheckArgs),
+
+    /// Manage end users of the Embedded API (master token).
+    #[command(
+        after_help = "Example:\n  tray-connect users create \"Ada Lovelace\" ada-42 --user-token"
+    )]
+    Users(UsersArgs),
+
+    /// List an end user's authentications.
+    #[command(after_help = "Examples:\n  \
+        tray-connect auths list --user-id $USER_ID          # master token\n  \
+        tray-connect --token $USER_TOKEN auths list --json  # the user's own token")]
+    Auths(AuthsArgs),
+
+    /// Print the auth-only dialog URL where an end user creates an authentication.
+    #[command(after_help = "Example:\n  \
+        tray-connect auth-url acme --user-id $USER_ID --service-id $SERVICE_ID \\\n    \
+        --service-environment-id $ENV_ID --scope channels:read --scope chat:write")]
+    AuthUrl(AuthUrlArgs),
+}
+
+/// `users`.
+#[derive(Debug, clap::Args)]
+pub struct UsersArgs {
+    /// What to do with users.
+    #[command(subcommand)]
+    pub command: UsersCommand,
+}
+
+/// The `users` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Create an end user and print their id.
+    Create(UsersCreateArgs),
+}
+
+/// `users create`.
+#[derive(Debug, clap::Args)]
+pub struct UsersCreateArgs {
+    /// The user's name.
+    pub name: String,
+    /// The user's id in your own system.
+    pub external_user_id: String,
+    /// Mark the user as a test user.
+    #[arg(long = "test")]
+    pub test_user: bool,
+    /// Also print a user token (valid 2 days).
+    #[arg(long)]
+    pub user_token: bool,
+    /// Print JSON (`userId`, `accessToken`).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `auths`.
+#[derive(Debug, clap::Args)]
+pub struct AuthsArgs {
+    /// What to do with authentications.
+    #[command(subcommand)]
+    pub command: AuthsCommand,
+}
+
+/// The `auths` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AuthsCommand {
+    /// List a user's authentications (every page).
+    List(AuthsListArgs),
+}
+
+/// `auths list`.
+#[derive(Debug, clap::Args)]
+pub struct AuthsListArgs {
+    /// The user, when --token is the master token; without it --token is the user's token.
+    #[arg(long)]
+    pub user_id: Option<String>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `auth-url`.
+#[derive(Debug, clap::Args)]
+pub struct AuthUrlArgs {
+    /// Your partner name in Tray.
+    pub partner: String,
+    /// Generate an authorization code for this user (master token).
+    #[arg(long, conflicts_with = "code")]
+    pub user_id: Option<String>,
+    /// Use this authorization code instead (no request is made).
+    #[arg(long)]
+    pub code: Option<String>,
+    /// The service to authenticate with.
+    #[arg(long)]
+    pub service_id: Option<String>,
+    /// The service environment.
+    #[arg(long)]
+    pub service_environment_id: Option<String>,
+    /// A scope to ask for (repeatable).
+    #[arg(long = "scope")]
+    pub scopes: Vec<String>,
+    /// Another dialog host (e.g. your white-label domain); default https://embedded.tray.io.
+    #[arg(long)]
+    pub dialog_url: Option<String>,
 }
 
 /// `connectors`.

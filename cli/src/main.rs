@@ -58,5 +58,8 @@ async fn run(cli: Cli, serve_token: Option<String>) -> Result<ExitCode, Failure>
         Command::Serve(args) => commands::serve::run(args, serve_token).await,
         Command::Pull(args) => commands::pull::run(connection, args).await,
         Command::Check(args) => commands::check::run(connection, args).await,
+        Command::Users(args) => commands::users::run(connection, args).await,
+        Command::Auths(args) => commands::auths::run(connection, args).await,
+        Command::AuthUrl(args) => commands::auth_url::run(connection, args).await,
     }
 }

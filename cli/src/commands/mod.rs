@@ -1,5 +1,7 @@
 //! One module per subcommand.
 
+pub mod auth_url;
+pub mod auths;
 pub mod call;
 pub mod check;
 pub mod connectors;
@@ -7,6 +9,7 @@ pub mod generate;
 pub mod operations;
 pub mod pull;
 pub mod serve;
+pub mod users;
 
 /// Prints rows as left-aligned columns under `header`, two spaces apart; the last column is
 /// not padded.
