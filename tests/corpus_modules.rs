@@ -367,273 +367,271 @@ fn doc_12() {
 #[test]
 fn doc_13() {
     let doc = Document::new("doc_13", include_str!("corpus/doc_13.json"));
-    doc.output::<corpus_13::CreateWidgetOutput>("create_widget");
-    doc.input::<corpus_13::CreateWidget>("create_widget");
-    doc.output::<corpus_13::ListWidgetOutput>("list_widget");
-    doc.input::<corpus_13::ListWidget>("list_widget");
-    doc.output::<corpus_13::SearchMessageOutput>("search_message");
-    doc.input::<corpus_13::SearchMessage>("search_message");
-    doc.output::<corpus_13::SyncUserOutput>("sync_user");
-    doc.input::<corpus_13::SyncUser>("sync_user");
+    doc.output::<corpus_13::GetChannelOutput>("get_channel");
+    doc.input::<corpus_13::GetChannel>("get_channel");
+    doc.output::<corpus_13::GetMessageOutput>("get_message");
+    doc.input::<corpus_13::GetMessage>("get_message");
+    doc.output::<corpus_13::SyncWidgetOutput>("sync_widget");
+    doc.input::<corpus_13::SyncWidget>("sync_widget");
     doc.finish();
 }
 
 #[test]
 fn doc_14() {
     let doc = Document::new("doc_14", include_str!("corpus/doc_14.json"));
-    doc.output::<corpus_14::DeleteChannelOutput>("delete_channel");
-    doc.input::<corpus_14::DeleteChannel>("delete_channel");
-    doc.output::<corpus_14::GetMessageOutput>("get_message");
-    doc.input::<corpus_14::GetMessage>("get_message");
+    doc.output::<corpus_14::UpdateEventOutput>("update_event");
+    doc.input::<corpus_14::UpdateEvent>("update_event");
+    doc.output::<corpus_14::UpdateRecordOutput>("update_record");
+    doc.input::<corpus_14::UpdateRecord>("update_record");
     doc.finish();
 }
 
 #[test]
 fn doc_15() {
     let doc = Document::new("doc_15", include_str!("corpus/doc_15.json"));
-    doc.output::<corpus_15::GetChannelOutput>("get_channel");
-    doc.input::<corpus_15::GetChannel>("get_channel");
-    doc.output::<corpus_15::GetEventOutput>("get_event");
-    doc.input::<corpus_15::GetEvent>("get_event");
-    doc.output::<corpus_15::SearchRecordOutput>("search_record");
-    doc.input::<corpus_15::SearchRecord>("search_record");
-    doc.output::<corpus_15::UpdateEventOutput>("update_event");
-    doc.input::<corpus_15::UpdateEvent>("update_event");
+    doc.output::<corpus_15::GetTicketOutput>("get_ticket");
+    doc.input::<corpus_15::GetTicket>("get_ticket");
+    doc.output::<corpus_15::SearchMessageOutput>("search_message");
+    doc.input::<corpus_15::SearchMessage>("search_message");
     doc.finish();
 }
 
 #[test]
 fn doc_16() {
     let doc = Document::new("doc_16", include_str!("corpus/doc_16.json"));
-    doc.output::<corpus_16::DeleteInvoiceOutput>("delete_invoice");
-    doc.input::<corpus_16::DeleteInvoice>("delete_invoice");
-    doc.output::<corpus_16::DeleteOrderOutput>("delete_order");
-    doc.input::<corpus_16::DeleteOrder>("delete_order");
-    doc.output::<corpus_16::SearchUserOutput>("search_user");
-    doc.input::<corpus_16::SearchUser>("search_user");
+    doc.output::<corpus_16::CreateOrderOutput>("create_order");
+    doc.input::<corpus_16::CreateOrder>("create_order");
+    doc.output::<corpus_16::GetTicketOutput>("get_ticket");
+    doc.input::<corpus_16::GetTicket>("get_ticket");
+    doc.output::<corpus_16::SearchEventOutput>("search_event");
+    doc.input::<corpus_16::SearchEvent>("search_event");
+    doc.output::<corpus_16::SyncMessageOutput>("sync_message");
+    doc.input::<corpus_16::SyncMessage>("sync_message");
     doc.finish();
 }
 
 #[test]
 fn doc_17() {
     let doc = Document::new("doc_17", include_str!("corpus/doc_17.json"));
-    doc.output::<corpus_17::SearchFileOutput>("search_file");
-    doc.input::<corpus_17::SearchFile>("search_file");
-    doc.output::<corpus_17::SendOrderOutput>("send_order");
-    doc.input::<corpus_17::SendOrder>("send_order");
-    doc.output::<corpus_17::UpdateChannelOutput>("update_channel");
-    doc.input::<corpus_17::UpdateChannel>("update_channel");
+    doc.output::<corpus_17::DeleteReportOutput>("delete_report");
+    doc.input::<corpus_17::DeleteReport>("delete_report");
+    doc.output::<corpus_17::SyncMessageOutput>("sync_message");
+    doc.input::<corpus_17::SyncMessage>("sync_message");
+    doc.output::<corpus_17::SyncUserOutput>("sync_user");
+    doc.input::<corpus_17::SyncUser>("sync_user");
     doc.finish();
 }
 
 #[test]
 fn doc_18() {
     let doc = Document::new("doc_18", include_str!("corpus/doc_18.json"));
-    doc.output::<corpus_18::ListEventOutput>("list_event");
-    doc.input::<corpus_18::ListEvent>("list_event");
-    doc.output::<corpus_18::SearchMessageOutput>("search_message");
-    doc.input::<corpus_18::SearchMessage>("search_message");
-    doc.output::<corpus_18::SearchReportOutput>("search_report");
-    doc.input::<corpus_18::SearchReport>("search_report");
+    doc.output::<corpus_18::GetRecordOutput>("get_record");
+    doc.input::<corpus_18::GetRecord>("get_record");
+    doc.output::<corpus_18::ListUserOutput>("list_user");
+    doc.input::<corpus_18::ListUser>("list_user");
     doc.finish();
 }
 
 #[test]
 fn doc_19() {
     let doc = Document::new("doc_19", include_str!("corpus/doc_19.json"));
-    doc.output::<corpus_19::ListWidgetOutput>("list_widget");
-    doc.input::<corpus_19::ListWidget>("list_widget");
-    doc.output::<corpus_19::UpdateTicketOutput>("update_ticket");
-    doc.input::<corpus_19::UpdateTicket>("update_ticket");
+    doc.output::<corpus_19::GetReportOutput>("get_report");
+    doc.input::<corpus_19::GetReport>("get_report");
+    doc.output::<corpus_19::ListRecordOutput>("list_record");
+    doc.input::<corpus_19::ListRecord>("list_record");
     doc.finish();
 }
 
 #[test]
 fn doc_20() {
     let doc = Document::new("doc_20", include_str!("corpus/doc_20.json"));
-    doc.output::<corpus_20::CreateInvoiceOutput>("create_invoice");
-    doc.input::<corpus_20::CreateInvoice>("create_invoice");
-    doc.output::<corpus_20::DeleteChannelOutput>("delete_channel");
-    doc.input::<corpus_20::DeleteChannel>("delete_channel");
+    doc.output::<corpus_20::GetTicketOutput>("get_ticket");
+    doc.input::<corpus_20::GetTicket>("get_ticket");
+    doc.output::<corpus_20::SearchUserOutput>("search_user");
+    doc.input::<corpus_20::SearchUser>("search_user");
     doc.finish();
 }
 
 #[test]
 fn doc_21() {
     let doc = Document::new("doc_21", include_str!("corpus/doc_21.json"));
-    doc.output::<corpus_21::CreateWidgetOutput>("create_widget");
-    doc.input::<corpus_21::CreateWidget>("create_widget");
-    doc.output::<corpus_21::DeleteMessageOutput>("delete_message");
-    doc.input::<corpus_21::DeleteMessage>("delete_message");
-    doc.output::<corpus_21::GetUserOutput>("get_user");
-    doc.input::<corpus_21::GetUser>("get_user");
-    doc.output::<corpus_21::SendEventOutput>("send_event");
-    doc.input::<corpus_21::SendEvent>("send_event");
+    doc.output::<corpus_21::SendReportOutput>("send_report");
+    doc.input::<corpus_21::SendReport>("send_report");
+    doc.output::<corpus_21::SyncWidgetOutput>("sync_widget");
+    doc.input::<corpus_21::SyncWidget>("sync_widget");
     doc.finish();
 }
 
 #[test]
 fn doc_22() {
     let doc = Document::new("doc_22", include_str!("corpus/doc_22.json"));
-    doc.output::<corpus_22::CreateChannelOutput>("create_channel");
-    doc.input::<corpus_22::CreateChannel>("create_channel");
-    doc.output::<corpus_22::SearchFileOutput>("search_file");
-    doc.input::<corpus_22::SearchFile>("search_file");
+    doc.output::<corpus_22::GetTicketOutput>("get_ticket");
+    doc.input::<corpus_22::GetTicket>("get_ticket");
+    doc.output::<corpus_22::ListRecordOutput>("list_record");
+    doc.input::<corpus_22::ListRecord>("list_record");
+    doc.output::<corpus_22::SearchEventOutput>("search_event");
+    doc.input::<corpus_22::SearchEvent>("search_event");
     doc.finish();
 }
 
 #[test]
 fn doc_23() {
     let doc = Document::new("doc_23", include_str!("corpus/doc_23.json"));
-    doc.output::<corpus_23::DeleteMessageOutput>("delete_message");
-    doc.input::<corpus_23::DeleteMessage>("delete_message");
-    doc.output::<corpus_23::UpdateFileOutput>("update_file");
-    doc.input::<corpus_23::UpdateFile>("update_file");
-    doc.output::<corpus_23::UpdateUserOutput>("update_user");
-    doc.input::<corpus_23::UpdateUser>("update_user");
+    doc.output::<corpus_23::CreateRecordOutput>("create_record");
+    doc.input::<corpus_23::CreateRecord>("create_record");
+    doc.output::<corpus_23::DeleteRecordOutput>("delete_record");
+    doc.input::<corpus_23::DeleteRecord>("delete_record");
+    doc.output::<corpus_23::GetUserOutput>("get_user");
+    doc.input::<corpus_23::GetUser>("get_user");
     doc.finish();
 }
 
 #[test]
 fn doc_24() {
     let doc = Document::new("doc_24", include_str!("corpus/doc_24.json"));
-    doc.output::<corpus_24::DeleteFileOutput>("delete_file");
-    doc.input::<corpus_24::DeleteFile>("delete_file");
-    doc.output::<corpus_24::SendInvoiceOutput>("send_invoice");
-    doc.input::<corpus_24::SendInvoice>("send_invoice");
+    doc.output::<corpus_24::SearchUserOutput>("search_user");
+    doc.input::<corpus_24::SearchUser>("search_user");
+    doc.output::<corpus_24::SyncFileOutput>("sync_file");
+    doc.input::<corpus_24::SyncFile>("sync_file");
     doc.finish();
 }
 
 #[test]
 fn doc_25() {
     let doc = Document::new("doc_25", include_str!("corpus/doc_25.json"));
-    doc.output::<corpus_25::CreateFileOutput>("create_file");
-    doc.input::<corpus_25::CreateFile>("create_file");
-    doc.output::<corpus_25::DeleteMessageOutput>("delete_message");
-    doc.input::<corpus_25::DeleteMessage>("delete_message");
-    doc.output::<corpus_25::SyncFileOutput>("sync_file");
-    doc.input::<corpus_25::SyncFile>("sync_file");
+    doc.output::<corpus_25::DeleteContactOutput>("delete_contact");
+    doc.input::<corpus_25::DeleteContact>("delete_contact");
+    doc.output::<corpus_25::SyncEventOutput>("sync_event");
+    doc.input::<corpus_25::SyncEvent>("sync_event");
     doc.finish();
 }
 
 #[test]
 fn doc_26() {
     let doc = Document::new("doc_26", include_str!("corpus/doc_26.json"));
-    doc.output::<corpus_26::CreateRecordOutput>("create_record");
-    doc.input::<corpus_26::CreateRecord>("create_record");
-    doc.output::<corpus_26::SyncRecordOutput>("sync_record");
-    doc.input::<corpus_26::SyncRecord>("sync_record");
+    doc.output::<corpus_26::CreateTicketOutput>("create_ticket");
+    doc.input::<corpus_26::CreateTicket>("create_ticket");
+    doc.output::<corpus_26::GetFileOutput>("get_file");
+    doc.input::<corpus_26::GetFile>("get_file");
+    doc.output::<corpus_26::SyncMessageOutput>("sync_message");
+    doc.input::<corpus_26::SyncMessage>("sync_message");
     doc.finish();
 }
 
 #[test]
 fn doc_27() {
     let doc = Document::new("doc_27", include_str!("corpus/doc_27.json"));
-    doc.output::<corpus_27::GetMessageOutput>("get_message");
-    doc.input::<corpus_27::GetMessage>("get_message");
-    doc.output::<corpus_27::SyncMessageOutput>("sync_message");
-    doc.input::<corpus_27::SyncMessage>("sync_message");
+    doc.output::<corpus_27::GetRecordOutput>("get_record");
+    doc.input::<corpus_27::GetRecord>("get_record");
+    doc.output::<corpus_27::GetUserOutput>("get_user");
+    doc.input::<corpus_27::GetUser>("get_user");
+    doc.output::<corpus_27::SearchRecordOutput>("search_record");
+    doc.input::<corpus_27::SearchRecord>("search_record");
     doc.finish();
 }
 
 #[test]
 fn doc_28() {
     let doc = Document::new("doc_28", include_str!("corpus/doc_28.json"));
-    doc.output::<corpus_28::DeleteTicketOutput>("delete_ticket");
-    doc.input::<corpus_28::DeleteTicket>("delete_ticket");
-    doc.output::<corpus_28::ListMessageOutput>("list_message");
-    doc.input::<corpus_28::ListMessage>("list_message");
+    doc.output::<corpus_28::GetChannelOutput>("get_channel");
+    doc.input::<corpus_28::GetChannel>("get_channel");
+    doc.output::<corpus_28::SearchTicketOutput>("search_ticket");
+    doc.input::<corpus_28::SearchTicket>("search_ticket");
+    doc.output::<corpus_28::SendFileOutput>("send_file");
+    doc.input::<corpus_28::SendFile>("send_file");
+    doc.output::<corpus_28::SyncEventOutput>("sync_event");
+    doc.input::<corpus_28::SyncEvent>("sync_event");
     doc.finish();
 }
 
 #[test]
 fn doc_29() {
     let doc = Document::new("doc_29", include_str!("corpus/doc_29.json"));
-    doc.output::<corpus_29::GetInvoiceOutput>("get_invoice");
-    doc.input::<corpus_29::GetInvoice>("get_invoice");
-    doc.output::<corpus_29::ListEventOutput>("list_event");
-    doc.input::<corpus_29::ListEvent>("list_event");
+    doc.output::<corpus_29::DeleteRecordOutput>("delete_record");
+    doc.input::<corpus_29::DeleteRecord>("delete_record");
+    doc.output::<corpus_29::GetFileOutput>("get_file");
+    doc.input::<corpus_29::GetFile>("get_file");
+    doc.output::<corpus_29::ListChannelOutput>("list_channel");
+    doc.input::<corpus_29::ListChannel>("list_channel");
     doc.finish();
 }
 
 #[test]
 fn doc_30() {
     let doc = Document::new("doc_30", include_str!("corpus/doc_30.json"));
-    doc.output::<corpus_30::ListInvoiceOutput>("list_invoice");
-    doc.input::<corpus_30::ListInvoice>("list_invoice");
-    doc.output::<corpus_30::UpdateEventOutput>("update_event");
-    doc.input::<corpus_30::UpdateEvent>("update_event");
+    doc.output::<corpus_30::SendReportOutput>("send_report");
+    doc.input::<corpus_30::SendReport>("send_report");
+    doc.output::<corpus_30::SyncOrderOutput>("sync_order");
+    doc.input::<corpus_30::SyncOrder>("sync_order");
     doc.finish();
 }
 
 #[test]
 fn doc_31() {
     let doc = Document::new("doc_31", include_str!("corpus/doc_31.json"));
-    doc.output::<corpus_31::DeleteWidgetOutput>("delete_widget");
-    doc.input::<corpus_31::DeleteWidget>("delete_widget");
-    doc.output::<corpus_31::UpdateOrderOutput>("update_order");
-    doc.input::<corpus_31::UpdateOrder>("update_order");
+    doc.output::<corpus_31::GetOrderOutput>("get_order");
+    doc.input::<corpus_31::GetOrder>("get_order");
+    doc.output::<corpus_31::ListReportOutput>("list_report");
+    doc.input::<corpus_31::ListReport>("list_report");
+    doc.output::<corpus_31::SearchEventOutput>("search_event");
+    doc.input::<corpus_31::SearchEvent>("search_event");
+    doc.output::<corpus_31::SendWidgetOutput>("send_widget");
+    doc.input::<corpus_31::SendWidget>("send_widget");
     doc.finish();
 }
 
 #[test]
 fn doc_32() {
     let doc = Document::new("doc_32", include_str!("corpus/doc_32.json"));
-    doc.output::<corpus_32::DeleteContactOutput>("delete_contact");
-    doc.input::<corpus_32::DeleteContact>("delete_contact");
-    doc.output::<corpus_32::DeleteWidgetOutput>("delete_widget");
-    doc.input::<corpus_32::DeleteWidget>("delete_widget");
-    doc.output::<corpus_32::UpdateRecordOutput>("update_record");
-    doc.input::<corpus_32::UpdateRecord>("update_record");
+    doc.output::<corpus_32::CreateTicketOutput>("create_ticket");
+    doc.input::<corpus_32::CreateTicket>("create_ticket");
+    doc.output::<corpus_32::GetRecordOutput>("get_record");
+    doc.input::<corpus_32::GetRecord>("get_record");
+    doc.output::<corpus_32::SyncReportOutput>("sync_report");
+    doc.input::<corpus_32::SyncReport>("sync_report");
     doc.finish();
 }
 
 #[test]
 fn doc_33() {
     let doc = Document::new("doc_33", include_str!("corpus/doc_33.json"));
-    doc.output::<corpus_33::SearchOrderOutput>("search_order");
-    doc.input::<corpus_33::SearchOrder>("search_order");
-    doc.output::<corpus_33::SearchWidgetOutput>("search_widget");
-    doc.input::<corpus_33::SearchWidget>("search_widget");
-    doc.output::<corpus_33::UpdateEventOutput>("update_event");
-    doc.input::<corpus_33::UpdateEvent>("update_event");
-    doc.output::<corpus_33::UpdateUserOutput>("update_user");
-    doc.input::<corpus_33::UpdateUser>("update_user");
+    doc.output::<corpus_33::DeleteRecordOutput>("delete_record");
+    doc.input::<corpus_33::DeleteRecord>("delete_record");
+    doc.output::<corpus_33::UpdateChannelOutput>("update_channel");
+    doc.input::<corpus_33::UpdateChannel>("update_channel");
     doc.finish();
 }
 
 #[test]
 fn doc_34() {
     let doc = Document::new("doc_34", include_str!("corpus/doc_34.json"));
-    doc.output::<corpus_34::CreateInvoiceOutput>("create_invoice");
-    doc.input::<corpus_34::CreateInvoice>("create_invoice");
-    doc.output::<corpus_34::DeleteContactOutput>("delete_contact");
-    doc.input::<corpus_34::DeleteContact>("delete_contact");
-    doc.output::<corpus_34::DeleteEventOutput>("delete_event");
-    doc.input::<corpus_34::DeleteEvent>("delete_event");
-    doc.output::<corpus_34::DeleteReportOutput>("delete_report");
-    doc.input::<corpus_34::DeleteReport>("delete_report");
+    doc.output::<corpus_34::UpdateInvoiceOutput>("update_invoice");
+    doc.input::<corpus_34::UpdateInvoice>("update_invoice");
+    doc.output::<corpus_34::UpdateUserOutput>("update_user");
+    doc.input::<corpus_34::UpdateUser>("update_user");
     doc.finish();
 }
 
 #[test]
 fn doc_35() {
     let doc = Document::new("doc_35", include_str!("corpus/doc_35.json"));
-    doc.output::<corpus_35::CreateFileOutput>("create_file");
-    doc.input::<corpus_35::CreateFile>("create_file");
-    doc.output::<corpus_35::ListRecordOutput>("list_record");
-    doc.input::<corpus_35::ListRecord>("list_record");
+    doc.output::<corpus_35::CreateWidgetOutput>("create_widget");
+    doc.input::<corpus_35::CreateWidget>("create_widget");
+    doc.output::<corpus_35::ListUserOutput>("list_user");
+    doc.input::<corpus_35::ListUser>("list_user");
     doc.finish();
 }
 
 #[test]
 fn doc_36() {
     let doc = Document::new("doc_36", include_str!("corpus/doc_36.json"));
-    doc.output::<corpus_36::ListOrderOutput>("list_order");
-    doc.input::<corpus_36::ListOrder>("list_order");
-    doc.output::<corpus_36::SendMessageOutput>("send_message");
-    doc.input::<corpus_36::SendMessage>("send_message");
-    doc.output::<corpus_36::UpdateContactOutput>("update_contact");
-    doc.input::<corpus_36::UpdateContact>("update_contact");
+    doc.output::<corpus_36::ListReportOutput>("list_report");
+    doc.input::<corpus_36::ListReport>("list_report");
+    doc.output::<corpus_36::SendChannelOutput>("send_channel");
+    doc.input::<corpus_36::SendChannel>("send_channel");
+    doc.output::<corpus_36::SyncInvoiceOutput>("sync_invoice");
+    doc.input::<corpus_36::SyncInvoice>("sync_invoice");
+    doc.output::<corpus_36::UpdateRecordOutput>("update_record");
+    doc.input::<corpus_36::UpdateRecord>("update_record");
     doc.finish();
 }

@@ -1230,7 +1230,7 @@ impl ModelBuilder {
             fields.push(Field {
                 rust,
                 wire: (*wire).to_owned(),
-                presence: Presence::of(required.contains(wire), nullable && ty != Ty::Unit),
+                presence: Presence::of(required.contains(wire), nullable),
                 ty,
                 docs: field_docs,
             });

@@ -24,12 +24,9 @@ TESTS = os.path.dirname(HERE)
 
 # Constructs a codegen bug keeps out of the corpus (re-add them once the bug is fixed).
 EXCLUDED = {
-    # An optional `{"type": ["null"]}` property is generated as `Option<()>` (codegen/src/model.rs:
-    # `Presence::of(.., nullable && ty != Ty::Unit)`), so a valid `{"x": null}` reads as `None` and
-    # serialises as `{}`: the value is lost. DESIGN §4 makes a `"null"` type nullable, and a nullable
-    # optional property `Option<Option<T>>`. Until that is fixed, `["null"]` properties are always
-    # required (as a required property it is `()` and round-trips).
-    "optional_null_only": True,
+    # Fixed: an optional `{"type": ["null"]}` property was `Option<()>` and lost `null`; it is
+    # now nullable like any other `"null"` type (`Option<Option<()>>`).
+    "optional_null_only": False,
 }
 
 PLAIN_NAMES = [
