@@ -1,0 +1,86 @@
+//! Typed against `serde_json::Value` serialise + deserialise cost per call.
+//!
+//!     cd benches && cargo bench --bench serde_cost
+//!
+//! One call of `operation_0` (16 inputs with nested objects, enums, arrays; 16 output fields
+//! plus two unlisted ones that land in the typed output's `extra` catch-all):
+//! - `typed_client_path`: what `Client::call` does: `serde_json::to_value(&input)`, the request
+//!   envelope, and on the way back body → `Value` → `decode_output::<Operation0Output>`.
+//! - `value_client_path`: what `Client::call_raw` / a hand-written `json!` client does: the request
+//!   envelope of a `Value` input, and body → `Value`.
+//! - `typed_direct`: typed without the `Value` intermediate (input serialised straight into the
+//!   envelope, output deserialised straight from the bytes), for comparison.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::hint::black_box;
+use tray_connect::__wire::{decode_call, decode_output, encode_call};
+use tray_connect_benches::{operation_0_samples, ops};
+
+#[derive(Serialize)]
+struct Envelope<'a, I> {
+    operation: &'a str,
+    #[serde(rename = "authId")]
+    auth_id: &'a str,
+    input: &'a I,
+    #[serde(rename = "returnOutputSchema")]
+    return_output_schema: bool,
+}
+
+#[derive(Deserialize)]
+struct Answer<O> {
+    #[allow(dead_code)]
+    outcome: String,
+    output: O,
+}
+
+fn bench(c: &mut Criterion) {
+    let (input_value, output_value) = operation_0_samples();
+    let typed_input: ops::Operation0 = serde_json::from_value(input_value.clone()).unwrap();
+    let typed_output: ops::Operation0Output = serde_json::from_value(output_value.clone()).unwrap();
+    assert_eq!(typed_output.extra.len(), 2, "the unlisted fields land in `extra`");
+    let body = serde_json::to_vec(&serde_json::json!({"outcome": "success", "output": output_value}))
+        .unwrap();
+    eprintln!(
+        "input {} bytes, answer {} bytes",
+        serde_json::to_vec(&input_value).unwrap().len(),
+        body.len()
+    );
+
+    let mut group = c.benchmark_group("serde_per_call");
+    group.bench_function("typed_client_path", |b| {
+        b.iter(|| {
+            let v = serde_json::to_value(black_box(&typed_input)).unwrap();
+            let request = encode_call("operation_0", "auth", &v, false).unwrap();
+            let output = decode_call(black_box(&body)).unwrap();
+            let typed: ops::Operation0Output = decode_output(output, "output").unwrap();
+            (request, typed)
+        })
+    });
+    group.bench_function("value_client_path", |b| {
+        b.iter(|| {
+            let request = encode_call("operation_0", "auth", black_box(&input_value), false).unwrap();
+            let output: Value = decode_call(black_box(&body)).unwrap();
+            (request, output)
+        })
+    });
+    group.bench_function("typed_direct", |b| {
+        b.iter(|| {
+            let envelope = Envelope {
+                operation: "operation_0",
+                auth_id: "auth",
+                input: black_box(&typed_input),
+                return_output_schema: false,
+            };
+            let request = serde_json::to_vec(&envelope).unwrap();
+            let answer: Answer<ops::Operation0Output> =
+                serde_json::from_slice(black_box(&body)).unwrap();
+            (request, answer.output)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

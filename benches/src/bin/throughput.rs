@@ -1,0 +1,170 @@
+//! Calls per second through `Client::call` (typed input and output) against the same calls
+//! hand-written with `reqwest` + `serde_json::json!`, both in this process, against an emulator
+//! (validation off, fixed scripted output) on its own runtime.
+//!
+//!     cd benches && cargo run --release --bin throughput -- [ROUNDS] [SECONDS] [LEVELS..]
+//!
+//! Defaults: 7 rounds of 5 s at 1, 16 and 256 concurrent calls. Rounds alternate which client
+//! goes first; the ratio of each round is ours / baseline, reported as median with min–max.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tray_connect_benches::{one_operation_document, operation_0_samples, ops};
+use tray_connect_emulator::Emulator;
+
+const TOKEN: &str = "bench-token";
+
+async fn run<F, Fut>(concurrency: usize, seconds: f64, call: F) -> f64
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let done = Arc::new(AtomicU64::new(0));
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs_f64(seconds);
+    let tasks: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let call = call.clone();
+            let done = done.clone();
+            tokio::spawn(async move {
+                while Instant::now() < deadline {
+                    call().await;
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    done.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let rounds: usize = args.first().map_or(7, |a| a.parse().unwrap());
+    let seconds: f64 = args.get(1).map_or(5.0, |a| a.parse().unwrap());
+    let levels: Vec<usize> = if args.len() > 2 {
+        args[2..].iter().map(|a| a.parse().unwrap()).collect()
+    } else {
+        vec![1, 16, 256]
+    };
+
+    // The emulator on a runtime of its own (two workers, like the clients').
+    let server_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (input_value, output_value) = operation_0_samples();
+    let emulator = server_rt.block_on(async {
+        let emulator = Emulator::builder()
+            .token(TOKEN)
+            .document_json(one_operation_document())
+            .validate(false)
+            .start()
+            .await
+            .unwrap();
+        emulator.respond("synthetic", "operation_0", output_value.clone());
+        emulator
+    });
+    let base = emulator.base_url();
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let typed_input: ops::Operation0 = serde_json::from_value(input_value.clone()).unwrap();
+    let ours = tray_connect::Client::builder()
+        .token(TOKEN)
+        .base_url(&base)
+        .build()
+        .unwrap();
+    let http = reqwest::Client::new();
+    let url = format!("{base}/core/v1/connectors/synthetic/versions/1.0/call");
+    let authorization = format!("Bearer {TOKEN}");
+
+    let ours_call = {
+        let ours = ours.clone();
+        let input = Arc::new(typed_input);
+        move || {
+            let ours = ours.clone();
+            let input = input.clone();
+            async move {
+                let output = ours.call("auth-1", (*input).clone()).await.unwrap();
+                std::hint::black_box(output);
+            }
+        }
+    };
+    let baseline_call = {
+        let input = Arc::new(input_value);
+        let url = Arc::new(url);
+        let authorization = Arc::new(authorization);
+        move || {
+            let http = http.clone();
+            let input = input.clone();
+            let url = url.clone();
+            let authorization = authorization.clone();
+            async move {
+                let body = json!({"operation": "operation_0", "authId": "auth-1",
+                                  "input": (*input).clone()});
+                let answer: Value = http
+                    .post(url.as_str())
+                    .header("authorization", authorization.as_str())
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap()
+                    .error_for_status()
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                assert_eq!(answer["outcome"], "success");
+                std::hint::black_box(&answer["output"]);
+            }
+        }
+    };
+
+    println!("{rounds} rounds of {seconds} s per client per level; calls/s");
+    for &level in &levels {
+        // Warm-up: open the connections.
+        rt.block_on(run(level, 0.5, ours_call.clone()));
+        rt.block_on(run(level, 0.5, baseline_call.clone()));
+        let (mut o, mut b, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        for round in 0..rounds {
+            let (x, y) = if round % 2 == 0 {
+                let x = rt.block_on(run(level, seconds, ours_call.clone()));
+                emulator.clear_calls();
+                (x, rt.block_on(run(level, seconds, baseline_call.clone())))
+            } else {
+                let y = rt.block_on(run(level, seconds, baseline_call.clone()));
+                emulator.clear_calls();
+                (rt.block_on(run(level, seconds, ours_call.clone())), y)
+            };
+            emulator.clear_calls();
+            println!("  concurrency {level:>3} round {}: ours {x:>8.0}  baseline {y:>8.0}  ratio {:.3}", round + 1, x / y);
+            o.push(x);
+            b.push(y);
+            ratios.push(x / y);
+        }
+        let (lo, hi) = ratios.iter().fold((f64::MAX, f64::MIN), |(l, h), r| (l.min(*r), h.max(*r)));
+        println!(
+            "concurrency {level}: ours median {:.0} calls/s ({:.0}-{:.0}), baseline median {:.0} ({:.0}-{:.0}), ratio median {:.3} (min {lo:.3}, max {hi:.3})",
+            median(o.clone()), o.iter().cloned().fold(f64::MAX, f64::min), o.iter().cloned().fold(0.0, f64::max),
+            median(b.clone()), b.iter().cloned().fold(f64::MAX, f64::min), b.iter().cloned().fold(0.0, f64::max),
+            median(ratios.clone()),
+        );
+    }
+    drop(emulator);
+}

@@ -1,0 +1,247 @@
+//! Shared helpers of the benchmarks: documents, and typify's view of them.
+//!
+//! The synthetic document is written by `python3 benches/synthetic.py benches/work/synthetic.json`
+//! (the benchmarks run it when the file is missing).
+
+use std::path::PathBuf;
+
+use serde_json::{Map, Value};
+
+/// `benches/`.
+pub fn here() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The synthetic ~3 MB document's text, generating it first if needed.
+pub fn synthetic_document() -> String {
+    let path = here().join("work/synthetic.json");
+    if !path.exists() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let status = std::process::Command::new("python3")
+            .arg(here().join("synthetic.py"))
+            .arg(&path)
+            .status()
+            .expect("python3 benches/synthetic.py");
+        assert!(status.success());
+    }
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// The real GitHub legacy document (a fixture of the codegen tests).
+pub fn github_document() -> String {
+    std::fs::read_to_string(here().join("../codegen/tests/fixtures/github-legacy.json")).unwrap()
+}
+
+/// JSON Schema keywords typify understands; everything else (Tray's `advanced`, `lookup`,
+/// `default_jsonpath`, `displayConditions`, ...) is dropped before handing a schema to it.
+const KEYWORDS: &[&str] = &[
+    "$ref", "type", "properties", "required", "items", "additionalProperties", "enum", "const",
+    "oneOf", "anyOf", "allOf", "not", "title", "description", "default", "format", "minimum",
+    "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern",
+    "minItems", "maxItems", "uniqueItems", "definitions", "$schema", "$id", "id",
+    "patternProperties", "minProperties", "maxProperties", "multipleOf", "examples",
+];
+
+/// A copy of `schema` typify can read: unknown keywords dropped, `""` removed from `type`
+/// arrays, empty `required` lists dropped, schemas keyed by property name kept as such.
+pub fn clean(schema: &Value) -> Value {
+    clean_at(schema, false)
+}
+
+fn clean_at(schema: &Value, keyed: bool) -> Value {
+    match schema {
+        Value::Object(map) if keyed => Value::Object(
+            map.iter().map(|(k, v)| (k.clone(), clean_at(v, false))).collect(),
+        ),
+        Value::Object(map) => {
+            let mut out = Map::new();
+            for (k, v) in map {
+                if !KEYWORDS.contains(&k.as_str()) {
+                    continue;
+                }
+                let v = match k.as_str() {
+                    "properties" | "definitions" | "patternProperties" => clean_at(v, true),
+                    "items" | "additionalProperties" | "not" => clean_at(v, false),
+                    "oneOf" | "anyOf" | "allOf" => Value::Array(
+                        v.as_array().into_iter().flatten().map(|s| clean_at(s, false)).collect(),
+                    ),
+                    "type" => match v {
+                        Value::Array(types) => {
+                            let types: Vec<Value> =
+                                types.iter().filter(|t| *t != "").cloned().collect();
+                            if types.is_empty() {
+                                continue;
+                            }
+                            Value::Array(types)
+                        }
+                        other => other.clone(),
+                    },
+                    "required" if v.as_array().is_some_and(|r| r.is_empty()) => continue,
+                    "required" if !v.is_array() => continue,
+                    _ => v.clone(),
+                };
+                out.insert(k.clone(), v);
+            }
+            Value::Object(out)
+        }
+        other => other.clone(),
+    }
+}
+
+/// One operation's cleaned schemas, as JSON text (what typify is timed on).
+pub struct TypifyInput {
+    /// `Operation0`-style name of the input type.
+    pub name: String,
+    /// The operation's wire name.
+    pub operation: String,
+    /// Cleaned input schema text.
+    pub input: String,
+    /// Cleaned output schema text.
+    pub output: String,
+}
+
+/// Whether typify (TypeSpace with struct builders) accepts the schema without error or panic.
+pub fn typify_accepts(text: &str, name: &str) -> bool {
+    let text = text.to_owned();
+    let name = name.to_owned();
+    std::panic::catch_unwind(move || {
+        let Ok(schema) = serde_json::from_str::<schemars::schema::Schema>(&text) else {
+            return false;
+        };
+        let mut space = typify::TypeSpace::new(typify::TypeSpaceSettings::default().with_struct_builder(true));
+        space.add_type_with_name(&schema, Some(name)).is_ok() && !space.to_stream().is_empty()
+    })
+    .unwrap_or(false)
+}
+
+/// The operations of `document` whose input and output schemas typify accepts after cleaning,
+/// the same operations as a document of their own (for our codegen), and the number of
+/// schemas typify rejected.
+pub fn typify_view(document: &str) -> (Vec<TypifyInput>, String, usize, usize) {
+    let mut doc: Value = serde_json::from_str(document).unwrap();
+    let elements = doc["elements"].as_array().unwrap().clone();
+    let mut accepted = Vec::new();
+    let mut kept = Vec::new();
+    let mut rejected = 0;
+    let empty = serde_json::json!({"type": "object"});
+    for element in &elements {
+        let operation = element["name"].as_str().unwrap().to_owned();
+        let name = pascal(&operation);
+        let input = clean(element.get("inputSchema").unwrap_or(&empty)).to_string();
+        let output = clean(element.get("outputSchema").unwrap_or(&empty)).to_string();
+        let ok_in = typify_accepts(&input, &name);
+        let ok_out = typify_accepts(&output, &format!("{name}Output"));
+        rejected += usize::from(!ok_in) + usize::from(!ok_out);
+        if ok_in && ok_out {
+            accepted.push(TypifyInput { name, operation, input, output });
+            kept.push(element.clone());
+        }
+    }
+    let total = elements.len() * 2;
+    doc["elements"] = Value::Array(kept);
+    (accepted, doc.to_string(), rejected, total)
+}
+
+/// typify's expansion of all accepted schemas into one TypeSpace: parse, add, emit tokens.
+pub fn typify_expand(inputs: &[TypifyInput]) -> proc_macro2::TokenStream {
+    let mut space =
+        typify::TypeSpace::new(typify::TypeSpaceSettings::default().with_struct_builder(true));
+    for op in inputs {
+        let input: schemars::schema::Schema = serde_json::from_str(&op.input).unwrap();
+        let output: schemars::schema::Schema = serde_json::from_str(&op.output).unwrap();
+        space.add_type_with_name(&input, Some(op.name.clone())).unwrap();
+        space.add_type_with_name(&output, Some(format!("{}Output", op.name))).unwrap();
+    }
+    space.to_stream()
+}
+
+/// Our expansion of a whole document.
+pub fn ours_expand(name: &str, version: &str, document: &str) -> proc_macro2::TokenStream {
+    tray_connect_codegen::expand(&tray_connect_codegen::Request {
+        connector: name,
+        version,
+        document,
+        operations: None,
+    })
+    .unwrap()
+    .tokens
+}
+
+/// `send_sms` -> `SendSms`.
+pub fn pascal(s: &str) -> String {
+    s.split(['_', '-', ' '])
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Header name and version of a document.
+pub fn header(document: &str) -> (String, String) {
+    // Headerless documents (the GitHub fixture) are expanded as `github` 1.2, as tests/lib.rs does.
+    let doc: Value = serde_json::from_str(document).unwrap();
+    (
+        doc["connector"]["name"].as_str().unwrap_or("github").to_owned(),
+        doc["connector"]["version"].as_str().unwrap_or("1.2").to_owned(),
+    )
+}
+
+
+/// The typed input and output of `operation_0` of the synthetic document (16 inputs, 4 of them
+/// required; 16 output fields; nested objects, enums, arrays), as `connector!` generates them.
+pub mod ops {
+    tray_connect::connector!("synthetic", "1.0", "data/one_operation.json");
+}
+
+/// The one-operation document the run-time benchmarks serve.
+pub fn one_operation_document() -> String {
+    std::fs::read_to_string(here().join("data/one_operation.json")).unwrap()
+}
+
+/// A value conforming to `schema` with every property present (arrays of two items), plus, on
+/// objects at the top level when `extra` is set, two fields the schema does not list (they land
+/// in a typed output's `extra` catch-all).
+pub fn sample(schema: &Value, extra: bool) -> Value {
+    let mut value = sample_at(schema, 0);
+    if extra {
+        if let Value::Object(map) = &mut value {
+            map.insert("unlisted_id".into(), Value::from("abc-123"));
+            map.insert("unlisted_meta".into(), serde_json::json!({"etag": "W/\"1\"", "n": 3}));
+        }
+    }
+    value
+}
+
+fn sample_at(schema: &Value, seed: usize) -> Value {
+    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        return values[seed % values.len()].clone();
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("string") if schema.get("format").is_some() => Value::from("2026-11-27T22:47:01Z"),
+        Some("string") => Value::from(format!("value number {seed}")),
+        Some("integer") => Value::from(7 + seed as i64),
+        Some("number") => Value::from(1.5 + seed as f64),
+        Some("boolean") => Value::from(seed % 2 == 0),
+        Some("array") => Value::Array(
+            (0..2).map(|i| sample_at(&schema["items"], seed + i)).collect(),
+        ),
+        _ => Value::Object(
+            schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .enumerate()
+                .map(|(i, (k, v))| (k.clone(), sample_at(v, seed + i)))
+                .collect(),
+        ),
+    }
+}
+
+/// Sample input (as JSON) and output (as JSON, with unlisted fields) of `operation_0`.
+pub fn operation_0_samples() -> (Value, Value) {
+    let doc: Value = serde_json::from_str(&one_operation_document()).unwrap();
+    let element = &doc["elements"][0];
+    (sample(&element["inputSchema"], false), sample(&element["outputSchema"], true))
+}
