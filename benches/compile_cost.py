@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compile cost of `connector!` against hand-written bon builders for the same types.
 
-Writes a synthetic operations document (seeded, N operations, default 300), a crate that
+Writes the synthetic operations document (seeded, N operations, default 300), a crate that
 expands it with `tray_connect::connector!`, and a crate with the equivalent types written with
 `#[derive(bon::Builder)]` + `#[builder(on(String, into))]` + serde derives and the same docs.
 After one warm-up build of each (dependencies cached, shared target dir), it alternates
@@ -9,6 +9,10 @@ After one warm-up build of each (dependencies cached, shared target dir), it alt
 median wall time of each and the ratio ours / baseline.
 
     python3 benches/compile_cost.py [--operations 300] [--rounds 5]
+    python3 benches/compile_cost.py --only operation_0,operation_150,operation_299
+
+The document is benches/synthetic.py's (~3 MB at 300 operations). With --only, the macro gets
+`operations = [..]` and the baseline crate holds only those operations' types.
 """
 import argparse, json, os, statistics, subprocess, sys, time
 from pathlib import Path
