@@ -26,7 +26,20 @@ fn doc_line(text: &str) -> TokenStream {
 
 /// The whole expansion of one model.
 pub fn model(model: &Model) -> TokenStream {
-    let emitter = Emitter { model };
+    let emitter = Emitter {
+        model,
+        type_names: model.defs.iter().map(|d| d.name.as_str()).collect(),
+        inputs: model
+            .operations
+            .iter()
+            .map(|op| model.defs[op.input].name.as_str())
+            .collect(),
+        outputs: model
+            .operations
+            .iter()
+            .map(|op| model.defs[op.output].name.as_str())
+            .collect(),
+    };
     let connector = &model.connector;
     let version = &model.version;
     let operations = model.operations.iter().map(|op| &op.wire);
@@ -137,6 +150,11 @@ fn lookup_input(value: &serde_json::Value, params: &[LookupParam]) -> TokenStrea
 
 struct Emitter<'a> {
     model: &'a Model,
+    /// Every generated type name (builders' type parameters must not shadow one).
+    type_names: HashSet<&'a str>,
+    /// Names of the operations' input and output types.
+    inputs: HashSet<&'a str>,
+    outputs: HashSet<&'a str>,
 }
 
 impl Emitter<'_> {
@@ -209,11 +227,7 @@ impl Emitter<'_> {
 
     /// A type's doc lines; operation outputs without docs of their own say what they are.
     fn def_docs(&self, def: &Def) -> Vec<String> {
-        let is_output = self
-            .model
-            .operations
-            .iter()
-            .any(|op| self.model.defs[op.output].name == def.name);
+        let is_output = self.outputs.contains(def.name.as_str());
         let fallback = if is_output {
             format!("What `{}` returns.", docs::code(&def.operation))
         } else {
@@ -391,12 +405,15 @@ impl Emitter<'_> {
 
         // Type parameters are named after the inputs they track; they must not shadow a
         // generated type used in a setter.
-        let mut taken: HashSet<String> = self.model.defs.iter().map(|d| d.name.clone()).collect();
+        let mut params_taken: HashSet<String> = HashSet::new();
+        let taken = |name: &str, params_taken: &HashSet<String>| {
+            self.type_names.contains(name) || params_taken.contains(name)
+        };
         let params: Vec<Ident> = required
             .iter()
             .map(|f| {
                 let base = naming::pascal(&f.rust);
-                let name = if taken.contains(&base) {
+                let base = if taken(&base, &params_taken) {
                     format!("{base}State")
                 } else {
                     base
@@ -404,14 +421,14 @@ impl Emitter<'_> {
                 let name = (1..)
                     .map(|n| {
                         if n == 1 {
-                            name.clone()
+                            base.clone()
                         } else {
-                            format!("{name}{n}")
+                            format!("{base}{n}")
                         }
                     })
-                    .find(|n| !taken.contains(n))
+                    .find(|n| !taken(n, &params_taken))
                     .expect("an unbounded range always yields a free name");
-                taken.insert(name.clone());
+                params_taken.insert(name.clone());
                 ident(&name)
             })
             .collect();
@@ -466,11 +483,7 @@ impl Emitter<'_> {
             .then(|| quote!(additional: self.additional,));
 
         let op = &def.operation;
-        let is_root = self
-            .model
-            .operations
-            .iter()
-            .any(|o| self.model.defs[o.input].name == def.name);
+        let is_root = self.inputs.contains(def.name.as_str());
         let mut setters = Vec::new();
         let mut traits = Vec::new();
         for (k, field) in required.iter().enumerate() {
