@@ -206,11 +206,13 @@ impl Client {
     /// A third-party failure (HTTP 200 with `outcome: "error"`) is [`Error::Connector`]; an
     /// output that does not match `O::Output` is [`Error::Decode`] carrying the whole output.
     pub async fn call<O: Operation>(&self, auth_id: &str, input: O) -> Result<O::Output, Error> {
-        let input = encode_input(O::NAME, &input)?;
-        let output = self
-            .call_value(O::CONNECTOR, O::VERSION, O::NAME, auth_id, &input, false)
+        // Typed both ways: the input is serialised straight into the request body and the
+        // answer decoded straight into the output, with no `Value` in between.
+        let body = wire::encode_call(O::NAME, auth_id, &input, false)?;
+        let answer = self
+            .call_body(O::CONNECTOR, O::VERSION, O::NAME, body)
             .await?;
-        wire::decode_output(output, &format!("output of {} {}", O::CONNECTOR, O::NAME))
+        wire::decode_call_typed(&answer, &format!("output of {} {}", O::CONNECTOR, O::NAME))
     }
 
     /// Calls `operation` of connector `name` at `version` with a JSON `input`, returning the
@@ -275,6 +277,19 @@ impl Client {
         input: &Value,
         return_output_schema: bool,
     ) -> Result<Value, Error> {
+        let body = wire::encode_call(operation, auth_id, input, return_output_schema)?;
+        let answer = self.call_body(name, version, operation, body).await?;
+        wire::decode_call(&answer)
+    }
+
+    /// Sends a Call Connector request body and returns the answer's body (2xx only).
+    async fn call_body(
+        &self,
+        name: &str,
+        version: &str,
+        operation: &str,
+        body: Vec<u8>,
+    ) -> Result<Vec<u8>, Error> {
         if operation.is_empty() {
             return Err(Error::config("operation name is empty"));
         }
@@ -283,10 +298,8 @@ impl Client {
             segment("connector name", name)?,
             segment("connector version", version)?
         );
-        let body = wire::encode_call(operation, auth_id, input, return_output_schema)?;
         let request = self.request(RequestKind::Call, path, Some(body))?;
-        let answer = self.send(request).await?;
-        wire::decode_call(&answer)
+        self.send(request).await
     }
 
     fn request(

@@ -98,24 +98,24 @@ struct Elements<T> {
     elements: Vec<T>,
 }
 
-/// The body of a Call Connector request.
+/// The body of a Call Connector request. The input is serialised in place, typed or not.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct CallRequest<'a> {
+struct CallRequest<'a, I: ?Sized> {
     operation: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     auth_id: Option<&'a str>,
-    input: &'a Value,
+    input: &'a I,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     return_output_schema: bool,
 }
 
 /// The JSON body of a Call Connector request. An empty `auth_id` is left out, and so is
 /// `returnOutputSchema` unless it is `true`.
-pub fn encode_call(
+pub fn encode_call<I: Serialize + ?Sized>(
     operation: &str,
     auth_id: &str,
-    input: &Value,
+    input: &I,
     return_output_schema: bool,
 ) -> Result<Vec<u8>, Error> {
     let body = CallRequest {
@@ -180,6 +180,32 @@ pub fn decode_call(body: &[u8]) -> Result<Value, Error> {
                 output,
             ))
         }
+    }
+}
+
+/// The envelope of a successful call, decoded straight into the typed output.
+#[derive(Deserialize)]
+struct TypedEnvelope<T> {
+    outcome: Outcome,
+    output: T,
+}
+
+#[derive(Deserialize, PartialEq)]
+#[serde(rename_all = "lowercase")]
+enum Outcome {
+    Success,
+    Error,
+}
+
+/// Decodes a Call Connector body of a 2xx answer straight into `T` (no `Value` in between).
+///
+/// Anything but a successful answer whose output fits `T` goes the long way
+/// ([`decode_call`], then [`decode_output`]), which gives the same errors as before: the
+/// connector's failure, or where the output did not fit, with the whole output kept.
+pub fn decode_call_typed<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T, Error> {
+    match serde_json::from_slice::<TypedEnvelope<T>>(body) {
+        Ok(envelope) if envelope.outcome == Outcome::Success => Ok(envelope.output),
+        _ => decode_call(body).and_then(|output| decode_output(output, what)),
     }
 }
 
@@ -572,6 +598,44 @@ mod tests {
         assert_eq!(
             serde_json::from_slice::<Value>(&body).unwrap(),
             json!({"operation": "op", "authId": "id", "input": {"a": 1}, "returnOutputSchema": true})
+        );
+    }
+}
+
+#[cfg(test)]
+mod typed_call_tests {
+    use super::decode_call_typed;
+    use crate::Error;
+    use serde_json::json;
+
+    #[derive(Debug, serde::Deserialize, PartialEq)]
+    struct Sent {
+        sid: String,
+    }
+
+    #[test]
+    fn a_success_decodes_straight_into_the_output() {
+        let body = br#"{"outcome":"success","output":{"sid":"SM1","extra":1}}"#;
+        let sent: Sent = decode_call_typed(body, "output").unwrap();
+        assert_eq!(sent.sid, "SM1");
+    }
+
+    #[test]
+    fn an_error_outcome_is_a_connector_error_even_when_the_output_would_fit() {
+        let body = br#"{"outcome":"error","output":{"sid":"SM1","message":"Not found"}}"#;
+        let err = decode_call_typed::<Sent>(body, "output").unwrap_err();
+        assert!(matches!(err, Error::Connector { .. }), "{err}");
+    }
+
+    #[test]
+    fn an_output_that_does_not_fit_names_the_path_and_keeps_the_output() {
+        let body = br#"{"outcome":"success","output":{"sid":7}}"#;
+        let err = decode_call_typed::<Sent>(body, "output of x").unwrap_err();
+        assert_eq!(err.output(), Some(&json!({"sid": 7})));
+        assert!(
+            err.to_string()
+                .starts_with("could not decode output of x at sid"),
+            "{err}"
         );
     }
 }
