@@ -4,12 +4,12 @@
 //!
 //! One call of `operation_0` (16 inputs with nested objects, enums, arrays; 16 output fields
 //! plus two unlisted ones that land in the typed output's `extra` catch-all):
-//! - `typed_client_path`: what `Client::call` does: `serde_json::to_value(&input)`, the request
+//! - `typed_client_path`: what `Client::call` did before 618dc02: `serde_json::to_value(&input)`, the request
 //!   envelope, and on the way back body → `Value` → `decode_output::<Operation0Output>`.
 //! - `value_client_path`: what `Client::call_raw` / a hand-written `json!` client does: the request
 //!   envelope of a `Value` input, and body → `Value`.
 //! - `typed_direct`: typed without the `Value` intermediate (input serialised straight into the
-//!   envelope, output deserialised straight from the bytes), for comparison.
+//!   envelope, output deserialised straight from the bytes): what `Client::call` does since 618dc02.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde::{Deserialize, Serialize};
