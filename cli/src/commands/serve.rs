@@ -57,9 +57,18 @@ pub async fn run(args: ServeArgs, token: Option<String>) -> Result<ExitCode, Fai
         }
     }
     println!("Press Ctrl-C to stop.");
-    tokio::signal::ctrl_c()
-        .await
-        .map_err(|e| Failure::failed(format!("cannot wait for Ctrl-C: {e}")))?;
+    // The emulator records every call for tests to inspect; nobody reads them here, so the
+    // record is dropped every minute to keep a long session's memory flat.
+    let mut forget = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tokio::select! {
+            stopped = tokio::signal::ctrl_c() => {
+                stopped.map_err(|e| Failure::failed(format!("cannot wait for Ctrl-C: {e}")))?;
+                break;
+            }
+            _ = forget.tick() => emulator.clear_calls(),
+        }
+    }
     drop(emulator);
     Ok(ExitCode::SUCCESS)
 }
