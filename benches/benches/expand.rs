@@ -10,7 +10,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use tray_connect_benches::*;
 
 fn bench(c: &mut Criterion) {
-    for (label, document) in [("synthetic", synthetic_document()), ("github", github_document())] {
+    for (label, document) in [
+        ("synthetic", synthetic_document()),
+        ("github", github_document()),
+    ] {
         let (name, version) = header(&document);
         let (accepted, filtered, rejected, total) = typify_view(&document);
         eprintln!(
@@ -20,7 +23,9 @@ fn bench(c: &mut Criterion) {
         );
         let mut group = c.benchmark_group(format!("expand/{label}"));
         group.sample_size(10);
-        group.bench_function("ours", |b| b.iter(|| ours_expand(&name, &version, &filtered)));
+        group.bench_function("ours", |b| {
+            b.iter(|| ours_expand(&name, &version, &filtered))
+        });
         group.bench_function("typify", |b| b.iter(|| typify_expand(&accepted)));
         group.finish();
     }

@@ -39,9 +39,14 @@ fn bench(c: &mut Criterion) {
     let (input_value, output_value) = operation_0_samples();
     let typed_input: ops::Operation0 = serde_json::from_value(input_value.clone()).unwrap();
     let typed_output: ops::Operation0Output = serde_json::from_value(output_value.clone()).unwrap();
-    assert_eq!(typed_output.extra.len(), 2, "the unlisted fields land in `extra`");
-    let body = serde_json::to_vec(&serde_json::json!({"outcome": "success", "output": output_value}))
-        .unwrap();
+    assert_eq!(
+        typed_output.extra.len(),
+        2,
+        "the unlisted fields land in `extra`"
+    );
+    let body =
+        serde_json::to_vec(&serde_json::json!({"outcome": "success", "output": output_value}))
+            .unwrap();
     eprintln!(
         "input {} bytes, answer {} bytes",
         serde_json::to_vec(&input_value).unwrap().len(),
@@ -60,7 +65,8 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("value_client_path", |b| {
         b.iter(|| {
-            let request = encode_call("operation_0", "auth", black_box(&input_value), false).unwrap();
+            let request =
+                encode_call("operation_0", "auth", black_box(&input_value), false).unwrap();
             let output: Value = decode_call(black_box(&body)).unwrap();
             (request, output)
         })

@@ -35,11 +35,41 @@ pub fn github_document() -> String {
 /// JSON Schema keywords typify understands; everything else (Tray's `advanced`, `lookup`,
 /// `default_jsonpath`, `displayConditions`, ...) is dropped before handing a schema to it.
 const KEYWORDS: &[&str] = &[
-    "$ref", "type", "properties", "required", "items", "additionalProperties", "enum", "const",
-    "oneOf", "anyOf", "allOf", "not", "title", "description", "default", "format", "minimum",
-    "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern",
-    "minItems", "maxItems", "uniqueItems", "definitions", "$schema", "$id", "id",
-    "patternProperties", "minProperties", "maxProperties", "multipleOf", "examples",
+    "$ref",
+    "type",
+    "properties",
+    "required",
+    "items",
+    "additionalProperties",
+    "enum",
+    "const",
+    "oneOf",
+    "anyOf",
+    "allOf",
+    "not",
+    "title",
+    "description",
+    "default",
+    "format",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "definitions",
+    "$schema",
+    "$id",
+    "id",
+    "patternProperties",
+    "minProperties",
+    "maxProperties",
+    "multipleOf",
+    "examples",
 ];
 
 /// A copy of `schema` typify can read: unknown keywords dropped, `""` removed from `type`
@@ -51,7 +81,9 @@ pub fn clean(schema: &Value) -> Value {
 fn clean_at(schema: &Value, keyed: bool) -> Value {
     match schema {
         Value::Object(map) if keyed => Value::Object(
-            map.iter().map(|(k, v)| (k.clone(), clean_at(v, false))).collect(),
+            map.iter()
+                .map(|(k, v)| (k.clone(), clean_at(v, false)))
+                .collect(),
         ),
         Value::Object(map) => {
             let mut out = Map::new();
@@ -63,7 +95,11 @@ fn clean_at(schema: &Value, keyed: bool) -> Value {
                     "properties" | "definitions" | "patternProperties" => clean_at(v, true),
                     "items" | "additionalProperties" | "not" => clean_at(v, false),
                     "oneOf" | "anyOf" | "allOf" => Value::Array(
-                        v.as_array().into_iter().flatten().map(|s| clean_at(s, false)).collect(),
+                        v.as_array()
+                            .into_iter()
+                            .flatten()
+                            .map(|s| clean_at(s, false))
+                            .collect(),
                     ),
                     "type" => match v {
                         Value::Array(types) => {
@@ -108,7 +144,8 @@ pub fn typify_accepts(text: &str, name: &str) -> bool {
         let Ok(schema) = serde_json::from_str::<schemars::schema::Schema>(&text) else {
             return false;
         };
-        let mut space = typify::TypeSpace::new(typify::TypeSpaceSettings::default().with_struct_builder(true));
+        let mut space =
+            typify::TypeSpace::new(typify::TypeSpaceSettings::default().with_struct_builder(true));
         space.add_type_with_name(&schema, Some(name)).is_ok() && !space.to_stream().is_empty()
     })
     .unwrap_or(false)
@@ -133,7 +170,12 @@ pub fn typify_view(document: &str) -> (Vec<TypifyInput>, String, usize, usize) {
         let ok_out = typify_accepts(&output, &format!("{name}Output"));
         rejected += usize::from(!ok_in) + usize::from(!ok_out);
         if ok_in && ok_out {
-            accepted.push(TypifyInput { name, operation, input, output });
+            accepted.push(TypifyInput {
+                name,
+                operation,
+                input,
+                output,
+            });
             kept.push(element.clone());
         }
     }
@@ -149,8 +191,12 @@ pub fn typify_expand(inputs: &[TypifyInput]) -> proc_macro2::TokenStream {
     for op in inputs {
         let input: schemars::schema::Schema = serde_json::from_str(&op.input).unwrap();
         let output: schemars::schema::Schema = serde_json::from_str(&op.output).unwrap();
-        space.add_type_with_name(&input, Some(op.name.clone())).unwrap();
-        space.add_type_with_name(&output, Some(format!("{}Output", op.name))).unwrap();
+        space
+            .add_type_with_name(&input, Some(op.name.clone()))
+            .unwrap();
+        space
+            .add_type_with_name(&output, Some(format!("{}Output", op.name)))
+            .unwrap();
     }
     space.to_stream()
 }
@@ -172,7 +218,9 @@ pub fn pascal(s: &str) -> String {
     s.split(['_', '-', ' '])
         .map(|w| {
             let mut c = w.chars();
-            c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
         })
         .collect()
 }
@@ -182,11 +230,16 @@ pub fn header(document: &str) -> (String, String) {
     // Headerless documents (the GitHub fixture) are expanded as `github` 1.2, as tests/lib.rs does.
     let doc: Value = serde_json::from_str(document).unwrap();
     (
-        doc["connector"]["name"].as_str().unwrap_or("github").to_owned(),
-        doc["connector"]["version"].as_str().unwrap_or("1.2").to_owned(),
+        doc["connector"]["name"]
+            .as_str()
+            .unwrap_or("github")
+            .to_owned(),
+        doc["connector"]["version"]
+            .as_str()
+            .unwrap_or("1.2")
+            .to_owned(),
     )
 }
-
 
 /// The typed input and output of `operation_0` of the synthetic document (16 inputs, 4 of them
 /// required; 16 output fields; nested objects, enums, arrays), as `connector!` generates them.
@@ -204,12 +257,14 @@ pub fn one_operation_document() -> String {
 /// in a typed output's `extra` catch-all).
 pub fn sample(schema: &Value, extra: bool) -> Value {
     let mut value = sample_at(schema, 0);
-    if extra {
-        if let Value::Object(map) = &mut value {
+    if extra
+        && let Value::Object(map) = &mut value {
             map.insert("unlisted_id".into(), Value::from("abc-123"));
-            map.insert("unlisted_meta".into(), serde_json::json!({"etag": "W/\"1\"", "n": 3}));
+            map.insert(
+                "unlisted_meta".into(),
+                serde_json::json!({"etag": "W/\"1\"", "n": 3}),
+            );
         }
-    }
     value
 }
 
@@ -222,9 +277,11 @@ fn sample_at(schema: &Value, seed: usize) -> Value {
         Some("string") => Value::from(format!("value number {seed}")),
         Some("integer") => Value::from(7 + seed as i64),
         Some("number") => Value::from(1.5 + seed as f64),
-        Some("boolean") => Value::from(seed % 2 == 0),
+        Some("boolean") => Value::from(seed.is_multiple_of(2)),
         Some("array") => Value::Array(
-            (0..2).map(|i| sample_at(&schema["items"], seed + i)).collect(),
+            (0..2)
+                .map(|i| sample_at(&schema["items"], seed + i))
+                .collect(),
         ),
         _ => Value::Object(
             schema
@@ -243,5 +300,8 @@ fn sample_at(schema: &Value, seed: usize) -> Value {
 pub fn operation_0_samples() -> (Value, Value) {
     let doc: Value = serde_json::from_str(&one_operation_document()).unwrap();
     let element = &doc["elements"][0];
-    (sample(&element["inputSchema"], false), sample(&element["outputSchema"], true))
+    (
+        sample(&element["inputSchema"], false),
+        sample(&element["outputSchema"], true),
+    )
 }

@@ -1,4 +1,4 @@
-//! Model → tokens. Generated code names only `::tray_connect::__private::*`, `::tray_connect`'s
+//! Model → tokens. Generated code names only `__tray::*`, `::tray_connect`'s
 //! public items and fully qualified std paths, so users depend on `tray-connect` alone.
 
 use crate::docs;
@@ -53,6 +53,8 @@ pub fn model(model: &Model) -> TokenStream {
         docs::code(version)
     );
     let mut out = quote! {
+        #[allow(unused_imports)]
+        use ::tray_connect::__private as __tray;
         #[doc = #connector_doc]
         pub const CONNECTOR: &str = #connector;
         #[doc = #version_doc]
@@ -88,7 +90,7 @@ pub fn model(model: &Model) -> TokenStream {
 /// Tokens that build `value` at run time, with template strings replaced by parameters.
 fn lookup_input(value: &serde_json::Value, params: &[LookupParam]) -> TokenStream {
     use serde_json::Value;
-    let json = quote!(::tray_connect::__private::serde_json);
+    let json = quote!(__tray::serde_json);
     match value {
         Value::Null => quote!(#json::Value::Null),
         Value::Bool(b) => quote!(#json::Value::Bool(#b)),
@@ -108,24 +110,24 @@ fn lookup_input(value: &serde_json::Value, params: &[LookupParam]) -> TokenStrea
             // number); templates inside text are written into the text.
             if let Some(param) = crate::model::template_name(text).and_then(param_of) {
                 let rust = ident(&param.rust);
-                return quote!(::tray_connect::__private::lookup_value(&#rust));
+                return quote!(__tray::lookup_value(&#rust));
             }
             let pieces = crate::model::template_pieces(text);
             if !pieces.iter().any(|p| matches!(p, TemplatePiece::Name(_))) {
-                return quote!(#json::Value::String(::std::string::String::from(#text)));
+                return quote!(#json::Value::String(__tray::String::from(#text)));
             }
             let parts = pieces.iter().map(|piece| match piece {
                 TemplatePiece::Text(text) => quote!(text.push_str(#text);),
                 TemplatePiece::Name(name) => match param_of(name) {
                     Some(param) => {
                         let rust = ident(&param.rust);
-                        quote!(text.push_str(&::tray_connect::__private::lookup_text(&#rust));)
+                        quote!(text.push_str(&__tray::lookup_text(&#rust));)
                     }
                     None => quote!(),
                 },
             });
             quote!({
-                let mut text = ::std::string::String::new();
+                let mut text = __tray::String::new();
                 #(#parts)*
                 #json::Value::String(text)
             })
@@ -137,7 +139,7 @@ fn lookup_input(value: &serde_json::Value, params: &[LookupParam]) -> TokenStrea
         Value::Object(map) => {
             let entries = map.iter().map(|(k, v)| {
                 let v = lookup_input(v, params);
-                quote!(map.insert(::std::string::String::from(#k), #v);)
+                quote!(map.insert(__tray::String::from(#k), #v);)
             });
             quote!({
                 let mut map = #json::Map::new();
@@ -172,10 +174,10 @@ impl Emitter<'_> {
                 match &p.ty {
                     Some(ty) => {
                         let ty = self.ty(ty);
-                        quote!(#rust: impl ::core::convert::Into<#ty>)
+                        quote!(#rust: impl __tray::Into<#ty>)
                     }
                     None => quote!(
-                        #rust: impl ::core::convert::Into<::tray_connect::__private::serde_json::Value>
+                        #rust: impl __tray::Into<__tray::Value>
                     ),
                 }
             });
@@ -186,7 +188,7 @@ impl Emitter<'_> {
                         let ty = self.ty(ty);
                         quote!(let #rust: #ty = #rust.into();)
                     }
-                    None => quote!(let #rust: ::tray_connect::__private::serde_json::Value = #rust.into();),
+                    None => quote!(let #rust: __tray::Value = #rust.into();),
                 }
             });
             let body = lookup_input(&lookup.input, &lookup.params);
@@ -238,26 +240,26 @@ impl Emitter<'_> {
 
     fn ty(&self, ty: &Ty) -> TokenStream {
         match ty {
-            Ty::String => quote!(::std::string::String),
+            Ty::String => quote!(__tray::String),
             Ty::Secret => quote!(::tray_connect::Secret),
             Ty::Integer => quote!(i64),
             Ty::Number => quote!(f64),
             Ty::Boolean => quote!(bool),
             Ty::Unit => quote!(()),
-            Ty::Value => quote!(::tray_connect::__private::serde_json::Value),
+            Ty::Value => quote!(__tray::Value),
             Ty::Vec(item) => {
                 let item = self.ty(item);
-                quote!(::std::vec::Vec<#item>)
+                quote!(__tray::Vec<#item>)
             }
             Ty::JsonMap => quote!(
-                ::tray_connect::__private::serde_json::Map<
-                    ::std::string::String,
-                    ::tray_connect::__private::serde_json::Value,
+                __tray::Map<
+                    __tray::String,
+                    __tray::Value,
                 >
             ),
             Ty::Map(value) => {
                 let value = self.ty(value);
-                quote!(::std::collections::BTreeMap<::std::string::String, #value>)
+                quote!(__tray::BTreeMap<__tray::String, #value>)
             }
             Ty::Named(index) => {
                 let name = ident(&self.model.defs[*index].name);
@@ -265,7 +267,7 @@ impl Emitter<'_> {
             }
             Ty::Boxed(inner) => {
                 let inner = self.ty(inner);
-                quote!(::std::boxed::Box<#inner>)
+                quote!(__tray::Box<#inner>)
             }
         }
     }
@@ -276,10 +278,10 @@ impl Emitter<'_> {
         match field.presence {
             Presence::Required => ty,
             Presence::Optional | Presence::RequiredNullable => {
-                quote!(::core::option::Option<#ty>)
+                quote!(__tray::Option<#ty>)
             }
             Presence::OptionalNullable => {
-                quote!(::core::option::Option<::core::option::Option<#ty>>)
+                quote!(__tray::Option<__tray::Option<#ty>>)
             }
         }
     }
@@ -287,12 +289,12 @@ impl Emitter<'_> {
     fn derives(&self, extra: TokenStream) -> TokenStream {
         quote! {
             #[derive(
-                ::core::fmt::Debug,
-                ::core::clone::Clone,
-                ::core::cmp::PartialEq,
+                __tray::Debug,
+                __tray::Clone,
+                __tray::PartialEq,
                 #extra
-                ::tray_connect::__private::serde::Serialize,
-                ::tray_connect::__private::serde::Deserialize,
+                __tray::Serialize,
+                __tray::Deserialize,
             )]
         }
     }
@@ -365,7 +367,7 @@ impl Emitter<'_> {
             quote! {
                 /// Properties beyond the listed ones (`additionalProperties`).
                 #[serde(flatten)]
-                pub #field: ::std::collections::BTreeMap<::std::string::String, #ty>,
+                pub #field: __tray::BTreeMap<__tray::String, #ty>,
             }
         });
         let extra_field = extra.map(|extra| {
@@ -373,9 +375,9 @@ impl Emitter<'_> {
             quote! {
                 /// Fields the output schema does not list, kept so that nothing a call returned is lost.
                 #[serde(flatten)]
-                pub #field: ::tray_connect::__private::serde_json::Map<
-                    ::std::string::String,
-                    ::tray_connect::__private::serde_json::Value,
+                pub #field: __tray::Map<
+                    __tray::String,
+                    __tray::Value,
                 >,
             }
         });
@@ -433,8 +435,8 @@ impl Emitter<'_> {
             })
             .collect();
         let state_mod = format_ident!("__{}_state", naming::snake(&def.name));
-        let unset = quote!(::tray_connect::__private::Unset);
-        let set = quote!(::tray_connect::__private::Set);
+        let unset = quote!(__tray::Unset);
+        let set = quote!(__tray::Set);
 
         // Setter names: a property called `build` or `maybe_x` must not shadow those methods.
         let mut method_names: HashSet<String> = HashSet::from(["build".to_owned()]);
@@ -464,18 +466,14 @@ impl Emitter<'_> {
             init.push(quote!(required: (#(#unsets,)*),));
         }
         if !optional.is_empty() {
-            let nones = optional
-                .iter()
-                .map(|_| quote!(::core::option::Option::None));
+            let nones = optional.iter().map(|_| quote!(__tray::None));
             storage.push(quote!(optional: (#(#optional_tys,)*),));
             init.push(quote!(optional: (#(#nones,)*),));
         }
         if let Some(additional) = additional {
             let ty = self.ty(additional);
-            storage.push(
-                quote!(additional: ::std::collections::BTreeMap<::std::string::String, #ty>,),
-            );
-            init.push(quote!(additional: ::std::collections::BTreeMap::new(),));
+            storage.push(quote!(additional: __tray::BTreeMap<__tray::String, #ty>,));
+            init.push(quote!(additional: __tray::BTreeMap::new(),));
         }
         let keep_optional = (!optional.is_empty()).then(|| quote!(optional: self.optional,));
         let keep_additional = additional
@@ -525,16 +523,16 @@ impl Emitter<'_> {
             };
             let nullable = matches!(field.presence, Presence::RequiredNullable);
             let value = if nullable {
-                quote!(::core::option::Option::Some(value.into()))
+                quote!(__tray::Some(value.into()))
             } else {
                 quote!(value.into())
             };
             let body = moved(value);
             setters.push(quote! {
                 #doc
-                pub fn #setter(self, value: impl ::core::convert::Into<#inner>) -> #builder<#(#after),*>
+                pub fn #setter(self, value: impl __tray::Into<#inner>) -> #builder<#(#after),*>
                 where
-                    #param: ::tray_connect::__private::IsUnset,
+                    #param: __tray::IsUnset,
                 {
                     #body
                 }
@@ -545,9 +543,9 @@ impl Emitter<'_> {
                 let body = moved(quote!(value));
                 setters.push(quote! {
                     #[doc = #doc]
-                    pub fn #maybe(self, value: ::core::option::Option<#inner>) -> #builder<#(#after),*>
+                    pub fn #maybe(self, value: __tray::Option<#inner>) -> #builder<#(#after),*>
                     where
-                        #param: ::tray_connect::__private::IsUnset,
+                        #param: __tray::IsUnset,
                     {
                         #body
                     }
@@ -589,15 +587,13 @@ impl Emitter<'_> {
             let k = proc_macro2::Literal::usize_unsuffixed(k);
             let (value, maybe_ty, maybe_doc) = match field.presence {
                 Presence::OptionalNullable => (
-                    quote!(::core::option::Option::Some(::core::option::Option::Some(
-                        value.into()
-                    ))),
-                    quote!(::core::option::Option<#inner>),
+                    quote!(__tray::Some(__tray::Some(value.into()))),
+                    quote!(__tray::Option<#inner>),
                     format!(" Sets `{}` or, with `None`, sends `null`.", field.rust),
                 ),
                 _ => (
-                    quote!(::core::option::Option::Some(value.into())),
-                    quote!(::core::option::Option<#inner>),
+                    quote!(__tray::Some(value.into())),
+                    quote!(__tray::Option<#inner>),
                     format!(
                         " Sets `{}` when `Some`, leaves it out when `None`.",
                         field.rust
@@ -605,12 +601,12 @@ impl Emitter<'_> {
                 ),
             };
             let maybe_value = match field.presence {
-                Presence::OptionalNullable => quote!(::core::option::Option::Some(value)),
+                Presence::OptionalNullable => quote!(__tray::Some(value)),
                 _ => quote!(value),
             };
             setters.push(quote! {
                 #doc
-                pub fn #setter(mut self, value: impl ::core::convert::Into<#inner>) -> Self {
+                pub fn #setter(mut self, value: impl __tray::Into<#inner>) -> Self {
                     self.optional.#k = #value;
                     self
                 }
@@ -627,8 +623,8 @@ impl Emitter<'_> {
                 /// Adds a property beyond the listed ones (`additionalProperties`).
                 pub fn insert_additional(
                     mut self,
-                    key: impl ::core::convert::Into<::std::string::String>,
-                    value: impl ::core::convert::Into<#value_ty>,
+                    key: impl __tray::Into<__tray::String>,
+                    value: impl __tray::Into<#value_ty>,
                 ) -> Self {
                     self.additional.insert(key.into(), value.into());
                     self
@@ -717,7 +713,7 @@ impl Emitter<'_> {
         let name = ident(&def.name);
         let doc = doc_attrs(&self.def_docs(def));
         let allow = allow_lints(&def.name);
-        let derives = self.derives(quote!(::core::cmp::Eq, ::core::hash::Hash,));
+        let derives = self.derives(quote!(__tray::Eq, __tray::Hash,));
         let variant_tokens = variants.iter().map(|v| {
             let rust = ident(&v.rust);
             let wire = &v.wire;
@@ -734,7 +730,7 @@ impl Emitter<'_> {
             quote! {
                 /// A value this version of the document does not list, kept as received.
                 #[serde(untagged)]
-                #u(::std::string::String),
+                #u(__tray::String),
             }
         });
         quote! {
@@ -770,7 +766,7 @@ impl Emitter<'_> {
         let mut from = |src: TokenStream, variant: &str, conv: TokenStream| {
             let v = ident(variant);
             froms.push(quote! {
-                impl ::core::convert::From<#src> for #name {
+                impl __tray::From<#src> for #name {
                     fn from(value: #src) -> Self {
                         #name::#v(#conv)
                     }
@@ -779,12 +775,8 @@ impl Emitter<'_> {
         };
         if has("String") {
             from(quote!(&str), "String", quote!(value.to_owned()));
-            from(quote!(::std::string::String), "String", quote!(value));
-            from(
-                quote!(&::std::string::String),
-                "String",
-                quote!(value.clone()),
-            );
+            from(quote!(__tray::String), "String", quote!(value));
+            from(quote!(&__tray::String), "String", quote!(value.clone()));
         }
         if has("Boolean") {
             from(quote!(bool), "Boolean", quote!(value));
@@ -838,7 +830,7 @@ impl Emitter<'_> {
                 pub #map,
             );
 
-            impl ::core::convert::From<#map> for #name {
+            impl __tray::From<#map> for #name {
                 fn from(map: #map) -> Self {
                     #name(map)
                 }
@@ -847,7 +839,7 @@ impl Emitter<'_> {
             impl #name {
                 #[doc = #start_doc]
                 pub fn builder() -> #builder {
-                    #builder { input: ::tray_connect::__private::serde_json::Map::new() }
+                    #builder { input: __tray::Map::new() }
                 }
             }
 
@@ -861,8 +853,8 @@ impl Emitter<'_> {
                 /// Sets one input property.
                 pub fn insert(
                     mut self,
-                    key: impl ::core::convert::Into<::std::string::String>,
-                    value: impl ::core::convert::Into<::tray_connect::__private::serde_json::Value>,
+                    key: impl __tray::Into<__tray::String>,
+                    value: impl __tray::Into<__tray::Value>,
                 ) -> Self {
                     self.input.insert(key.into(), value.into());
                     self

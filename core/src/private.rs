@@ -3,8 +3,24 @@
 
 pub use crate::typestate::{IsUnset, Set, Unset};
 pub use serde;
+pub use serde::{Deserialize, Serialize};
 pub use serde_json;
+pub use serde_json::{Map, Value};
+
+// The std names the expansion uses, reached as `__tray::Option` (the expansion imports this
+// module as `__tray`) rather than `::core::option::Option` at every use: a user's own `Option`
+// or `String` never shadows them, and the expansion is less than half the tokens. The derive
+// macros of `Debug`, `Clone`, ... come along with their traits.
+pub use core::clone::Clone;
+pub use core::cmp::{Eq, PartialEq};
+pub use core::convert::{From, Into};
+pub use core::fmt::Debug;
+pub use core::hash::Hash;
+pub use core::option::Option::{self, None, Some};
+pub use std::boxed::Box;
 pub use std::collections::BTreeMap;
+pub use std::string::String;
+pub use std::vec::Vec;
 
 /// Deserialises a property that may be absent (`None`), `null` (`Some(None)`) or a value
 /// (`Some(Some(v))`); serde alone folds `null` into absent.

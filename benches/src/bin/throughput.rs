@@ -46,7 +46,11 @@ where
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     let n = v.len();
-    if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
 }
 
 fn main() {
@@ -153,16 +157,26 @@ fn main() {
                 (rt.block_on(run(level, seconds, ours_call.clone())), y)
             };
             emulator.clear_calls();
-            println!("  concurrency {level:>3} round {}: ours {x:>8.0}  baseline {y:>8.0}  ratio {:.3}", round + 1, x / y);
+            println!(
+                "  concurrency {level:>3} round {}: ours {x:>8.0}  baseline {y:>8.0}  ratio {:.3}",
+                round + 1,
+                x / y
+            );
             o.push(x);
             b.push(y);
             ratios.push(x / y);
         }
-        let (lo, hi) = ratios.iter().fold((f64::MAX, f64::MIN), |(l, h), r| (l.min(*r), h.max(*r)));
+        let (lo, hi) = ratios
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(l, h), r| (l.min(*r), h.max(*r)));
         println!(
             "concurrency {level}: ours median {:.0} calls/s ({:.0}-{:.0}), baseline median {:.0} ({:.0}-{:.0}), ratio median {:.3} (min {lo:.3}, max {hi:.3})",
-            median(o.clone()), o.iter().cloned().fold(f64::MAX, f64::min), o.iter().cloned().fold(0.0, f64::max),
-            median(b.clone()), b.iter().cloned().fold(f64::MAX, f64::min), b.iter().cloned().fold(0.0, f64::max),
+            median(o.clone()),
+            o.iter().cloned().fold(f64::MAX, f64::min),
+            o.iter().cloned().fold(0.0, f64::max),
+            median(b.clone()),
+            b.iter().cloned().fold(f64::MAX, f64::min),
+            b.iter().cloned().fold(0.0, f64::max),
             median(ratios.clone()),
         );
     }
