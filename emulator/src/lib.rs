@@ -86,7 +86,9 @@ use documents::DocumentSource;
 use record::{CallLog, lock};
 use server::Shared;
 
-/// A running emulator. The server stops, and every open connection closes, when it is dropped.
+/// A running emulator. The server stops, and every open connection closes, when it is dropped:
+/// dropping aborts the server's task, which the runtime frees (with the documents it holds) the
+/// next time it runs, i.e. at the next `.await` that yields.
 #[derive(Debug)]
 pub struct Emulator {
     shared: Arc<Shared>,

@@ -289,3 +289,25 @@ async fn dropping_the_emulator_stops_the_server_and_its_connections() {
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     assert!(client.get(&url).bearer_auth(TOKEN).send().await.is_err());
 }
+
+/// Found by the `emulator_schema` fuzz target (see `fuzz/RUNS.md`): on a current-thread runtime
+/// the aborted server task, and the documents it holds, are freed only when the runtime runs
+/// again. One yield is enough; after it nothing listens on the port any more.
+#[test]
+fn a_dropped_emulator_is_gone_after_one_yield_on_a_current_thread_runtime() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let address = runtime.block_on(async {
+        let emulator = samples().await;
+        let address = emulator.local_addr();
+        drop(emulator);
+        tokio::task::yield_now().await;
+        address
+    });
+    assert!(
+        std::net::TcpStream::connect(address).is_err(),
+        "{address} still accepts connections after the emulator was dropped"
+    );
+}

@@ -38,6 +38,10 @@ fuzz_target!(|data: &[u8]| {
     runtime().block_on(async {
         if let Ok(emulator) = Emulator::builder().document_json(document).start().await {
             drop(emulator);
+            // Dropping aborts the server task; the runtime frees it (and the documents it
+            // holds) the next time it runs. A `block_on` that never yields never runs it: the
+            // first 10-minute run kept every emulator alive and hit the 2 GB limit.
+            tokio::task::yield_now().await;
         }
     });
 });
