@@ -31,6 +31,8 @@ const CALLS: usize = 1_000;
 const WARM_UP: usize = 2;
 /// How long the emulator takes to answer each call.
 const LATENCY: Duration = Duration::from_millis(300);
+/// The one test this binary runs.
+const TEST: &str = "peak_rss_stays_flat_over_ten_rounds_of_a_thousand_calls";
 /// Set in the environment of the emulator's process.
 const EMULATOR_PROCESS: &str = "TRAY_CONNECT_MEMORY_TEST_EMULATOR";
 
@@ -50,19 +52,34 @@ fn main() {
         serve_until_stdin_closes();
         return;
     }
-    // `cargo test -- --list` and filters: this binary holds one test.
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "--list") {
-        println!("peak_rss_stays_flat_over_ten_rounds_of_a_thousand_calls: test");
-        return;
+    // libtest's arguments, as far as one test needs them: `--list`, name filters, `--skip`.
+    let mut args = std::env::args().skip(1);
+    let (mut filters, mut skips) = (Vec::new(), Vec::new());
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--list" => {
+                println!("{TEST}: test");
+                return;
+            }
+            "--skip" => skips.extend(args.next()),
+            // Options whose value is the next argument.
+            "--test-threads" | "--color" | "--format" | "--logfile" | "-Z" => {
+                args.next();
+            }
+            _ if arg.starts_with('-') => {}
+            _ => filters.push(arg),
+        }
     }
-    let filters: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-    if !filters.is_empty()
-        && !filters
-            .iter()
-            .any(|f| "peak_rss_stays_flat_over_ten_rounds_of_a_thousand_calls".contains(f.as_str()))
-    {
-        println!("running 0 tests");
+    let exact = std::env::args().any(|a| a == "--exact");
+    let selected = |f: &String| {
+        if exact {
+            TEST == f
+        } else {
+            TEST.contains(f.as_str())
+        }
+    };
+    if (!filters.is_empty() && !filters.iter().any(selected)) || skips.iter().any(selected) {
+        println!("\nrunning 0 tests\n");
         return;
     }
     println!("\nrunning 1 test");
@@ -72,7 +89,7 @@ fn main() {
         .build()
         .unwrap()
         .block_on(peak_rss_stays_flat_over_ten_rounds_of_a_thousand_calls());
-    println!("test peak_rss_stays_flat_over_ten_rounds_of_a_thousand_calls ... ok\n");
+    println!("test {TEST} ... ok\n");
 }
 
 /// The emulator's process: prints its base URL, answers until the test closes our stdin.
