@@ -89,7 +89,7 @@ fn main() {
         .build()
         .unwrap()
         .block_on(peak_rss_stays_flat_over_ten_rounds_of_a_thousand_calls());
-    println!("test {TEST} ... ok\n");
+    println!("test {TEST} ... ok\n\ntest result: ok. 1 passed; 0 failed\n");
 }
 
 /// The emulator's process: prints its base URL, answers until the test closes our stdin.
