@@ -34,42 +34,13 @@ pub fn github_document() -> String {
 
 /// JSON Schema keywords typify understands; everything else (Tray's `advanced`, `lookup`,
 /// `default_jsonpath`, `displayConditions`, ...) is dropped before handing a schema to it.
+#[rustfmt::skip]
 const KEYWORDS: &[&str] = &[
-    "$ref",
-    "type",
-    "properties",
-    "required",
-    "items",
-    "additionalProperties",
-    "enum",
-    "const",
-    "oneOf",
-    "anyOf",
-    "allOf",
-    "not",
-    "title",
-    "description",
-    "default",
-    "format",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "definitions",
-    "$schema",
-    "$id",
-    "id",
-    "patternProperties",
-    "minProperties",
-    "maxProperties",
-    "multipleOf",
-    "examples",
+    "$ref", "type", "properties", "required", "items", "additionalProperties", "enum", "const",
+    "oneOf", "anyOf", "allOf", "not", "title", "description", "default", "format", "minimum",
+    "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern",
+    "minItems", "maxItems", "uniqueItems", "definitions", "$schema", "$id", "id",
+    "patternProperties", "minProperties", "maxProperties", "multipleOf", "examples",
 ];
 
 /// A copy of `schema` typify can read: unknown keywords dropped, `""` removed from `type`
@@ -257,14 +228,13 @@ pub fn one_operation_document() -> String {
 /// in a typed output's `extra` catch-all).
 pub fn sample(schema: &Value, extra: bool) -> Value {
     let mut value = sample_at(schema, 0);
-    if extra
-        && let Value::Object(map) = &mut value {
-            map.insert("unlisted_id".into(), Value::from("abc-123"));
-            map.insert(
-                "unlisted_meta".into(),
-                serde_json::json!({"etag": "W/\"1\"", "n": 3}),
-            );
-        }
+    if extra && let Value::Object(map) = &mut value {
+        map.insert("unlisted_id".into(), Value::from("abc-123"));
+        map.insert(
+            "unlisted_meta".into(),
+            serde_json::json!({"etag": "W/\"1\"", "n": 3}),
+        );
+    }
     value
 }
 
