@@ -3,13 +3,29 @@
 use std::fmt;
 
 use crate::path::{check_base_url, segment};
-use crate::{Error, Secret};
+use crate::{Error, Region, Secret};
 
-/// Where the auth-only dialog is served unless you have your own (white-label) domain.
+/// Where the auth-only dialog is served in the US region unless you have your own
+/// (white-label) domain; see [`Region::auth_dialog_url`] for the others.
 pub const DEFAULT_AUTH_DIALOG_BASE: &str = "https://embedded.tray.io";
+
+impl Region {
+    /// The region's auth-only dialog host, as Tray's docs give it: `https://embedded.tray.io`,
+    /// `https://embedded.eu1.tray.io`, `https://embedded.ap1.tray.io`.
+    pub fn auth_dialog_url(self) -> &'static str {
+        match self {
+            Region::Us => DEFAULT_AUTH_DIALOG_BASE,
+            Region::Eu => "https://embedded.eu1.tray.io",
+            Region::Ap => "https://embedded.ap1.tray.io",
+        }
+    }
+}
 
 /// Builds the auth-only dialog URL:
 /// `{base}/external/auth/create/{partnerName}?code=..&serviceId=..&serviceEnvironmentId=..&scopes[]=..`.
+///
+/// The host is the US one unless set with [`region`](Self::region) (an account in the EU or
+/// APAC region must use its own) or [`base_url`](Self::base_url) (a white-label domain).
 ///
 /// The query is `application/x-www-form-urlencoded`: `scopes[]` is sent as `scopes%5B%5D`
 /// (which the dialog reads as `scopes[]`), `:` in a scope as `%3A`, a space as `+`.
@@ -65,6 +81,13 @@ impl AuthDialogUrl {
             service_environment_id: None,
             scopes: Vec::new(),
         }
+    }
+
+    /// The dialog host of `region` ([`Region::auth_dialog_url`]), e.g.
+    /// `https://embedded.eu1.tray.io` for [`Region::Eu`].
+    pub fn region(mut self, region: Region) -> Self {
+        self.base = region.auth_dialog_url().to_owned();
+        self
     }
 
     /// Another dialog host, e.g. your white-label domain (checked in [`build`](Self::build):
@@ -191,6 +214,31 @@ mod tests {
         assert_eq!(
             local,
             "http://127.0.0.1:5000/external/auth/create/acme?code=c"
+        );
+    }
+
+    #[test]
+    fn auth_dialog_url_follows_the_region() {
+        for (region, host) in [
+            (Region::Us, "https://embedded.tray.io"),
+            (Region::Eu, "https://embedded.eu1.tray.io"),
+            (Region::Ap, "https://embedded.ap1.tray.io"),
+        ] {
+            let url = AuthDialogUrl::new("acme", "c0de")
+                .region(region)
+                .build()
+                .unwrap();
+            assert_eq!(url, format!("{host}/external/auth/create/acme?code=c0de"));
+        }
+        // The last of region and base_url wins.
+        let url = AuthDialogUrl::new("acme", "c")
+            .region(Region::Eu)
+            .base_url("https://acme.eu1.integration-authentication.com")
+            .build()
+            .unwrap();
+        assert!(
+            url.starts_with("https://acme.eu1.integration-authentication.com/"),
+            "{url}"
         );
     }
 

@@ -6,21 +6,25 @@ use serde_json::Value;
 
 use crate::path::segment;
 use crate::retry::RequestKind;
+use crate::tolerant;
 use crate::{Client, Error};
 
 /// Where a service can be authenticated: one of its environments (e.g. `Production`), with
 /// the schemas of what an authentication holds and the scopes it can ask for.
+///
+/// Decoded liberally (see `docs/fidelity.md`): every field but `id` may be missing or `null`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServiceEnvironment {
     /// The `serviceEnvironmentId` of [`NewAuthentication`] and the auth dialog.
+    #[serde(deserialize_with = "tolerant::id")]
     pub id: String,
-    /// Its title, e.g. `Production` (may be empty).
-    #[serde(default)]
+    /// Its title, e.g. `Production` (empty when missing or `null`).
+    #[serde(default, deserialize_with = "tolerant::text")]
     pub title: String,
     /// `oauth2`, `token`, ...
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tolerant::optional_text")]
     pub authentication_type: Option<String>,
     /// The schema of `userData` (older answers call it `formDataSchema`).
     #[serde(default, alias = "formDataSchema")]
@@ -28,20 +32,51 @@ pub struct ServiceEnvironment {
     /// The schema of `credentials` (older answers call it `dataSchema`).
     #[serde(default, alias = "dataSchema")]
     pub credentials_schema: Value,
-    /// The scopes an authentication may ask for.
-    #[serde(default)]
+    /// The scopes an authentication may ask for (Tray's schema allows objects or plain
+    /// strings; other items are left out).
+    #[serde(default, deserialize_with = "tolerant::list")]
     pub scopes: Vec<ScopeInfo>,
 }
 
-/// One scope of a [`ServiceEnvironment`].
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// One scope of a [`ServiceEnvironment`]: `{"scope": .., "description": ..}`, or a plain
+/// string (Tray's published schema allows both), which reads as a scope without description.
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ScopeInfo {
     /// The scope, e.g. `channels:read`.
     pub scope: String,
     /// What it allows.
-    #[serde(default)]
     pub description: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for ScopeInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Object {
+            #[serde(deserialize_with = "tolerant::id")]
+            scope: String,
+            #[serde(default, deserialize_with = "tolerant::optional_text")]
+            description: Option<String>,
+        }
+        let value = Value::deserialize(de)?;
+        if let Some(scope) = tolerant::scalar_text(&value) {
+            return Ok(ScopeInfo {
+                scope,
+                description: None,
+            });
+        }
+        if !value.is_object() {
+            return Err(serde::de::Error::custom(format!(
+                "invalid type: {}, expected a scope object or string",
+                tolerant::kind_of(&value)
+            )));
+        }
+        let object = Object::deserialize(value).map_err(serde::de::Error::custom)?;
+        Ok(ScopeInfo {
+            scope: object.scope,
+            description: object.description,
+        })
+    }
 }
 
 /// An authentication to create with [`Client::create_authentication`].
@@ -90,20 +125,25 @@ impl NewAuthentication {
 }
 
 /// An authentication as `GET /core/v1/authentications/{id}` answers it.
+///
+/// Decoded liberally: every field but `id` may be missing or `null` (`scopes` is sent for
+/// OAuth services only), and fields this type does not name (`onPremAgentGroupId`, ...) are
+/// ignored.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AuthenticationInfo {
     /// The `authId`.
+    #[serde(deserialize_with = "tolerant::id")]
     pub id: String,
     /// Its name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tolerant::optional_text")]
     pub name: Option<String>,
     /// Its service environment.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tolerant::optional_text")]
     pub service_environment_id: Option<String>,
-    /// The scopes it was granted.
-    #[serde(default)]
+    /// The scopes it was granted (empty when missing or `null`).
+    #[serde(default, deserialize_with = "tolerant::text_list")]
     pub scopes: Vec<String>,
 }
 
@@ -117,6 +157,7 @@ impl Client {
     ) -> Result<Vec<ServiceEnvironment>, Error> {
         #[derive(Deserialize)]
         struct Answer {
+            #[serde(deserialize_with = "tolerant::list")]
             elements: Vec<ServiceEnvironment>,
         }
         let path = format!(
@@ -132,8 +173,10 @@ impl Client {
     /// Creates an authentication (for the user this client [acts as](Client::as_user), when
     /// it holds a user token) and returns its `authId`.
     pub async fn create_authentication(&self, new: &NewAuthentication) -> Result<String, Error> {
+        // Older docs show the answer as `{"authenticationId", "externalId"}`.
         #[derive(Deserialize)]
         struct Created {
+            #[serde(alias = "authenticationId", deserialize_with = "tolerant::id")]
             id: String,
         }
         let body = serde_json::to_vec(new).map_err(|source| Error::Encode {
@@ -219,6 +262,53 @@ mod tests {
         .unwrap();
         assert_eq!(older.credentials_schema, json!({"type": "object"}));
         assert!(older.scopes.is_empty());
+    }
+
+    #[test]
+    fn scope_info_as_object_or_string() {
+        let environment: ServiceEnvironment = serde_json::from_value(json!({
+            "id": "228a", "title": null, "authenticationType": null,
+            "scopes": [
+                {"scope": "channels:read", "description": "Read"},
+                "chat:write",
+                {"scope": "files:read", "description": null},
+                {"description": "no scope"},
+                true,
+                ["nested"]
+            ]
+        }))
+        .unwrap();
+        let scopes: Vec<(&str, Option<&str>)> = environment
+            .scopes
+            .iter()
+            .map(|s| (s.scope.as_str(), s.description.as_deref()))
+            .collect();
+        assert_eq!(
+            scopes,
+            [
+                ("channels:read", Some("Read")),
+                ("chat:write", None),
+                ("files:read", None),
+                ("true", None)
+            ]
+        );
+        assert_eq!(environment.title, "");
+        assert_eq!(environment.authentication_type, None);
+    }
+
+    #[test]
+    fn authentication_info_accepts_null_and_missing_optionals() {
+        let info: AuthenticationInfo = serde_json::from_value(json!({
+            "id": "123e4567-aaaa-aaaa-aaaa-aaaaaa614174", "name": null,
+            "serviceEnvironmentId": null, "scopes": null,
+            "onPremAgentGroupId": "123e4567-aaaa-aaaa-aaaa-aaaaaa614174"
+        }))
+        .unwrap();
+        assert_eq!((info.name, info.service_environment_id), (None, None));
+        assert!(info.scopes.is_empty());
+        let bare: AuthenticationInfo = serde_json::from_value(json!({"id": 7})).unwrap();
+        assert_eq!(bare.id, "7");
+        assert!(serde_json::from_value::<AuthenticationInfo>(json!({"id": null})).is_err());
     }
 
     #[test]

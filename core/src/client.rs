@@ -340,6 +340,17 @@ impl Client {
 
     /// Sends `request`, retrying as the policy allows; returns the body of a 2xx answer.
     pub(crate) async fn send(&self, request: Request) -> Result<Vec<u8>, Error> {
+        self.send_checked(request, |_| None).await
+    }
+
+    /// Like [`send`](Self::send), but a 2xx body for which `rate_limited` returns an error is
+    /// Tray's rate limit reported in the body (GraphQL answers so with HTTP 200): retried like a
+    /// 429 within the same attempt budget, and that error returned once the budget is spent.
+    pub(crate) async fn send_checked(
+        &self,
+        request: Request,
+        rate_limited: impl Fn(&[u8]) -> Option<Error>,
+    ) -> Result<Vec<u8>, Error> {
         let retry = &self.inner.retry;
         let max_attempts = retry.max_attempts(request.kind);
         let mut attempt = 1;
@@ -351,7 +362,14 @@ impl Client {
                 attempt,
             );
             let failed = match self.attempt(&request).instrument(span.clone()).await {
-                Ok(body) => return Ok(body),
+                Ok(body) => match rate_limited(&body) {
+                    None => return Ok(body),
+                    Some(error) => Failed {
+                        error,
+                        failure: Failure::RateLimited,
+                        retry_after: None,
+                    },
+                },
                 Err(failed) => failed,
             };
             if attempt >= max_attempts || !retry.retries(request.kind, failed.failure) {

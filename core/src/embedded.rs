@@ -8,15 +8,14 @@
 use std::sync::Arc;
 
 use reqwest::header::HeaderValue;
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::config::ClientBuilder;
-use crate::error::one_line;
+use crate::graphql::DocumentKind;
 use crate::path::{check_base_url, is_loopback};
-use crate::retry::RequestKind;
-use crate::wire;
+use crate::tolerant;
 use crate::{Client, Error, Region, Secret};
 
 /// How many authentications [`Client::list_authentications`] asks for per page.
@@ -96,23 +95,27 @@ impl NewUser {
 }
 
 /// One authentication of an end user, as the Embedded API lists it.
+///
+/// Decoded liberally (see `docs/fidelity.md`): every field but `id` may be missing or `null`,
+/// and fields this type does not name are ignored.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Authentication {
     /// The `authId` to call connectors with.
+    #[serde(deserialize_with = "tolerant::id")]
     pub id: String,
-    /// The name the user or you gave it.
-    #[serde(default)]
+    /// The name the user or you gave it (empty when missing or `null`).
+    #[serde(default, deserialize_with = "tolerant::text")]
     pub name: String,
     /// Your own fields on the authentication, as sent.
     #[serde(default)]
     pub custom_fields: Value,
     /// The third-party service it authenticates with.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tolerant::optional")]
     pub service: Option<AuthenticationService>,
     /// The service environment it was created in.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tolerant::optional")]
     pub service_environment: Option<AuthenticationEnvironment>,
 }
 
@@ -120,19 +123,21 @@ pub struct Authentication {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct AuthenticationService {
-    /// Tray's service id (`serviceId` of the auth dialog).
+    /// Tray's service id (`serviceId` of the auth dialog; empty when missing).
+    #[serde(default, deserialize_with = "tolerant::text")]
     pub id: String,
-    /// The programmatic name, e.g. `slack`.
-    #[serde(default)]
+    /// The programmatic name, e.g. `slack` (empty when missing or `null`).
+    #[serde(default, deserialize_with = "tolerant::text")]
     pub name: String,
     /// The icon URL.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tolerant::optional_text")]
     pub icon: Option<String>,
     /// The display title.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tolerant::optional_text")]
     pub title: Option<String>,
-    /// The integer service version.
-    #[serde(default)]
+    /// The integer service version. Tray's Embedded API sends it as text (`"version": "1"`),
+    /// Get Connectors as a number; both read as `Some(1)`.
+    #[serde(default, deserialize_with = "tolerant::optional_integer")]
     pub version: Option<i64>,
 }
 
@@ -140,10 +145,11 @@ pub struct AuthenticationService {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct AuthenticationEnvironment {
-    /// The environment id (`serviceEnvironmentId`).
+    /// The environment id (`serviceEnvironmentId`; empty when missing).
+    #[serde(default, deserialize_with = "tolerant::text")]
     pub id: String,
     /// Its title, e.g. `Production`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tolerant::optional_text")]
     pub title: Option<String>,
 }
 
@@ -179,38 +185,23 @@ impl Client {
         })
     }
 
-    /// Runs a GraphQL `query` (or mutation) with `variables` against the Embedded API and
-    /// returns its `data`.
+    /// Runs a GraphQL document with `variables` against the Embedded API and returns its
+    /// `data`.
+    ///
+    /// A document of queries only is retried like a read (HTTP 429, 5xx, connection failures,
+    /// and Tray's GraphQL "Rate limit exceeded"); a document with a mutation is sent like a
+    /// connector call, since it may have acted: only connection failures and HTTP 429 are
+    /// retried.
     ///
     /// # Errors
     ///
     /// An answer with an `errors` array, even with HTTP 200 (Tray's rate limiting answers so),
-    /// is [`Error::GraphQl`]; HTTP errors are [`Error::Tray`] as for the other endpoints.
+    /// is [`Error::GraphQl`], with any partial `data` in [`Error::partial_data`]; HTTP errors
+    /// are [`Error::Tray`] as for the other endpoints.
     pub async fn graphql(&self, query: &str, variables: Value) -> Result<Value, Error> {
-        self.graphql_request(RequestKind::Read, query, variables)
-            .await
-    }
-
-    async fn graphql_request(
-        &self,
-        kind: RequestKind,
-        query: &str,
-        variables: Value,
-    ) -> Result<Value, Error> {
-        #[derive(Serialize)]
-        struct Body<'a> {
-            query: &'a str,
-            variables: Value,
-        }
-        let body =
-            serde_json::to_vec(&Body { query, variables }).map_err(|source| Error::Encode {
-                operation: "GraphQL request".to_owned(),
-                message: source.to_string(),
-                source,
-            })?;
-        let request = self.request_to(kind, "POST", &self.inner.graphql_url, Some(body))?;
-        let answer = self.send(request).await?;
-        decode_graphql(&answer)
+        self.graphql_exchange(DocumentKind::of(query), query, variables)
+            .await?
+            .into_data()
     }
 
     async fn mutation<T: DeserializeOwned>(
@@ -219,11 +210,9 @@ impl Client {
         variables: Value,
         what: &str,
     ) -> Result<T, Error> {
-        // A mutation that timed out may have run: never repeated like a read.
-        let data = self
-            .graphql_request(RequestKind::Call, query, variables)
-            .await?;
-        wire::decode_output(data, what)
+        self.graphql_exchange(DocumentKind::Mutation, query, variables)
+            .await?
+            .decode(what)
     }
 
     /// Creates an end user (`createExternalUser`, master token) and returns their `userId`.
@@ -236,19 +225,23 @@ impl Client {
         #[derive(Deserialize)]
         #[serde(rename_all = "camelCase")]
         struct Created {
+            #[serde(deserialize_with = "tolerant::id")]
             user_id: String,
         }
-        let data: Data = self
-            .mutation(
-                "mutation($input: CreateExternalUserInput!) { \
-                 createExternalUser(input: $input) { userId } }",
-                json!({"input": {
-                    "name": user.name,
-                    "externalUserId": user.external_user_id,
-                    "isTestUser": user.is_test_user,
-                }}),
-                "createExternalUser answer",
+        let (query, variables) = if user.is_test_user {
+            (
+                CREATE_TEST_USER,
+                json!({"name": user.name, "externalUserId": user.external_user_id,
+                       "isTestUser": true}),
             )
+        } else {
+            (
+                CREATE_USER,
+                json!({"name": user.name, "externalUserId": user.external_user_id}),
+            )
+        };
+        let data: Data = self
+            .mutation(query, variables, "createExternalUser answer")
             .await?;
         Ok(data.create_external_user.user_id)
     }
@@ -266,11 +259,7 @@ impl Client {
             access_token: Secret,
         }
         let data: Data = self
-            .mutation(
-                "mutation($input: AuthorizeInput!) { authorize(input: $input) { accessToken } }",
-                json!({"input": {"userId": user_id}}),
-                "authorize answer",
-            )
+            .mutation(AUTHORIZE, json!({"userId": user_id}), "authorize answer")
             .await?;
         Ok(data.authorize.access_token)
     }
@@ -290,9 +279,8 @@ impl Client {
         }
         let data: Data = self
             .mutation(
-                "mutation($input: GenerateAuthorizationCodeInput!) { \
-                 generateAuthorizationCode(input: $input) { authorizationCode } }",
-                json!({"input": {"userId": user_id}}),
+                GENERATE_AUTHORIZATION_CODE,
+                json!({"userId": user_id}),
                 "generateAuthorizationCode answer",
             )
             .await?;
@@ -302,29 +290,37 @@ impl Client {
     /// Every authentication of the user this client acts as ([`as_user`](Self::as_user)),
     /// following pages.
     ///
-    /// Paging arguments (`first`/`after`) are sent and `pageInfo.endCursor` followed. A server
-    /// that rejects them on the first page is asked again without them, for one page, with a
-    /// `tracing` warning.
+    /// Paging arguments (`first`/`after`) are sent and `pageInfo.endCursor` followed; a page
+    /// refused for Tray's rate limit is asked again (pages already read are kept). Tray
+    /// documents this query without paging arguments: a server that rejects them on the first
+    /// page (a GraphQL validation error, with HTTP 200 or 400) is sent Tray's documented query
+    /// instead, for one page, with a `tracing` warning.
     pub async fn list_authentications(&self) -> Result<Vec<Authentication>, Error> {
         let mut all = Vec::new();
         let mut after: Option<String> = None;
         for page in 0..MAX_PAGES {
-            let data = match self
-                .graphql(
+            let answer = match self
+                .graphql_exchange(
+                    DocumentKind::Query,
                     PAGED_QUERY,
                     json!({"first": PAGE_SIZE, "after": after.clone()}),
                 )
                 .await
+                .and_then(|answer| answer.decode::<ViewerData>("viewer authentications"))
             {
                 Ok(data) => data,
                 Err(error) if page == 0 && rejects_paging(&error) => {
                     tracing::warn!(
                         error = %error,
                         "the GraphQL API refused paging arguments; listing one page of \
-                         authentications without them"
+                         authentications with Tray's documented query"
                     );
-                    let data = self.graphql(UNPAGED_QUERY, json!({})).await?;
-                    let connection: Connection = decode_viewer(data)?;
+                    let connection = self
+                        .graphql_exchange(DocumentKind::Query, UNPAGED_QUERY, json!({}))
+                        .await?
+                        .decode::<ViewerData>("viewer authentications")?
+                        .viewer
+                        .authentications;
                     if connection.page_info.has_next_page {
                         tracing::warn!("more authentications exist than one page holds");
                     }
@@ -333,7 +329,7 @@ impl Client {
                 }
                 Err(error) => return Err(error),
             };
-            let connection: Connection = decode_viewer(data)?;
+            let connection = answer.viewer.authentications;
             all.extend(connection.edges.into_iter().map(|e| e.node));
             if !connection.page_info.has_next_page {
                 return Ok(all);
@@ -354,27 +350,55 @@ impl Client {
     }
 }
 
-const PAGED_QUERY: &str = concat!(
-    "query($first: Int, $after: String) { viewer { authentications(first: $first, after: $after) { ",
-    "edges { node { id name customFields service { id name icon title version } ",
-    "serviceEnvironment { id title } } } ",
-    "pageInfo { hasNextPage hasPreviousPage endCursor } } } }"
-);
+// Tray's documented operations, verbatim (whitespace included), so the bodies the client sends
+// are the ones Tray publishes: the published Embedded API spec (`embeddedapi.yaml`, request
+// examples `create-billable-user`, `create-test-user`, `create-user-token`,
+// `create-config-wizard-auth-code`) and, for the authentications query, the same text in the
+// spec's description and Tray's public `connector-tester-public` app. Sources per text in
+// `core/tests/fixtures/embedded/SOURCES.md`.
 
-const UNPAGED_QUERY: &str = concat!(
-    "query { viewer { authentications { ",
-    "edges { node { id name customFields service { id name icon title version } ",
-    "serviceEnvironment { id title } } } ",
-    "pageInfo { hasNextPage hasPreviousPage } } } }"
-);
+/// `createExternalUser` without `isTestUser` (a billable user).
+const CREATE_USER: &str = "mutation($name: String!, $externalUserId: String!) {\n  createExternalUser(input: { \n      name: $name, \n      externalUserId: $externalUserId  \n    }) {\n      userId\n  }\n}";
+
+/// `createExternalUser` of a test user.
+const CREATE_TEST_USER: &str = "mutation($name: String!, $externalUserId: String!, $isTestUser: Boolean) {\n  createExternalUser(input: { \n      name: $name, \n      externalUserId: $externalUserId,\n      isTestUser: $isTestUser\n    }) {\n      userId\n  }\n}";
+
+/// `authorize`: a user token.
+const AUTHORIZE: &str = "mutation ($userId: ID!) {\n  authorize(input: {\n      userId: $userId\n  }) {\n    accessToken\n  }\n}";
+
+/// `generateAuthorizationCode`: a code for the auth dialog.
+const GENERATE_AUTHORIZATION_CODE: &str = "mutation ($userId: ID!) {\n  generateAuthorizationCode( input: {\n    userId: $userId\n  }) {\n    authorizationCode\n  }\n}";
+
+/// `viewer.authentications` as Tray documents it: no paging arguments.
+const UNPAGED_QUERY: &str = "query {\n  viewer {\n    authentications {\n      edges {\n        node {\n          id\n          name\n          customFields\n          service {\n            id,\n            name,\n            icon,\n            title,\n            version\n          }\n          serviceEnvironment {\n              id\n              title\n          }\n        }\n      }\n      pageInfo{\n        hasNextPage\n        hasPreviousPage\n      }\n    }\n  }\n}";
+
+/// The documented query with relay paging arguments (`first`/`after`, `endCursor`), which
+/// Tray documents for `users` and `solutions` but not for `authentications`.
+const PAGED_QUERY: &str = "query ($first: Int, $after: String) {\n  viewer {\n    authentications(first: $first, after: $after) {\n      edges {\n        node {\n          id\n          name\n          customFields\n          service {\n            id,\n            name,\n            icon,\n            title,\n            version\n          }\n          serviceEnvironment {\n              id\n              title\n          }\n        }\n      }\n      pageInfo{\n        hasNextPage\n        hasPreviousPage\n        endCursor\n      }\n    }\n  }\n}";
+
+#[derive(Deserialize)]
+struct ViewerData {
+    viewer: Viewer,
+}
+
+#[derive(Deserialize)]
+struct Viewer {
+    authentications: Connection,
+}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Connection {
-    #[serde(default)]
+    /// Edges whose node cannot be read (no `id`) are left out rather than failing the page.
+    #[serde(default, deserialize_with = "tolerant::list")]
     edges: Vec<Edge>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "page_info")]
     page_info: PageInfo,
+}
+
+/// `pageInfo`, read as "no further page" when missing, `null` or of another shape.
+fn page_info<'de, D: serde::Deserializer<'de>>(de: D) -> Result<PageInfo, D::Error> {
+    Ok(tolerant::optional(de)?.unwrap_or_default())
 }
 
 #[derive(Deserialize)]
@@ -385,72 +409,36 @@ struct Edge {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct PageInfo {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tolerant::boolean")]
     has_next_page: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tolerant::optional_text")]
     end_cursor: Option<String>,
 }
 
-fn decode_viewer(data: Value) -> Result<Connection, Error> {
-    #[derive(Deserialize)]
-    struct Data {
-        viewer: Viewer,
-    }
-    #[derive(Deserialize)]
-    struct Viewer {
-        authentications: Connection,
-    }
-    let data: Data = wire::decode_output(data, "viewer authentications")?;
-    Ok(data.viewer.authentications)
-}
-
-/// Whether a failed paged query looks like the server refusing the paging arguments (a
-/// validation error, which comes without `data`), rather than rate limiting or a failure the
-/// unpaged query would meet too.
+/// Whether a failed paged query looks like the server refusing the paging arguments: a
+/// validation error naming them, in a GraphQL answer or an HTTP 400 (rather than rate limiting
+/// or a failure the documented query would meet too).
 fn rejects_paging(error: &Error) -> bool {
+    let names_paging = |m: &str| {
+        ["first", "after", "endCursor", "argument"]
+            .iter()
+            .any(|word| m.contains(word))
+    };
     match error {
         Error::GraphQl { errors, .. } => {
             !error.is_rate_limited()
                 && errors.iter().any(|e| {
-                    e.get("message").and_then(Value::as_str).is_some_and(|m| {
-                        ["first", "after", "endCursor", "argument"]
-                            .iter()
-                            .any(|word| m.contains(word))
-                    })
+                    e.get("message")
+                        .and_then(Value::as_str)
+                        .is_some_and(names_paging)
                 })
         }
+        Error::Tray {
+            status: 400,
+            message,
+            ..
+        } => names_paging(message),
         _ => false,
-    }
-}
-
-/// Reads a GraphQL answer: its `data`, or [`Error::GraphQl`] when it has errors.
-pub(crate) fn decode_graphql(body: &[u8]) -> Result<Value, Error> {
-    let mut answer: Value = serde_json::from_slice(body).map_err(|source| Error::Decode {
-        what: "GraphQL answer".to_owned(),
-        path: format!("line {} column {}", source.line(), source.column()),
-        message: source.to_string(),
-        output: None,
-        source: Some(source),
-    })?;
-    if let Some(Value::Array(errors)) = answer.get_mut("errors").map(Value::take)
-        && !errors.is_empty()
-    {
-        let message = errors[0]
-            .get("message")
-            .and_then(Value::as_str)
-            .map(one_line)
-            .unwrap_or_else(|| crate::error::excerpt(&errors[0].to_string(), 200));
-        return Err(Error::GraphQl { message, errors });
-    }
-    match answer.get_mut("data").map(Value::take) {
-        Some(data @ Value::Object(_)) => Ok(data),
-        _ => Err(Error::Decode {
-            what: "GraphQL answer".to_owned(),
-            path: "data".to_owned(),
-            message: "neither `data` nor `errors`".to_owned(),
-            output: None,
-            source: None,
-        }),
     }
 }
 
@@ -494,32 +482,65 @@ mod tests {
         );
     }
 
-    #[test]
-    fn graphql_errors_in_a_200_become_an_error() {
-        let err =
-            decode_graphql(br#"{"data": null, "errors": [{"message": "Rate limit exceeded"}]}"#)
-                .unwrap_err();
-        assert!(matches!(err, Error::GraphQl { .. }));
-        assert!(err.is_rate_limited());
-        assert_eq!(err.to_string(), "Tray GraphQL error: Rate limit exceeded");
-        let data = decode_graphql(br#"{"data": {"viewer": null}}"#).unwrap();
-        assert_eq!(data, json!({"viewer": null}));
-        assert!(matches!(
-            decode_graphql(b"{}").unwrap_err(),
-            Error::Decode { .. }
-        ));
+    fn graphql_error(body: &[u8]) -> Error {
+        crate::graphql::Answer::read(body)
+            .unwrap()
+            .into_data()
+            .unwrap_err()
     }
 
     #[test]
     fn paging_rejection_is_told_apart_from_rate_limits() {
-        let rejected = decode_graphql(
+        let rejected = graphql_error(
             br#"{"data": null, "errors": [{"message": "Unknown argument \"first\" on field \"Viewer.authentications\"."}]}"#,
-        )
-        .unwrap_err();
+        );
         assert!(rejects_paging(&rejected));
-        let limited =
-            decode_graphql(br#"{"errors": [{"message": "Rate limit exceeded"}]}"#).unwrap_err();
+        let limited = graphql_error(br#"{"errors": [{"message": "Rate limit exceeded"}]}"#);
         assert!(!rejects_paging(&limited));
+        let http_400 = crate::wire::api_error(
+            400,
+            Some("application/json"),
+            br#"{"errors": [{"message": "Unknown argument \"after\" on field \"authentications\""}]}"#,
+            None,
+        );
+        assert!(rejects_paging(&http_400), "{http_400}");
+        let other_400 = crate::wire::api_error(400, None, br#"{"message": "Bad token"}"#, None);
+        assert!(!rejects_paging(&other_400));
+    }
+
+    #[test]
+    fn service_version_as_text_decodes() {
+        let node: Authentication = serde_json::from_value(json!({
+            "id": "569xxxxxx-xxxxx-xxxx-7e829d2c56d",
+            "name": "Roger Ramjet's Slack Account",
+            "service": {"id": "227312c4-3e5f-4b0d-22a0-5b9630ece00e", "name": "slack",
+                        "icon": "https://s3.amazonaws.com/images.tray.io/artisan/icons/slack.png",
+                        "title": "Slack", "version": "1"}
+        }))
+        .unwrap();
+        assert_eq!(node.service.unwrap().version, Some(1));
+        let numeric: AuthenticationService =
+            serde_json::from_value(json!({"id": "s", "name": "slack", "version": 4})).unwrap();
+        assert_eq!(numeric.version, Some(4));
+    }
+
+    #[test]
+    fn optional_authentication_fields_accept_null() {
+        let node: Authentication = serde_json::from_value(json!({
+            "id": "a1", "name": null, "customFields": null,
+            "service": {"id": null, "name": null, "icon": null, "title": null, "version": null},
+            "serviceEnvironment": {"id": "e1", "title": null},
+            "somethingNew": true
+        }))
+        .unwrap();
+        assert_eq!(node.name, "");
+        let service = node.service.unwrap();
+        assert_eq!((service.name.as_str(), service.version), ("", None));
+        assert_eq!(node.service_environment.unwrap().title, None);
+        let bare: Authentication =
+            serde_json::from_value(json!({"id": "a2", "service": null, "serviceEnvironment": 3}))
+                .unwrap();
+        assert_eq!((bare.service, bare.service_environment), (None, None));
     }
 
     #[test]
@@ -537,12 +558,20 @@ mod tests {
         assert!(master.as_user("a\nb").is_err());
     }
 
-    const NODE_FIELDS: &str = "id name customFields service { id name icon title version } \
-                               serviceEnvironment { id title }";
-
     #[test]
-    fn node_fields_stay_in_step_with_the_queries() {
-        assert!(PAGED_QUERY.contains(NODE_FIELDS));
-        assert!(UNPAGED_QUERY.contains(NODE_FIELDS));
+    fn the_paged_query_is_the_documented_one_plus_paging() {
+        let documented = UNPAGED_QUERY
+            .replacen("query {", "query ($first: Int, $after: String) {", 1)
+            .replacen(
+                "authentications {",
+                "authentications(first: $first, after: $after) {",
+                1,
+            )
+            .replacen(
+                "hasPreviousPage\n",
+                "hasPreviousPage\n        endCursor\n",
+                1,
+            );
+        assert_eq!(PAGED_QUERY, documented);
     }
 }

@@ -124,6 +124,8 @@ pub enum Error {
     /// Tray's GraphQL (Embedded) API answered with an `errors` array: a refused query, a
     /// resolver failure, or rate limiting, which GraphQL reports with HTTP 200 and
     /// `"Rate limit exceeded"` (see [`Error::is_rate_limited`]).
+    ///
+    /// When the answer also carried partial `data`, it is kept ([`Error::partial_data`]).
     #[error("Tray GraphQL error: {message}{}", more_errors(.errors))]
     #[non_exhaustive]
     GraphQl {
@@ -131,6 +133,9 @@ pub enum Error {
         message: String,
         /// Every error as sent (`message`, `path`, `locations`, `extensions`, ...).
         errors: Vec<Value>,
+        /// The `data` sent along with the errors, when it was an object (boxed: errors stay
+        /// small).
+        data: Option<Box<Value>>,
     },
 
     /// The client was configured wrongly (missing token, bad base URL, bad path segment, ...).
@@ -198,6 +203,15 @@ impl Error {
         match self {
             Error::Connector { output } => Some(output),
             Error::Decode { output, .. } => output.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The partial `data` a GraphQL answer carried along with its `errors`
+    /// ([`Error::GraphQl`]), so what did resolve is not lost.
+    pub fn partial_data(&self) -> Option<&Value> {
+        match self {
+            Error::GraphQl { data, .. } => data.as_deref(),
             _ => None,
         }
     }
@@ -487,6 +501,7 @@ mod tests {
                 json!({"message": "Rate limit exceeded"}),
                 json!({"message": "x"}),
             ],
+            data: None,
         };
         assert_eq!(
             err.to_string(),
@@ -498,7 +513,9 @@ mod tests {
         let other = Error::GraphQl {
             message: "Unknown argument \"first\"".into(),
             errors: vec![json!({"message": "Unknown argument \"first\""})],
+            data: Some(Box::new(json!({"viewer": null}))),
         };
+        assert_eq!(other.partial_data(), Some(&json!({"viewer": null})));
         assert!(!other.is_rate_limited() && !other.is_retryable());
         assert!(tray(429, "slow down", None).is_rate_limited());
     }

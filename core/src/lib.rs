@@ -45,11 +45,13 @@ mod client;
 mod config;
 mod embedded;
 mod error;
+mod graphql;
 mod lookup;
 mod operation;
 mod path;
 mod retry;
 mod secret;
+mod tolerant;
 pub mod typestate;
 mod wire;
 

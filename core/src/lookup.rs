@@ -52,8 +52,10 @@ impl Lookup {
 /// One choice a lookup offers: a label for people and the value to send.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LookupOption {
-    /// What to show.
+    /// What to show (a number or boolean sent as `text` is taken as its text).
+    #[serde(default, deserialize_with = "crate::tolerant::text")]
     pub text: String,
     /// What to put in the input.
+    #[serde(default)]
     pub value: serde_json::Value,
 }

@@ -18,6 +18,9 @@ pub(crate) enum Failure {
     Connect,
     /// An HTTP error status.
     Status(u16),
+    /// A 2xx answer that reports Tray's rate limit in its body (GraphQL's
+    /// `"Rate limit exceeded"`): refused like a 429, so nothing ran.
+    RateLimited,
     /// A timeout, a connection lost after sending, a bad body: may have run.
     Other,
 }
@@ -117,7 +120,7 @@ impl RetryPolicy {
         let like_reads = kind == RequestKind::Read || self.calls_like_reads;
         match failure {
             Failure::Connect => true,
-            Failure::Status(429) => true,
+            Failure::Status(429) | Failure::RateLimited => true,
             Failure::Status(status) => like_reads && (500..600).contains(&status),
             Failure::Other => false,
         }

@@ -8,10 +8,11 @@
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{EXCERPT_CHARS, excerpt, one_line};
+use crate::tolerant::{self, kind_of};
 use crate::{Error, LookupOption};
 
 /// A connector version, as Get Connectors lists it (one element per name and version).
@@ -20,21 +21,21 @@ use crate::{Error, LookupOption};
 #[non_exhaustive]
 pub struct Connector {
     /// The programmatic name used in URLs, e.g. `"twilio-output"`.
-    #[serde(deserialize_with = "text")]
+    #[serde(deserialize_with = "tolerant::text")]
     pub name: String,
     /// The version, a string such as `"2.1"`.
-    #[serde(default, deserialize_with = "text")]
+    #[serde(default, deserialize_with = "tolerant::text")]
     pub version: String,
     /// The display name, e.g. `"Twilio"` (empty when Tray sent none).
-    #[serde(default, deserialize_with = "text")]
+    #[serde(default, deserialize_with = "tolerant::text")]
     pub title: String,
     /// A description (empty when Tray sent none).
-    #[serde(default, deserialize_with = "text")]
+    #[serde(default, deserialize_with = "tolerant::text")]
     pub description: String,
     /// The service (authentication type) the connector uses; missing in some older answers.
     #[serde(
         default,
-        deserialize_with = "tolerant",
+        deserialize_with = "tolerant::optional",
         skip_serializing_if = "Option::is_none"
     )]
     pub service: Option<ServiceRef>,
@@ -47,15 +48,15 @@ pub struct ServiceRef {
     /// The service's id; missing in older answers.
     #[serde(
         default,
-        deserialize_with = "optional_text",
+        deserialize_with = "tolerant::optional_text",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
     /// The service name, e.g. `"twilio"`.
-    #[serde(default, deserialize_with = "text")]
+    #[serde(default, deserialize_with = "tolerant::text")]
     pub name: String,
     /// The service version, an integer (`0` when Tray sent none).
-    #[serde(default, deserialize_with = "integer")]
+    #[serde(default, deserialize_with = "tolerant::integer")]
     pub version: i64,
 }
 
@@ -65,13 +66,13 @@ pub struct ServiceRef {
 #[non_exhaustive]
 pub struct OperationInfo {
     /// The operation's wire name, e.g. `"send_sms"`.
-    #[serde(deserialize_with = "text")]
+    #[serde(deserialize_with = "tolerant::text")]
     pub name: String,
     /// The display name (empty when Tray sent none).
-    #[serde(default, deserialize_with = "text")]
+    #[serde(default, deserialize_with = "tolerant::text")]
     pub title: String,
     /// A description (empty when Tray sent none).
-    #[serde(default, deserialize_with = "text")]
+    #[serde(default, deserialize_with = "tolerant::text")]
     pub description: String,
     /// The JSON Schema (Tray's dialect) of the input; `null` when absent.
     #[serde(default)]
@@ -81,12 +82,12 @@ pub struct OperationInfo {
     pub output_schema: Value,
     /// Whether the output's shape depends on the input (ask with
     /// [`Client::output_schema`](crate::Client::output_schema)).
-    #[serde(default, deserialize_with = "boolean")]
+    #[serde(default, deserialize_with = "tolerant::boolean")]
     pub has_dynamic_output: bool,
     /// OAuth scopes the operation needs, when Tray lists them.
     #[serde(
         default,
-        deserialize_with = "tolerant",
+        deserialize_with = "tolerant::optional_text_list",
         skip_serializing_if = "Option::is_none"
     )]
     pub auth_scopes: Option<Vec<String>>,
@@ -129,12 +130,6 @@ pub fn encode_call<I: Serialize + ?Sized>(
         message: source.to_string(),
         source,
     })
-}
-
-/// The part of a lookup operation's output that matters.
-#[derive(Deserialize)]
-struct LookupOutput {
-    result: Vec<LookupOption>,
 }
 
 // ----- decoding a response -----
@@ -232,8 +227,57 @@ pub fn decode_output<T: DeserializeOwned>(output: Value, what: &str) -> Result<T
 }
 
 /// Reads `output.result` of a lookup operation.
+///
+/// One odd item does not cost the others: an item is kept when it has a `value` (what the
+/// input needs); a `text` that is missing, `null` or not a string falls back to the text of the
+/// value (or of a number or boolean `text`), and items without a `value` are left out with a
+/// `tracing` warning. Only an output without a `result` list is an error.
 pub fn decode_lookup(output: Value, what: &str) -> Result<Vec<LookupOption>, Error> {
-    decode_output::<LookupOutput>(output, what).map(|o| o.result)
+    let items = match output.get("result") {
+        Some(Value::Array(items)) => items,
+        Some(other) => {
+            let found = kind_of(other);
+            return Err(decode_error(
+                what,
+                "result",
+                format!("invalid type: {found}, expected a list of options"),
+                Some(output),
+            ));
+        }
+        None => {
+            return Err(decode_error(
+                what,
+                ".",
+                "missing field `result`".to_owned(),
+                Some(output),
+            ));
+        }
+    };
+    let mut options = Vec::with_capacity(items.len());
+    let mut skipped = 0usize;
+    for item in items {
+        let Some(value) = item.get("value") else {
+            skipped += 1;
+            continue;
+        };
+        let text = item
+            .get("text")
+            .and_then(tolerant::scalar_text)
+            .or_else(|| tolerant::scalar_text(value))
+            .unwrap_or_default();
+        options.push(LookupOption {
+            text,
+            value: value.clone(),
+        });
+    }
+    if skipped > 0 {
+        tracing::warn!(
+            skipped,
+            kept = options.len(),
+            "{what}: left out lookup items without a `value`"
+        );
+    }
+    Ok(options)
 }
 
 /// Reads `output.output_schema` of a `returnOutputSchema: true` call.
@@ -378,59 +422,6 @@ fn decode_error(what: &str, path: &str, message: String, output: Option<Value>) 
         output: output.map(Box::new),
         source: None,
     }
-}
-
-fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-// ----- tolerant field decoders -----
-
-/// A string; a number or boolean is taken as its text, `null` as empty.
-fn text<'de, D: Deserializer<'de>>(de: D) -> Result<String, D::Error> {
-    Ok(optional_text(de)?.unwrap_or_default())
-}
-
-fn optional_text<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
-    Ok(match Value::deserialize(de)? {
-        Value::String(s) => Some(s),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    })
-}
-
-/// An integer; an integral float or a numeric string is accepted, anything else is `0`.
-fn integer<'de, D: Deserializer<'de>>(de: D) -> Result<i64, D::Error> {
-    Ok(match Value::deserialize(de)? {
-        Value::Number(n) => n
-            .as_i64()
-            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
-            .unwrap_or_default(),
-        Value::String(s) => s.trim().parse().unwrap_or_default(),
-        _ => 0,
-    })
-}
-
-/// A boolean; `"true"` is accepted, anything else is `false`.
-fn boolean<'de, D: Deserializer<'de>>(de: D) -> Result<bool, D::Error> {
-    Ok(match Value::deserialize(de)? {
-        Value::Bool(b) => b,
-        Value::String(s) => s.eq_ignore_ascii_case("true"),
-        _ => false,
-    })
-}
-
-/// An optional value that is `None` when it has an unexpected shape rather than an error.
-fn tolerant<'de, D: Deserializer<'de>, T: DeserializeOwned>(de: D) -> Result<Option<T>, D::Error> {
-    Ok(T::deserialize(Value::deserialize(de)?).ok())
 }
 
 #[cfg(test)]
@@ -584,6 +575,45 @@ mod tests {
         );
         let err = api_error(500, None, &[0xff, 0xfe, b'x'], None);
         assert!(err.to_string().starts_with("Tray API error 500: "));
+    }
+
+    #[test]
+    fn one_bad_ddl_item_does_not_fail_the_lookup() {
+        let output = json!({"result": [
+            {"text": "General", "value": "C1"},
+            {"text": 42, "value": 42},
+            {"value": "C3"},
+            {"text": null, "value": {"id": 4}},
+            {"text": "no value"},
+            "not an object",
+            {"text": "Null", "value": null}
+        ]});
+        let options = decode_lookup(output, "lookup").unwrap();
+        let texts: Vec<&str> = options.iter().map(|o| o.text.as_str()).collect();
+        assert_eq!(texts, ["General", "42", "C3", "", "Null"]);
+        assert_eq!(options[1].value, json!(42));
+        assert_eq!(options[3].value, json!({"id": 4}));
+        assert_eq!(options[4].value, Value::Null);
+        let err = decode_lookup(json!({"result": "x"}), "lookup").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "could not decode lookup at result: invalid type: a string, expected a list of options"
+        );
+        assert_eq!(err.output(), Some(&json!({"result": "x"})));
+    }
+
+    #[test]
+    fn auth_scopes_keep_their_texts_when_one_is_odd() {
+        let ops = decode_operations(
+            br#"{"elements":[{"name":"a","authScopes":["chat:write",7,null,{"x":1}]},
+                             {"name":"b","authScopes":null}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            ops[0].auth_scopes.as_deref(),
+            Some(&["chat:write".to_owned(), "7".to_owned()][..])
+        );
+        assert_eq!(ops[1].auth_scopes, None);
     }
 
     #[test]
