@@ -11,6 +11,8 @@ use tray_connect_tests::twilio;
 
 const TWILIO: &str = include_str!("../schemas/twilio.json");
 const MASTER: &str = "master-token";
+/// A well-formed authId (a UUID) that no authentication has.
+const UNKNOWN_AUTH_ID: &str = "497f6eca-6276-4993-bfeb-53cbbbba6f08";
 
 /// A second connector of another service, for the 403 case.
 const ECHO: &str = r#"{
@@ -165,13 +167,20 @@ async fn another_users_auth_id_is_404_and_another_services_is_403() {
     );
     assert!(bob.list_authentications().await.unwrap().is_empty());
 
-    // The master token may use any existing authentication, but no longer made-up ones.
-    master
-        .call(&adas, sms())
-        .await
-        .expect("master uses Ada's auth");
-    let err = master.call("made-up-auth", sms()).await.unwrap_err();
+    // Tray: with the master token "authID must belong to your account": not Ada's, nor a
+    // made-up one once authentications exist; one the master token created works.
+    let err = master.call(&adas, sms()).await.unwrap_err();
     assert_eq!(err.status(), Some(404), "{err}");
+    let err = master.call(UNKNOWN_AUTH_ID, sms()).await.unwrap_err();
+    assert_eq!(err.status(), Some(404), "{err}");
+    let own = master
+        .create_authentication(&NewAuthentication::new("Account Twilio", &environment))
+        .await
+        .unwrap();
+    master
+        .call(&own, sms())
+        .await
+        .expect("master uses its own auth");
 
     // Ada's Twilio authentication cannot call the echo connector.
     let err = ada
@@ -182,16 +191,19 @@ async fn another_users_auth_id_is_404_and_another_services_is_403() {
 }
 
 #[tokio::test]
-async fn without_created_auths_the_master_token_takes_any_auth_id() {
+async fn without_created_auths_the_master_token_takes_any_uuid_auth_id() {
     let emulator = emulator().start().await.unwrap();
     let master = master(&emulator);
     master
-        .call("any-well-formed-id", sms())
+        .call(UNKNOWN_AUTH_ID, sms())
         .await
-        .expect("first-slice behaviour kept");
+        .expect("first-slice behaviour kept for UUIDs");
+    // Not a UUID: Tray's 400, whoever calls.
+    let err = master.call("auth-1", sms()).await.unwrap_err();
+    assert_eq!(err.status(), Some(400), "{err}");
     // A user token is checked even then.
     let (_, user) = onboard(&master, "ext-ada").await;
-    let err = user.call("any-well-formed-id", sms()).await.unwrap_err();
+    let err = user.call(UNKNOWN_AUTH_ID, sms()).await.unwrap_err();
     assert_eq!(err.status(), Some(404), "{err}");
 }
 
@@ -264,10 +276,34 @@ async fn graphql_errors_become_errors() {
     let err = master.graphql("{ nope }", json!({})).await.unwrap_err();
     assert!(matches!(err, Error::GraphQl { .. }), "{err:?}");
 
-    // Rate limiting while listing is not mistaken for refused paging arguments.
+    // Rate limiting while listing is not mistaken for refused paging arguments: the query is
+    // retried (the default policy: 5 attempts), and reported once the attempts are spent.
     emulator.rate_limit_graphql(1);
+    user.list_authentications()
+        .await
+        .expect("a rate-limited query is retried");
+    emulator.rate_limit_graphql(5);
     let err = user.list_authentications().await.unwrap_err();
     assert!(err.is_rate_limited(), "{err}");
+}
+
+#[tokio::test]
+async fn a_rate_limited_mutation_is_never_sent_twice() {
+    let emulator = emulator().start().await.unwrap();
+    let master = master(&emulator);
+    // Two refusals queued: had the first mutation been retried, the second would succeed.
+    emulator.rate_limit_graphql(2);
+    for _ in 0..2 {
+        let err = master
+            .create_user(&NewUser::new("Ada", "ext-ada"))
+            .await
+            .unwrap_err();
+        assert!(err.is_rate_limited(), "{err}");
+    }
+    master
+        .create_user(&NewUser::new("Ada", "ext-ada"))
+        .await
+        .expect("the limit is over");
 }
 
 #[tokio::test]

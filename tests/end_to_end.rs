@@ -6,6 +6,10 @@ use tray_connect::{Client, Error};
 use tray_connect_emulator::Emulator;
 use tray_connect_tests::twilio;
 
+/// An authId as Tray issues them (a UUID; the emulator refuses anything else with a 400):
+/// the one of the "Slack Send Message" example in Tray's published Call Connector payload.
+const AUTH_ID: &str = "fe6ce53d-b414-4f24-b0d5-16a0a75544a0";
+
 const TWILIO: &str = include_str!("../schemas/twilio.json");
 
 async fn twilio_emulator() -> (Emulator, Client) {
@@ -33,7 +37,7 @@ fn sms() -> twilio::SendSms {
 #[tokio::test]
 async fn send_sms_sends_exactly_the_inputs_that_were_set() {
     let (emulator, client) = twilio_emulator().await;
-    let out = client.call("auth-1", sms()).await.expect("call succeeds");
+    let out = client.call(AUTH_ID, sms()).await.expect("call succeeds");
     assert!(!out.sid.is_empty());
 
     let calls = emulator.calls();
@@ -41,7 +45,7 @@ async fn send_sms_sends_exactly_the_inputs_that_were_set() {
     assert_eq!(calls[0].connector, "twilio-output");
     assert_eq!(calls[0].version, "2.1");
     assert_eq!(calls[0].operation, "send_sms");
-    assert_eq!(calls[0].auth_id.as_deref(), Some("auth-1"));
+    assert_eq!(calls[0].auth_id.as_deref(), Some(AUTH_ID));
     // Optional inputs that were not set are left out, not sent as null.
     assert_eq!(
         calls[0].input,
@@ -63,7 +67,7 @@ async fn unknown_enum_values_and_unlisted_fields_survive_a_round_trip() {
         "messaging_service_sid": "MG9"
     });
     emulator.respond("twilio-output", "send_sms", answer.clone());
-    let out = client.call("auth-1", sms()).await.expect("call succeeds");
+    let out = client.call(AUTH_ID, sms()).await.expect("call succeeds");
     assert_eq!(
         out.status,
         twilio::SendSmsOutputStatus::Unknown("paused".to_owned())
@@ -84,7 +88,7 @@ async fn a_missing_required_output_field_is_a_decode_error_that_keeps_the_output
     let (emulator, client) = twilio_emulator().await;
     let answer = json!({"sid": "SM1", "to": "a", "from": "b", "body": "c", "date_created": "d"});
     emulator.respond("twilio-output", "send_sms", answer.clone());
-    let err = client.call("auth-1", sms()).await.unwrap_err();
+    let err = client.call(AUTH_ID, sms()).await.unwrap_err();
     let message = err.to_string();
     assert!(message.starts_with("could not decode"), "{message}");
     assert!(message.contains("status"), "{message}");
@@ -111,7 +115,7 @@ async fn list_messages_types_enum_filters_and_arrays_of_objects() {
             "page_size": 2
         }),
     );
-    let out = client.call("auth-1", input).await.expect("call succeeds");
+    let out = client.call(AUTH_ID, input).await.expect("call succeeds");
     assert_eq!(out.messages.len(), 2);
     assert_eq!(
         out.messages[1]
@@ -130,11 +134,11 @@ async fn list_messages_types_enum_filters_and_arrays_of_objects() {
 #[tokio::test]
 async fn synthesised_outputs_decode_into_the_generated_types() {
     let (_emulator, client) = twilio_emulator().await;
-    client.call("auth-1", sms()).await.expect("send_sms");
+    client.call(AUTH_ID, sms()).await.expect("send_sms");
     let get = twilio::GetMessage::builder().message_sid("SM1").build();
-    client.call("auth-1", get).await.expect("get_message");
+    client.call(AUTH_ID, get).await.expect("get_message");
     let list = twilio::ListMessages::builder().build();
-    client.call("auth-1", list).await.expect("list_messages");
+    client.call(AUTH_ID, list).await.expect("list_messages");
 }
 
 #[tokio::test]
@@ -145,7 +149,7 @@ async fn invalid_input_sent_raw_is_refused_with_trays_validation_message() {
             "twilio-output",
             "2.1",
             "send_sms",
-            "auth-1",
+            AUTH_ID,
             json!({"to": "x"}),
         )
         .await
@@ -170,7 +174,7 @@ async fn the_operations_subset_calls_the_same_operation() {
         .from("b")
         .body("c")
         .build();
-    client.call("auth-1", input).await.expect("call succeeds");
+    client.call(AUTH_ID, input).await.expect("call succeeds");
     assert_eq!(emulator.calls()[0].operation, "send_sms");
     assert_eq!(
         tray_connect_tests::twilio_send_only::OPERATIONS,
@@ -191,7 +195,7 @@ async fn a_wrong_token_is_a_401_that_does_not_echo_the_token() {
         .base_url(emulator.base_url())
         .build()
         .expect("client builds");
-    let err: Error = client.call("auth-1", sms()).await.unwrap_err();
+    let err: Error = client.call(AUTH_ID, sms()).await.unwrap_err();
     assert_eq!(
         err.to_string(),
         "Tray API error 401: The request is unauthorized"

@@ -8,6 +8,10 @@ use tray_connect::Client;
 use tray_connect_emulator::Emulator;
 
 /// Google Sheets, as the emulator serves it.
+/// An authId as Tray issues them (a UUID; the emulator refuses anything else with a 400):
+/// the one of the "Slack Send Message" example in Tray's published Call Connector payload.
+const AUTH_ID: &str = "fe6ce53d-b414-4f24-b0d5-16a0a75544a0";
+
 mod sheets {
     tray_connect::connector!(
         "sheets",
@@ -53,7 +57,7 @@ async fn google_sheets_get_rows_with_a_lookup_and_a_scripted_answer() {
     let (emulator, client) =
         emulator("emulator/tests/fixtures/google-sheets-operations.json").await;
     let options = client
-        .lookup("auth", sheets::GetRows::worksheet_name_lookup("sheet-1"))
+        .lookup(AUTH_ID, sheets::GetRows::worksheet_name_lookup("sheet-1"))
         .await
         .expect("lookup succeeds");
     assert_eq!(options.len(), 3);
@@ -72,14 +76,14 @@ async fn google_sheets_get_rows_with_a_lookup_and_a_scripted_answer() {
         .build();
     // A synthesised answer decodes into the typed output.
     let synthesised: sheets::GetRowsOutput = client
-        .call("auth", input.clone())
+        .call(AUTH_ID, input.clone())
         .await
         .expect("call succeeds");
     let _ = synthesised.results;
 
     let answer = json!({"results": [["Ada", 36], ["Grace", null]], "next_page": "p2"});
     emulator.respond("sheets", "get_rows", answer.clone());
-    let out = client.call("auth", input).await.expect("call succeeds");
+    let out = client.call(AUTH_ID, input).await.expect("call succeeds");
     assert_eq!(out.results.as_ref().map(Vec::len), Some(2));
     assert_eq!(out.extra.get("next_page"), Some(&json!("p2")));
     assert_eq!(serde_json::to_value(&out).unwrap(), answer);
@@ -108,7 +112,7 @@ async fn github_legacy_get_repository_keeps_unlisted_fields() {
         .repository("hello-world")
         .build();
     let synthesised = client
-        .call("auth", input.clone())
+        .call(AUTH_ID, input.clone())
         .await
         .expect("call succeeds");
     let _ = synthesised.owner;
@@ -119,7 +123,7 @@ async fn github_legacy_get_repository_keeps_unlisted_fields() {
         "topics_v2": {"unlisted": true}
     });
     emulator.respond("github", "get_repository", answer.clone());
-    let out = client.call("auth", input).await.expect("call succeeds");
+    let out = client.call(AUTH_ID, input).await.expect("call succeeds");
     assert_eq!(out.id, Some(1296269.0));
     let owner = out.owner.as_ref().expect("owner");
     assert_eq!(owner.login.as_deref(), Some("octocat"));
@@ -144,14 +148,14 @@ async fn cdk_fixture_ddl_lookup_and_call() {
         json!({"result": [{"text": "ada@example.com", "value": "u1"}]}),
     );
     let options = client
-        .lookup("auth", lookup)
+        .lookup(AUTH_ID, lookup)
         .await
         .expect("lookup succeeds");
     assert_eq!(options.len(), 1);
     assert_eq!(options[0].value, json!("u1"));
 
     let out: cdk::FixtureDdlOutput = client
-        .call("auth", cdk::FixtureDdl::builder().emails("u1").build())
+        .call(AUTH_ID, cdk::FixtureDdl::builder().emails("u1").build())
         .await
         .expect("call succeeds");
     // The CDK gives this operation no output schema: the output is the raw JSON.

@@ -5,7 +5,7 @@ mod support;
 
 use predicates::prelude::*;
 use serde_json::{Value, json};
-use support::{Api, TOKEN, bare_command, fixture, text, workspace_file};
+use support::{AUTH_ID, Api, TOKEN, bare_command, fixture, text, workspace_file};
 
 #[test]
 fn connectors_shows_the_latest_version_of_each_name() {
@@ -94,7 +94,7 @@ fn call_prints_the_output_as_json() {
             "2.1",
             "send_sms",
             "--auth-id",
-            "auth-1",
+            AUTH_ID,
         ])
         .args([
             "--input",
@@ -106,7 +106,7 @@ fn call_prints_the_output_as_json() {
     assert_eq!(printed, json!({"sid": "SM123", "status": "queued"}));
     let calls = api.emulator.calls();
     assert_eq!(calls.len(), 1);
-    assert_eq!(calls[0].auth_id.as_deref(), Some("auth-1"));
+    assert_eq!(calls[0].auth_id.as_deref(), Some(AUTH_ID));
     assert_eq!(calls[0].input["body"], "hi");
 }
 
@@ -123,7 +123,7 @@ fn call_reads_input_from_a_file() {
             "2.1",
             "get_message",
             "--auth-id",
-            "a",
+            AUTH_ID,
         ])
         .arg("--input")
         .arg(format!("@{}", input.display()))
@@ -137,7 +137,14 @@ fn rejected_call_exits_1_with_the_error_message() {
     let api = Api::start();
     let output = api
         .command()
-        .args(["call", "twilio-output", "2.1", "send_sms", "--auth-id", "a"])
+        .args([
+            "call",
+            "twilio-output",
+            "2.1",
+            "send_sms",
+            "--auth-id",
+            AUTH_ID,
+        ])
         .args(["--input", r#"{"to": "+1555"}"#])
         .assert()
         .code(1)
@@ -160,7 +167,7 @@ fn unknown_operation_is_a_connector_error() {
             "2.1",
             "no_such_op",
             "--auth-id",
-            "a",
+            AUTH_ID,
         ])
         .assert()
         .code(1)
@@ -173,7 +180,14 @@ fn unknown_operation_is_a_connector_error() {
 fn invalid_input_json_is_a_usage_error() {
     let api = Api::start();
     api.command()
-        .args(["call", "twilio-output", "2.1", "send_sms", "--auth-id", "a"])
+        .args([
+            "call",
+            "twilio-output",
+            "2.1",
+            "send_sms",
+            "--auth-id",
+            AUTH_ID,
+        ])
         .args(["--input", "{not json"])
         .assert()
         .code(2)

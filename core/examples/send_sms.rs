@@ -39,7 +39,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .base_url(emulator.base_url())
             .build()?;
         _emulator = Some(emulator);
-        (client, "emulator-auth-id".to_owned())
+        // Any authId in UUID form (as Tray issues them) is accepted by the emulator.
+        (client, "fe6ce53d-b414-4f24-b0d5-16a0a75544a0".to_owned())
     };
 
     let to = std::env::var("SMS_TO").unwrap_or_else(|_| "+15551234567".to_owned());

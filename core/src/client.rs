@@ -29,7 +29,7 @@ use crate::{Error, Lookup, LookupOption, Operation};
 ///     println!("{} {}", connector.name, connector.version);
 /// }
 /// let output = client
-///     .call_raw("slack", "9.1", "send_message", "my-auth-id",
+///     .call_raw("slack", "9.1", "send_message", "fe6ce53d-b414-4f24-b0d5-16a0a75544a0",
 ///               serde_json::json!({"channel": "C123", "text": "hi"}))
 ///     .await?;
 /// # Ok(()) }

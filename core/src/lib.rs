@@ -18,7 +18,7 @@
 //! #     .token("example-token")
 //! #     .base_url(emulator.base_url())
 //! #     .build()?;
-//! # let auth_id = "example-auth-id";
+//! # let auth_id = "fe6ce53d-b414-4f24-b0d5-16a0a75544a0"; // an authId is a UUID
 //! // let client = tray_connect::Client::from_env()?;   // TRAY_TOKEN, TRAY_REGION
 //! let sms = twilio::SendSms::builder()
 //!     .to("+15551234567")

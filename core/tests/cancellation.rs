@@ -15,6 +15,10 @@ use tokio::runtime::{Builder, Handle, Runtime};
 use tray_connect::{Client, RetryPolicy};
 use tray_connect_emulator::{Emulator, Fault, Scope};
 
+/// An authId as Tray issues them (a UUID; the emulator refuses anything else with a 400):
+/// the one of the "Slack Send Message" example in Tray's published Call Connector payload.
+const AUTH_ID: &str = "fe6ce53d-b414-4f24-b0d5-16a0a75544a0";
+
 const ACME: &str = r#"{
   "connector": {"name": "acme", "version": "1.0"},
   "elements": [{"name": "ping", "inputSchema": {"type": "object"},
@@ -69,7 +73,9 @@ async fn settle_to(limit: usize) -> usize {
 }
 
 async fn ping(client: &Client) -> Result<serde_json::Value, tray_connect::Error> {
-    client.call_raw("acme", "1.0", "ping", "a", json!({})).await
+    client
+        .call_raw("acme", "1.0", "ping", AUTH_ID, json!({}))
+        .await
 }
 
 #[test]

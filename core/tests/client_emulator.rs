@@ -9,6 +9,10 @@ use serde_json::{Value, json};
 use tray_connect::{Client, Error, Lookup, Operation, RetryPolicy};
 use tray_connect_emulator::{Emulator, Fault, Scope};
 
+/// An authId as Tray issues them (a UUID; the emulator refuses anything else with a 400):
+/// the one of the "Slack Send Message" example in Tray's published Call Connector payload.
+const AUTH_ID: &str = "fe6ce53d-b414-4f24-b0d5-16a0a75544a0";
+
 const TOKEN: &str = "emulator-token-5f3c9a1e";
 
 const ACME: &str = r#"{
@@ -178,7 +182,7 @@ async fn typed_call_sends_the_input_and_decodes_the_output() {
     emu.respond("acme", "send_message", json!({"ok": true, "ts": "1.5"}));
     let out = client(&emu)
         .call(
-            "auth-123",
+            AUTH_ID,
             SendMessage {
                 count: Some(2),
                 ..message()
@@ -198,7 +202,7 @@ async fn typed_call_sends_the_input_and_decodes_the_output() {
     assert_eq!(calls[0].connector, "acme");
     assert_eq!(calls[0].version, "1.0");
     assert_eq!(calls[0].operation, "send_message");
-    assert_eq!(calls[0].auth_id.as_deref(), Some("auth-123"));
+    assert_eq!(calls[0].auth_id.as_deref(), Some(AUTH_ID));
     assert_eq!(
         calls[0].input,
         json!({"channel": "C1", "text": "hello", "count": 2})
@@ -209,7 +213,7 @@ async fn typed_call_sends_the_input_and_decodes_the_output() {
 #[tokio::test]
 async fn synthesised_output_decodes_into_the_typed_output() {
     let emu = emulator().await;
-    let out = client(&emu).call("auth", message()).await.unwrap();
+    let out = client(&emu).call(AUTH_ID, message()).await.unwrap();
     // Whatever the emulator made up, it conforms to the schema the type mirrors.
     let _: SendMessageOutput = out;
 }
@@ -234,7 +238,7 @@ async fn call_raw_returns_the_output() {
             "acme",
             "1.0",
             "send_message",
-            "a",
+            AUTH_ID,
             json!({"channel": "c", "text": "t"}),
         )
         .await
@@ -246,7 +250,7 @@ async fn call_raw_returns_the_output() {
 async fn output_not_matching_the_type_is_a_decode_error_keeping_the_output() {
     let emu = emulator().await;
     emu.respond("acme", "send_message", json!({"ok": true}));
-    let err = client(&emu).call("a", message()).await.unwrap_err();
+    let err = client(&emu).call(AUTH_ID, message()).await.unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
     assert_eq!(
         err.to_string(),
@@ -270,7 +274,7 @@ async fn bad_token_is_a_401_without_code() {
     );
     assert_eq!(err.status(), Some(401));
     assert!(!err.is_retryable());
-    let err = client.call("a", message()).await.unwrap_err();
+    let err = client.call(AUTH_ID, message()).await.unwrap_err();
     assert_eq!(err.status(), Some(401));
 }
 
@@ -278,7 +282,13 @@ async fn bad_token_is_a_401_without_code() {
 async fn invalid_input_is_a_400_validation_error() {
     let emu = emulator().await;
     let err = client(&emu)
-        .call_raw("acme", "1.0", "send_message", "a", json!({"channel": "c"}))
+        .call_raw(
+            "acme",
+            "1.0",
+            "send_message",
+            AUTH_ID,
+            json!({"channel": "c"}),
+        )
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(400), "{err}");
@@ -294,7 +304,7 @@ async fn invalid_input_is_a_400_validation_error() {
 async fn unknown_operation_is_a_connector_error() {
     let emu = emulator().await;
     let err = client(&emu)
-        .call_raw("acme", "1.0", "no_such_op", "a", json!({}))
+        .call_raw("acme", "1.0", "no_such_op", AUTH_ID, json!({}))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Connector { .. }), "{err:?}");
@@ -308,7 +318,7 @@ async fn third_party_error_keeps_message_status_and_output() {
     let output = json!({"message": "Invalid response.",
                         "response": {"statusCode": 404, "body": {"ok": false}}});
     emu.inject(Fault::ThirdPartyError(output.clone()), Scope::Next(1));
-    let err = client(&emu).call("a", message()).await.unwrap_err();
+    let err = client(&emu).call(AUTH_ID, message()).await.unwrap_err();
     assert_eq!(
         err.to_string(),
         "connector returned outcome \"error\": Invalid response. (third-party HTTP 404)"
@@ -389,7 +399,7 @@ async fn call_retries_tray_429_but_not_500() {
         Fault::Status(429, json!({"message": "Too many", "code": null})),
         Scope::Next(1),
     );
-    client.call("a", message()).await.unwrap();
+    client.call(AUTH_ID, message()).await.unwrap();
     assert_eq!(emu.calls().len(), 2, "the 429 was retried once");
 
     emu.clear_calls();
@@ -397,7 +407,7 @@ async fn call_retries_tray_429_but_not_500() {
         Fault::Status(500, json!({"message": "boom", "code": null})),
         Scope::Next(1),
     );
-    let err = client.call("a", message()).await.unwrap_err();
+    let err = client.call(AUTH_ID, message()).await.unwrap_err();
     assert_eq!(err.to_string(), "Tray API error 500: boom");
     assert_eq!(emu.calls().len(), 1, "a 500 call may have run: not retried");
 }
@@ -419,7 +429,7 @@ async fn idempotent_policy_retries_calls_on_500() {
         Fault::Status(500, json!({"message": "boom", "code": null})),
         Scope::Next(2),
     );
-    client.call("a", message()).await.unwrap();
+    client.call(AUTH_ID, message()).await.unwrap();
     assert_eq!(emu.calls().len(), 3);
 }
 
@@ -436,7 +446,7 @@ async fn no_retry_policy_makes_one_attempt() {
         Fault::Status(429, json!({"message": "Too many", "code": null})),
         Scope::Next(1),
     );
-    let err = client.call("a", message()).await.unwrap_err();
+    let err = client.call(AUTH_ID, message()).await.unwrap_err();
     assert_eq!(err.status(), Some(429));
     assert_eq!(emu.calls().len(), 1);
 }
@@ -445,7 +455,7 @@ async fn no_retry_policy_makes_one_attempt() {
 async fn html_error_page_gives_a_readable_tray_error() {
     let emu = emulator().await;
     emu.inject(Fault::Html(502), Scope::Next(1));
-    let err = client(&emu).call("a", message()).await.unwrap_err();
+    let err = client(&emu).call(AUTH_ID, message()).await.unwrap_err();
     assert_eq!(err.status(), Some(502));
     let text = err.to_string();
     assert!(
@@ -482,7 +492,7 @@ async fn hanging_server_times_out() {
 
     emu.inject(Fault::Hang, Scope::Next(1));
     let started = Instant::now();
-    let err = client.call("a", message()).await.unwrap_err();
+    let err = client.call(AUTH_ID, message()).await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     assert!(started.elapsed() < timeout * 5);
     assert_eq!(emu.calls().len(), 1, "a timed-out call is never retried");
@@ -525,7 +535,7 @@ async fn truncated_or_dropped_bodies_are_clear_errors() {
         assert!(!text.contains('\n'), "{text}");
 
         emu.inject(fault.clone(), Scope::Next(1));
-        let err = client.call("a", message()).await.unwrap_err();
+        let err = client.call(AUTH_ID, message()).await.unwrap_err();
         assert!(
             matches!(err, Error::Transport { .. } | Error::Decode { .. }),
             "{fault:?}: {err:?}"
@@ -567,7 +577,7 @@ async fn body_over_the_cap_is_refused() {
 async fn output_schema_asks_for_and_returns_the_schema() {
     let emu = emulator().await;
     let schema = client(&emu)
-        .output_schema("a", GetRecord { id: "r1".into() })
+        .output_schema(AUTH_ID, GetRecord { id: "r1".into() })
         .await
         .unwrap();
     assert_eq!(schema["properties"]["name"]["type"], "string");
@@ -576,7 +586,7 @@ async fn output_schema_asks_for_and_returns_the_schema() {
     assert_eq!(calls[0].input, json!({"id": "r1"}));
 
     let err = client(&emu)
-        .output_schema("a", message())
+        .output_schema(AUTH_ID, message())
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(400), "{err}");
@@ -587,7 +597,7 @@ async fn lookup_returns_the_options() {
     let emu = emulator().await;
     let client = client(&emu);
     let lookup = Lookup::new("acme", "1.0", "list_channels_ddl", json!({"team": "T1"}));
-    let synthesised = client.lookup("a", lookup.clone()).await.unwrap();
+    let synthesised = client.lookup(AUTH_ID, lookup.clone()).await.unwrap();
     assert_eq!(synthesised.len(), 3);
 
     emu.respond(
@@ -595,7 +605,7 @@ async fn lookup_returns_the_options() {
         "list_channels_ddl",
         json!([{"text": "General", "value": "C1"}, {"text": "Random", "value": "C2"}]),
     );
-    let options = client.lookup("a", lookup).await.unwrap();
+    let options = client.lookup(AUTH_ID, lookup).await.unwrap();
     assert_eq!(options.len(), 2);
     assert_eq!(options[0].text, "General");
     assert_eq!(options[1].value, json!("C2"));
@@ -661,7 +671,7 @@ async fn token_never_appears_in_tracing_errors_or_debug() {
     let client = client(&emu);
     let mut rendered = format!("{client:?}");
     client.list_connectors().await.unwrap();
-    client.call("a", message()).await.unwrap();
+    client.call(AUTH_ID, message()).await.unwrap();
     emu.inject(
         Fault::Status(429, json!({"message": "Too many", "code": null})),
         Scope::Next(1),
@@ -670,11 +680,11 @@ async fn token_never_appears_in_tracing_errors_or_debug() {
     let errors = [
         client.list_operations("nope", "1").await.unwrap_err(),
         client
-            .call_raw("acme", "1.0", "nope", "a", json!({}))
+            .call_raw("acme", "1.0", "nope", AUTH_ID, json!({}))
             .await
             .unwrap_err(),
         client
-            .call_raw("acme", "1.0", "send_message", "a", json!({}))
+            .call_raw("acme", "1.0", "send_message", AUTH_ID, json!({}))
             .await
             .unwrap_err(),
     ];

@@ -18,6 +18,10 @@ use tokio::sync::Semaphore;
 use tray_connect::{Client, Error, Operation, RetryPolicy};
 use tray_connect_emulator::{Emulator, Fault, Scope};
 
+/// An authId as Tray issues them (a UUID; the emulator refuses anything else with a 400):
+/// the one of the "Slack Send Message" example in Tray's published Call Connector payload.
+const AUTH_ID: &str = "fe6ce53d-b414-4f24-b0d5-16a0a75544a0";
+
 const TOKEN: &str = "concurrency-token";
 const CALLS: usize = 1_000;
 const SEED: u64 = 0x5eed;
@@ -107,7 +111,7 @@ async fn fire(client: &Client) -> Vec<(usize, Result<SendMessageOutput, Error>)>
                     channel: "C1".into(),
                     text: format!("id-{i}"),
                 };
-                (i, client.call("auth", input).await)
+                (i, client.call(AUTH_ID, input).await)
             })
         })
         .collect();

@@ -16,6 +16,10 @@ use serde_json::{Value, json};
 use tray_connect::{Client, Error, Operation, RetryPolicy};
 use tray_connect_emulator::{Emulator, Fault, Scope};
 
+/// An authId as Tray issues them (a UUID; the emulator refuses anything else with a 400):
+/// the one of the "Slack Send Message" example in Tray's published Call Connector payload.
+const AUTH_ID: &str = "fe6ce53d-b414-4f24-b0d5-16a0a75544a0";
+
 const TOKEN: &str = "matrix-token-7a1d";
 
 const ACME: &str = r#"{
@@ -106,7 +110,7 @@ async fn guarded<T>(timeout: Duration, fut: impl std::future::Future<Output = T>
 }
 
 async fn call(_emu: &Emulator, client: &Client) -> Result<SendMessageOutput, Error> {
-    guarded(LONG, client.call("a", message())).await
+    guarded(LONG, client.call(AUTH_ID, message())).await
 }
 
 /// Reads `list_operations` under `fault` scoped to the next `n` requests; the fault is then
@@ -176,7 +180,9 @@ async fn unauthorized_401_is_not_retried() {
         err.to_string(),
         "Tray API error 401: The request is unauthorized"
     );
-    let err = guarded(LONG, wrong.call("a", message())).await.unwrap_err();
+    let err = guarded(LONG, wrong.call(AUTH_ID, message()))
+        .await
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         "Tray API error 401: The request is unauthorized"
@@ -204,7 +210,7 @@ async fn not_found_404_is_not_retried() {
     let client = client(&emu);
     let err = guarded(
         LONG,
-        client.call_raw("acme", "9.9", "send_message", "a", json!({})),
+        client.call_raw("acme", "9.9", "send_message", AUTH_ID, json!({})),
     )
     .await
     .unwrap_err();
@@ -225,7 +231,13 @@ async fn validation_400_is_not_retried_even_when_idempotent() {
     let client = client_with(&emu, LONG, fast(RetryPolicy::calls_idempotent()));
     let err = guarded(
         LONG,
-        client.call_raw("acme", "1.0", "send_message", "a", json!({"channel": "c"})),
+        client.call_raw(
+            "acme",
+            "1.0",
+            "send_message",
+            AUTH_ID,
+            json!({"channel": "c"}),
+        ),
     )
     .await
     .unwrap_err();
@@ -513,7 +525,7 @@ async fn server_that_never_answers_times_out_once() {
     emu.clear_calls();
     emu.inject(Fault::Hang, Scope::Every(1));
     let started = Instant::now();
-    let err = guarded(SHORT, client.call("a", message()))
+    let err = guarded(SHORT, client.call(AUTH_ID, message()))
         .await
         .unwrap_err();
     emu.clear_faults();
@@ -546,7 +558,7 @@ async fn slow_trickle_times_out_once() {
     ] {
         emu.clear_calls();
         emu.inject(fault.clone(), Scope::Every(1));
-        let err = guarded(SHORT, client.call("a", message()))
+        let err = guarded(SHORT, client.call(AUTH_ID, message()))
             .await
             .unwrap_err();
         emu.clear_faults();
@@ -567,7 +579,9 @@ async fn latency_within_the_timeout_is_no_error() {
     let emu = emulator().await;
     let client = client_with(&emu, SHORT, fast(RetryPolicy::none()));
     emu.inject(Fault::Latency(SHORT / 4), Scope::Next(1));
-    guarded(SHORT, client.call("a", message())).await.unwrap();
+    guarded(SHORT, client.call(AUTH_ID, message()))
+        .await
+        .unwrap();
     assert_eq!(emu.calls().len(), 1);
 }
 
@@ -584,7 +598,7 @@ async fn connection_refused_is_retried_and_reported_as_connect() {
         .retry(fast(RetryPolicy::default()))
         .build()
         .unwrap();
-    let err = guarded(SHORT, client.call("a", message()))
+    let err = guarded(SHORT, client.call(AUTH_ID, message()))
         .await
         .unwrap_err();
     assert!(
@@ -619,10 +633,12 @@ async fn the_client_recovers_after_every_fault() {
     for fault in faults {
         emu.inject(fault.clone(), Scope::Next(1));
         assert!(
-            guarded(SHORT, client.call("a", message())).await.is_err(),
+            guarded(SHORT, client.call(AUTH_ID, message()))
+                .await
+                .is_err(),
             "{fault:?}"
         );
-        guarded(SHORT, client.call("a", message()))
+        guarded(SHORT, client.call(AUTH_ID, message()))
             .await
             .unwrap_or_else(|e| panic!("after {fault:?}: {e}"));
     }

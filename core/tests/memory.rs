@@ -25,6 +25,10 @@ use tokio::sync::Semaphore;
 use tray_connect::{Client, RetryPolicy};
 use tray_connect_emulator::{Emulator, Fault, Scope};
 
+/// An authId as Tray issues them (a UUID; the emulator refuses anything else with a 400):
+/// the one of the "Slack Send Message" example in Tray's published Call Connector payload.
+const AUTH_ID: &str = "fe6ce53d-b414-4f24-b0d5-16a0a75544a0";
+
 const ROUNDS: usize = 10;
 const CALLS: usize = 1_000;
 /// Rounds after which the peak must stay flat (the issue's "after round 2").
@@ -219,7 +223,7 @@ async fn peak_rss_stays_flat_over_ten_rounds_of_a_thousand_calls() {
                             "acme",
                             "1.0",
                             "send_message",
-                            "a",
+                            AUTH_ID,
                             json!({"text": format!("{round}-{i}")}),
                         )
                         .await

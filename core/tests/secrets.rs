@@ -12,6 +12,10 @@ use serde_json::json;
 use tray_connect::{Client, Error, Operation, RetryPolicy, Secret};
 use tray_connect_emulator::{Emulator, Fault, Scope};
 
+/// An authId as Tray issues them (a UUID; the emulator refuses anything else with a 400):
+/// the one of the "Slack Send Message" example in Tray's published Call Connector payload.
+const AUTH_ID: &str = "fe6ce53d-b414-4f24-b0d5-16a0a75544a0";
+
 const TOKEN: &str = "tok-9f8e7d6c5b4a-SECRET";
 const PASSWORD: &str = "hunter2-pa55w0rd-SECRET";
 
@@ -115,9 +119,9 @@ async fn token_and_secret_inputs_never_leak_whatever_fails() {
     let mut errors = Vec::new();
     // The output does not match (`session` should be an integer): Decode, carrying the output.
     emu.respond("vault", "login", json!({"session": "abc"}));
-    errors.push(client.call("a", login()).await.unwrap_err());
+    errors.push(client.call(AUTH_ID, login()).await.unwrap_err());
     emu.respond("vault", "login", json!({"session": 1}));
-    client.call("a", login()).await.unwrap();
+    client.call(AUTH_ID, login()).await.unwrap();
     let faults = [
         Fault::Status(500, json!({"message": "boom", "code": null})),
         Fault::Status(429, json!({"message": "slow", "code": null})),
@@ -130,7 +134,7 @@ async fn token_and_secret_inputs_never_leak_whatever_fails() {
     ];
     for fault in faults {
         emu.inject(fault, Scope::Every(1));
-        errors.push(client.call("a", login()).await.unwrap_err());
+        errors.push(client.call(AUTH_ID, login()).await.unwrap_err());
         errors.push(client.list_connectors().await.unwrap_err());
         emu.clear_faults();
     }
@@ -140,11 +144,11 @@ async fn token_and_secret_inputs_never_leak_whatever_fails() {
         .base_url(emu.base_url())
         .build()
         .unwrap();
-    errors.push(wrong.call("a", login()).await.unwrap_err());
+    errors.push(wrong.call(AUTH_ID, login()).await.unwrap_err());
     errors.push(client.list_operations("nope", "1").await.unwrap_err());
     errors.push(
         client
-            .call_raw("vault", "1.0", "login", "a", json!({"user": "ann"}))
+            .call_raw("vault", "1.0", "login", AUTH_ID, json!({"user": "ann"}))
             .await
             .unwrap_err(),
     );
@@ -155,7 +159,7 @@ async fn token_and_secret_inputs_never_leak_whatever_fails() {
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
-    errors.push(closed.call("a", login()).await.unwrap_err());
+    errors.push(closed.call(AUTH_ID, login()).await.unwrap_err());
 
     for err in &errors {
         rendered.push_str(&format!("{err} | {err:?}"));
@@ -277,7 +281,7 @@ async fn hostile_names_and_versions_are_refused_or_arrive_exactly_as_given() {
         for (name, version) in [(hostile, "1.0"), ("vault", hostile)] {
             emu.clear_calls();
             let result = client
-                .call_raw(name, version, "login", "a", json!({}))
+                .call_raw(name, version, "login", AUTH_ID, json!({}))
                 .await;
             if refused(hostile) {
                 let err = result.unwrap_err();
@@ -329,7 +333,7 @@ async fn hostile_operation_names_travel_in_the_body_only() {
     for &operation in HOSTILE {
         emu.clear_calls();
         let result = client
-            .call_raw("vault", "1.0", operation, "a", json!({}))
+            .call_raw("vault", "1.0", operation, AUTH_ID, json!({}))
             .await;
         if operation.is_empty() {
             assert!(matches!(result, Err(Error::Config { .. })), "{result:?}");

@@ -138,11 +138,27 @@ impl Reply {
         }
     }
 
+    /// `204 No Content` with an empty body, as Tray answers a deletion.
+    pub(crate) fn no_content() -> Reply {
+        Reply {
+            status: StatusCode::NO_CONTENT,
+            body: Value::Null,
+        }
+    }
+
     fn bytes(&self) -> Bytes {
+        if self.status == StatusCode::NO_CONTENT {
+            return Bytes::new();
+        }
         Bytes::from(serde_json::to_vec(&self.body).unwrap_or_default())
     }
 
     pub(crate) fn into_response(self) -> Response {
+        if self.status == StatusCode::NO_CONTENT {
+            let mut response = Response::new(Body::empty());
+            *response.status_mut() = self.status;
+            return response;
+        }
         let bytes = self.bytes();
         json_response(self.status, Body::from(bytes))
     }

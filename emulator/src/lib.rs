@@ -56,10 +56,12 @@
 //!   an element of the document.
 //! - **Dynamic output**: `returnOutputSchema: true` answers `{"output_schema": ..}` for
 //!   `hasDynamicOutput` operations (the `outputSchema`, or `{"type":"object"}`), 400 otherwise.
-//! - **Auth ids**: any well-formed (non-empty string) `authId` is accepted, or none.
+//! - **Auth ids**: any well-formed `authId` (a UUID, as Tray's call payload declares it) is
+//!   accepted, or none; any other value answers Tray's 400 `{"message": .., "code": null}`.
 //!   With the `embedded` feature (off by default), the emulator also serves Tray's Embedded
-//!   GraphQL API and the authentication endpoints, and checks `authId`s once authentications
-//!   exist or a user token calls (see `Emulator::complete_auth_dialog` and friends).
+//!   GraphQL API and the authentication endpoints, issues authIds as UUIDs, and checks
+//!   `authId`s once authentications exist or a user token calls (the master token only its
+//!   own; see `Emulator::complete_auth_dialog` and friends).
 
 mod documents;
 #[cfg(feature = "embedded")]

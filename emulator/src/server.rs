@@ -191,9 +191,15 @@ impl CallRequest {
         }
         match body.remove("authId") {
             None | Some(Value::Null) => {}
-            // Any well-formed id is accepted until the emulator models authentications.
-            Some(Value::String(id)) if !id.trim().is_empty() => request.auth_id = Some(id),
-            Some(_) => problems.push("\"authId\" must be a non-empty string"),
+            // Tray's call payload declares `authId` as `format: uuid`; anything else is refused
+            // before any authentication is looked at (and still recorded as sent).
+            Some(Value::String(id)) => {
+                if !is_uuid(&id) {
+                    problems.push("\"authId\" must be a UUID");
+                }
+                request.auth_id = Some(id);
+            }
+            Some(_) => problems.push("\"authId\" must be a UUID string"),
         }
         match body.remove("input") {
             Some(input @ Value::Object(_)) => request.input = input,
@@ -234,13 +240,15 @@ async fn call_connector(
         return_output_schema: request.return_output_schema,
     });
     #[cfg(feature = "embedded")]
-    if let Some(refused) = crate::embedded::check_auth_id(
-        &shared,
-        &headers,
-        &name,
-        &version,
-        request.auth_id.as_deref(),
-    ) {
+    if request.malformed.is_none()
+        && let Some(refused) = crate::embedded::check_auth_id(
+            &shared,
+            &headers,
+            &name,
+            &version,
+            request.auth_id.as_deref(),
+        )
+    {
         return refused.into_response();
     }
     let fault = shared.fault_for(Some(&request.operation));
@@ -321,6 +329,17 @@ fn unexpectedly_failed() -> Reply {
     }))
 }
 
+/// Whether `id` is a UUID in its canonical text form (`8-4-4-4-12` hex digits, any case, any
+/// version), as Tray's `authId`s are.
+pub(crate) fn is_uuid(id: &str) -> bool {
+    let bytes = id.as_bytes();
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => *b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
 /// Serves `router` on `listener` until this future is dropped. Connections are tasks of a
 /// `JoinSet` owned here, so dropping (aborting) this future closes every one of them.
 pub(crate) async fn serve(listener: TcpListener, router: Router) {
@@ -345,6 +364,36 @@ pub(crate) async fn serve(listener: TcpListener, router: Router) {
                 });
             }
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_uuid;
+
+    #[test]
+    fn only_canonical_uuids_are_auth_ids() {
+        for good in [
+            "fe6ce53d-b414-4f24-b0d5-16a0a75544a0",
+            "123E4567-AAAA-AAAA-AAAA-AAAAAA614174",
+            "00000000-0000-0000-0000-000000000000",
+        ] {
+            assert!(is_uuid(good), "{good}");
+        }
+        for bad in [
+            "",
+            "auth-1",
+            "fe6ce53db4144f24b0d516a0a75544a0",
+            "{fe6ce53d-b414-4f24-b0d5-16a0a75544a0}",
+            "fe6ce53d-b414-4f24-b0d5-16a0a75544a",
+            "fe6ce53d-b414-4f24-b0d5-16a0a75544a0 ",
+            "ge6ce53d-b414-4f24-b0d5-16a0a75544a0",
+            "fe6ce53d-b414-4f24-b0d516a-0a75544a0",
+            "569xxxxxx-xxxxx-xxxx-7e829d2c56d",
+            "fe6ce53d-b414-4f24-b0d5-16a0a75544é",
+        ] {
+            assert!(!is_uuid(bad), "{bad}");
         }
     }
 }

@@ -3,7 +3,9 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::{SAMPLE_DOCUMENTS, TOKEN, call, conformance_errors, fixture, fixture_json, samples};
+use support::{
+    AUTH_ID, SAMPLE_DOCUMENTS, TOKEN, call, conformance_errors, fixture, fixture_json, samples,
+};
 use tray_connect_emulator::Emulator;
 
 fn valid_get_rows() -> Value {
@@ -17,7 +19,7 @@ async fn missing_required_input_is_tray_s_400() {
         &emulator,
         "slack",
         "9.1",
-        json!({"operation": "send_message", "authId": "a",
+        json!({"operation": "send_message", "authId": AUTH_ID,
                "input": {"message": "Hello", "time": "now"}}),
     )
     .await;
@@ -81,7 +83,7 @@ async fn valid_call_synthesises_output_conforming_to_the_output_schema() {
         &emulator,
         "sheets",
         "8.1",
-        json!({"operation": "create_row", "authId": "a", "input": {
+        json!({"operation": "create_row", "authId": AUTH_ID, "input": {
             "spreadsheet_id": "s", "worksheet_name": "w", "value_input_option": "RAW",
             "data": [{"column_heading": "A", "value": 1}]}}),
     )
@@ -196,7 +198,7 @@ async fn lookup_operations_answer_three_synthesised_options() {
             &emulator,
             connector,
             version,
-            json!({"operation": operation, "authId": "a",
+            json!({"operation": operation, "authId": AUTH_ID,
                    "input": {"spreadsheet_id": "s"}}),
         )
         .await;
@@ -272,7 +274,7 @@ async fn return_output_schema_on_a_dynamic_operation_answers_the_schema() {
         .await
         .unwrap();
     let request = |operation: &str| {
-        json!({"operation": operation, "authId": "a", "input": {"location_id": "61098065993"},
+        json!({"operation": operation, "authId": AUTH_ID, "input": {"location_id": "61098065993"},
                "returnOutputSchema": true})
     };
     let (status, body) = call(&emulator, "shopify", "4.0", request("get_location")).await;
@@ -362,11 +364,11 @@ async fn a_schema_that_cannot_compile_is_served_unvalidated() {
 }
 
 #[tokio::test]
-async fn any_well_formed_auth_id_or_none_is_accepted() {
+async fn any_uuid_auth_id_or_none_is_accepted() {
     let emulator = samples().await;
     for auth in [
-        json!("fe6ce53d-b414-4f24-b0d5-16a0a75544a0"),
-        json!("x"),
+        json!(AUTH_ID),
+        json!("123E4567-AAAA-AAAA-AAAA-AAAAAA614174"),
         Value::Null,
     ] {
         let (status, body) = call(
@@ -379,6 +381,39 @@ async fn any_well_formed_auth_id_or_none_is_accepted() {
         assert_eq!(status, 200, "{auth}");
         assert_eq!(body["outcome"], "success");
     }
+}
+
+#[tokio::test]
+async fn non_uuid_auth_id_is_a_tray_style_400() {
+    let emulator = samples().await;
+    for auth in [
+        json!("auth-1"),
+        json!(""),
+        json!("x"),
+        json!(5),
+        json!({"id": AUTH_ID}),
+    ] {
+        let (status, body) = call(
+            &emulator,
+            "sheets",
+            "8.1",
+            json!({"operation": "get_rows", "authId": auth, "input": valid_get_rows()}),
+        )
+        .await;
+        assert_eq!(status, 400, "{auth}");
+        let keys: Vec<&String> = body.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["code", "message"], "{body}");
+        assert_eq!(body["code"], Value::Null);
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap()
+                .contains("\"authId\" must be a UUID"),
+            "{body}"
+        );
+    }
+    // Refused, but recorded as sent.
+    assert_eq!(emulator.calls()[0].auth_id.as_deref(), Some("auth-1"));
 }
 
 /// The published examples in `call-connector-examples.json`, by id.
@@ -408,7 +443,12 @@ async fn tray_s_published_400_is_reproduced_byte_for_byte() {
         .start()
         .await
         .unwrap();
-    let (status, body) = call(&emulator, "slack", "9.1", example["request"].clone()).await;
+    // The published authId is redacted ("af75xxxx-..."): its hidden hex digits are filled
+    // with 0 so that it is a UUID again, as the one Tray answered was.
+    let mut request = example["request"].clone();
+    let redacted = request["authId"].as_str().unwrap().to_owned();
+    request["authId"] = json!(redacted.replace('x', "0"));
+    let (status, body) = call(&emulator, "slack", "9.1", request).await;
     assert_eq!(status, 400);
     assert_eq!(body, example["response"]["body"]);
 }

@@ -5,11 +5,11 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use support::{TOKEN, call, call_url, get, http, samples};
+use support::{AUTH_ID, TOKEN, call, call_url, get, http, samples};
 use tray_connect_emulator::{Emulator, Fault, Scope};
 
 fn send_sms(body: &str) -> Value {
-    json!({"operation": "send_sms", "authId": "a", "input": {"to": "+1", "body": body}})
+    json!({"operation": "send_sms", "authId": AUTH_ID, "input": {"to": "+1", "body": body}})
 }
 
 async fn list_status(emulator: &Emulator) -> u16 {

@@ -3,7 +3,7 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::{TOKEN, call, call_url, fixture_json, get, http, samples};
+use support::{AUTH_ID, TOKEN, call, call_url, fixture_json, get, http, samples};
 use tray_connect_emulator::Emulator;
 
 #[tokio::test]
@@ -144,7 +144,7 @@ async fn unknown_operation_is_a_200_outcome_error_with_an_error_id() {
         &emulator,
         "sheets",
         "8.1",
-        json!({"operation": "delete_everything", "authId": "a", "input": {}}),
+        json!({"operation": "delete_everything", "authId": AUTH_ID, "input": {}}),
     )
     .await;
     assert_eq!(status, 200);
@@ -200,7 +200,7 @@ async fn calls_are_recorded_in_order_and_cleared() {
         &emulator,
         "twilio-output",
         "2.1",
-        json!({"operation": "send_sms", "authId": "auth-1", "input": {"to": "+1"}}),
+        json!({"operation": "send_sms", "authId": AUTH_ID, "input": {"to": "+1"}}),
     )
     .await;
     call(
@@ -222,7 +222,7 @@ async fn calls_are_recorded_in_order_and_cleared() {
     assert_eq!(calls[0].connector, "twilio-output");
     assert_eq!(calls[0].version, "2.1");
     assert_eq!(calls[0].operation, "send_sms");
-    assert_eq!(calls[0].auth_id.as_deref(), Some("auth-1"));
+    assert_eq!(calls[0].auth_id.as_deref(), Some(AUTH_ID));
     assert_eq!(calls[0].input, json!({"to": "+1"}));
     assert!(!calls[0].return_output_schema);
     assert_eq!(calls[1].operation, "get_rows");

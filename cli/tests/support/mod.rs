@@ -8,6 +8,10 @@ use std::path::{Path, PathBuf};
 use tray_connect_emulator::Emulator;
 
 /// The token the emulators of these tests require.
+/// An authId as Tray issues them (a UUID; the emulator refuses anything else with a 400):
+/// the one of the "Slack Send Message" example in Tray's published Call Connector payload.
+pub const AUTH_ID: &str = "fe6ce53d-b414-4f24-b0d5-16a0a75544a0";
+
 pub const TOKEN: &str = "right";
 
 /// A running emulator and the runtime serving it (kept alive while the binary runs).

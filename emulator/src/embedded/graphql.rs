@@ -6,7 +6,9 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, EmptySubscription, InputObject, Json, Object, Schema, SimpleObject};
+use async_graphql::{
+    Context, EmptySubscription, ID, InputObject, Json, Object, Schema, SimpleObject,
+};
 use serde_json::Value;
 
 use super::state::{Auth, Caller, Embedded};
@@ -71,36 +73,57 @@ fn master_only(ctx: &Context<'_>) -> Result<()> {
 /// The mutations of the master token.
 pub(crate) struct Mutation;
 
+// Inputs and payloads as Tray's documented operations use them: ids are `ID` (the documented
+// texts declare `$userId: ID!`, which a `String!` argument would refuse), and every input and
+// payload takes Relay's optional `clientMutationId`, which Tray's examples send and ask for.
+
 #[derive(InputObject)]
 struct CreateExternalUserInput {
     name: String,
     external_user_id: String,
     is_test_user: Option<bool>,
+    client_mutation_id: Option<String>,
 }
 
 #[derive(SimpleObject)]
 struct CreateExternalUserPayload {
-    user_id: String,
+    user_id: ID,
+    client_mutation_id: Option<String>,
 }
 
 #[derive(InputObject)]
 struct AuthorizeInput {
-    user_id: String,
+    user_id: ID,
+    client_mutation_id: Option<String>,
 }
 
 #[derive(SimpleObject)]
 struct AuthorizePayload {
     access_token: String,
+    client_mutation_id: Option<String>,
 }
 
 #[derive(InputObject)]
 struct GenerateAuthorizationCodeInput {
-    user_id: String,
+    user_id: ID,
+    client_mutation_id: Option<String>,
 }
 
 #[derive(SimpleObject)]
 struct GenerateAuthorizationCodePayload {
     authorization_code: String,
+    client_mutation_id: Option<String>,
+}
+
+#[derive(InputObject)]
+struct RemoveAuthenticationInput {
+    authentication_id: ID,
+    client_mutation_id: Option<String>,
+}
+
+#[derive(SimpleObject)]
+struct RemoveAuthenticationPayload {
+    client_mutation_id: Option<String>,
 }
 
 #[Object]
@@ -117,7 +140,8 @@ impl Mutation {
         }
         let _ = input.is_test_user;
         Ok(CreateExternalUserPayload {
-            user_id: state(ctx).create_user(),
+            user_id: ID(state(ctx).create_user()),
+            client_mutation_id: input.client_mutation_id,
         })
     }
 
@@ -130,10 +154,11 @@ impl Mutation {
         master_only(ctx)?;
         let state = state(ctx);
         if !state.user_exists(&input.user_id) {
-            return Err(format!("User not found: {}", input.user_id).into());
+            return Err(format!("User not found: {}", input.user_id.as_str()).into());
         }
         Ok(AuthorizePayload {
             access_token: state.issue_token(&input.user_id),
+            client_mutation_id: input.client_mutation_id,
         })
     }
 
@@ -146,10 +171,29 @@ impl Mutation {
         master_only(ctx)?;
         let state = state(ctx);
         if !state.user_exists(&input.user_id) {
-            return Err(format!("User not found: {}", input.user_id).into());
+            return Err(format!("User not found: {}", input.user_id.as_str()).into());
         }
         Ok(GenerateAuthorizationCodePayload {
             authorization_code: state.issue_code(&input.user_id),
+            client_mutation_id: input.client_mutation_id,
+        })
+    }
+
+    /// Deletes an authentication: a user token its own, the master token any.
+    async fn remove_authentication(
+        &self,
+        ctx: &Context<'_>,
+        input: RemoveAuthenticationInput,
+    ) -> Result<RemoveAuthenticationPayload> {
+        if !state(ctx).remove_auth(caller(ctx), &input.authentication_id) {
+            return Err(format!(
+                "Authentication not found: {}",
+                input.authentication_id.as_str()
+            )
+            .into());
+        }
+        Ok(RemoveAuthenticationPayload {
+            client_mutation_id: input.client_mutation_id,
         })
     }
 }
@@ -292,7 +336,7 @@ struct Edge {
 #[derive(SimpleObject)]
 #[graphql(name = "Authentication")]
 struct Node {
-    id: String,
+    id: ID,
     name: String,
     custom_fields: Json<Value>,
     service: Service,
@@ -301,11 +345,12 @@ struct Node {
 
 #[derive(SimpleObject)]
 struct Service {
-    id: String,
+    id: ID,
     name: String,
     icon: Option<String>,
     title: String,
-    version: i64,
+    /// Text, as in Tray's example answer (`"version": "1"`); Get Connectors sends a number.
+    version: String,
 }
 
 #[derive(SimpleObject)]
@@ -319,15 +364,15 @@ impl From<&Auth> for Node {
         let service = &auth.environment.service;
         let name = service["name"].as_str().unwrap_or_default().to_owned();
         Node {
-            id: auth.id.clone(),
+            id: ID(auth.id.clone()),
             name: auth.name.clone(),
             custom_fields: Json(auth.custom_fields.clone()),
             service: Service {
-                id: service["id"].as_str().unwrap_or_default().to_owned(),
+                id: ID(service["id"].as_str().unwrap_or_default().to_owned()),
                 icon: None,
                 title: name.clone(),
                 name,
-                version: service["version"].as_i64().unwrap_or(1),
+                version: service["version"].as_i64().unwrap_or(1).to_string(),
             },
             service_environment: ServiceEnvironment {
                 id: auth.environment.id.clone(),

@@ -7,11 +7,17 @@
 //!   environment per service of the loaded documents, its scopes the operations' `authScopes`.
 //! - `POST /core/v1/authentications`, `GET`/`DELETE /core/v1/authentications/{id}`.
 //!
-//! User tokens are accepted on every route until they expire (2 days, or
-//! [`EmulatorBuilder::user_token_ttl`]; the clock moves with [`Emulator::advance_clock`]), then
-//! answer 401. Call Connector checks the `authId`: a user token may only use its own
-//! authentications (404 otherwise), the master token any, and any well-formed one as long as
-//! no authentication was created; an authentication of another service answers 403.
+//! User ids and authIds are UUIDs, as on Tray. User tokens are accepted on every route until
+//! they expire (2 days, or [`EmulatorBuilder::user_token_ttl`]; the clock moves with
+//! [`Emulator::advance_clock`]), then answer 401. Call Connector checks the `authId` (after the
+//! server refused any that is not a UUID with a 400): a user token may only use its own
+//! authentications, the master token only those created with it ("authID must belong to your
+//! account"), 404 otherwise; as long as no authentication was created, the master token may
+//! use any UUID. An authentication of another service answers 403.
+//!
+//! The GraphQL operations accept Tray's documented texts verbatim (`$userId: ID!`, inline
+//! `input` objects, `clientMutationId`), and `service.version` is a string (`"1"`), as in
+//! Tray's example answers. Deleting an authentication answers `204` with an empty body.
 
 mod graphql;
 mod state;
@@ -112,7 +118,7 @@ impl Emulator {
         let state = &self.shared.embedded.state;
         let environment = state.environment(service_environment_id)?.clone();
         let user = state.redeem_code(authorization_code)?;
-        let id = state.new_id("auth");
+        let id = state::new_uuid();
         state.add_auth(Auth {
             id: id.clone(),
             name: name.to_owned(),
@@ -172,7 +178,7 @@ pub(crate) fn check_auth_id(
     if caller == Caller::Master && !state.any_auths() {
         return None;
     }
-    let Some(auth) = state.auth_for(&caller, auth_id) else {
+    let Some(auth) = state.auth_for_call(&caller, auth_id) else {
         return Some(Reply::tray_error(
             StatusCode::NOT_FOUND,
             format!("Authentication '{auth_id}' not found"),
@@ -302,7 +308,7 @@ async fn create_authentication(
                 format!("Service environment '{environment_id}' not found"),
             );
         };
-        let id = state.new_id("auth");
+        let id = state::new_uuid();
         state.add_auth(Auth {
             id: id.clone(),
             name: name.to_owned(),
@@ -361,7 +367,7 @@ async fn delete_authentication(
     let fault = shared.fault_for(None);
     answer(fault, || {
         if shared.embedded.state.remove_auth(&caller, &id) {
-            Reply::ok(json!({}))
+            Reply::no_content()
         } else {
             auth_not_found(&id)
         }

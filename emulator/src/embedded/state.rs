@@ -155,7 +155,8 @@ impl Embedded {
         *lock(&self.clock_offset) += by;
     }
 
-    /// A fresh id; `prefix` says what it names, the random part makes tokens unguessable.
+    /// A fresh token or code; `prefix` says what it names, the random part makes it
+    /// unguessable.
     pub(crate) fn new_id(&self, prefix: &str) -> String {
         let n = self.next_id.fetch_add(1, Ordering::Relaxed);
         format!("{prefix}-{n}-{:016x}", fastrand::u64(..))
@@ -175,7 +176,7 @@ impl Embedded {
     }
 
     pub(crate) fn create_user(&self) -> String {
-        let id = self.new_id("user");
+        let id = new_uuid();
         lock(&self.records).users.push(User { id: id.clone() });
         id
     }
@@ -221,13 +222,29 @@ impl Embedded {
         !lock(&self.records).auths.is_empty()
     }
 
-    /// The authentication `id` if `caller` may use it: any with the master token, their own
-    /// with a user token.
+    /// The authentication `id` if `caller` may read or delete it: any with the master token
+    /// (Tray: "your master token or the user token of the end user who owns the auth"), their
+    /// own with a user token.
     pub(crate) fn auth_for(&self, caller: &Caller, id: &str) -> Option<Auth> {
         lock(&self.records)
             .auths
             .iter()
             .find(|a| a.id == id && may_use(caller, a))
+            .cloned()
+    }
+
+    /// The authentication `id` if `caller` may call connectors with it. Tray: "If master
+    /// token is used [...] authID must belong to your account", so the master token may use
+    /// the authentications it created, not an end user's; a user token only its own.
+    pub(crate) fn auth_for_call(&self, caller: &Caller, id: &str) -> Option<Auth> {
+        let owner = match caller {
+            Caller::Master => None,
+            Caller::User(user) => Some(user.as_str()),
+        };
+        lock(&self.records)
+            .auths
+            .iter()
+            .find(|a| a.id == id && a.owner.as_deref() == owner)
             .cloned()
     }
 
@@ -256,6 +273,26 @@ impl Embedded {
     }
 }
 
+/// A random (version 4) UUID, the form of Tray's user ids and authIds.
+///
+/// Made from `fastrand` rather than the `uuid` crate: the emulator needs unique, well-formed
+/// ids, not unpredictable ones, and this keeps a dependency (and `getrandom`) out of the tree.
+pub(crate) fn new_uuid() -> String {
+    let mut bits = fastrand::u128(..);
+    // Version 4 in the 13th hex digit, variant 10xx in the 17th (RFC 9562).
+    bits = (bits & !(0xf << 76)) | (0x4 << 76);
+    bits = (bits & !(0x3 << 62)) | (0x2 << 62);
+    let hex = format!("{bits:032x}");
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
 fn may_use(caller: &Caller, auth: &Auth) -> bool {
     match caller {
         Caller::Master => true,
@@ -276,4 +313,21 @@ fn scopes_of(elements: &Value) -> Vec<String> {
         }
     }
     scopes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::new_uuid;
+
+    #[test]
+    fn new_ids_are_version_4_uuids() {
+        let ids: Vec<String> = (0..200).map(|_| new_uuid()).collect();
+        for id in &ids {
+            assert!(crate::server::is_uuid(id), "{id}");
+            assert_eq!(&id[14..15], "4", "{id}");
+            assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"), "{id}");
+        }
+        let unique: std::collections::HashSet<_> = ids.iter().collect();
+        assert_eq!(unique.len(), ids.len());
+    }
 }

@@ -7,6 +7,10 @@ use std::time::Duration;
 use serde_json::Value;
 use tray_connect_emulator::Emulator;
 
+/// An authId as Tray issues them (a UUID; the emulator refuses anything else with a 400):
+/// the one of the "Slack Send Message" example in Tray's published Call Connector payload.
+pub const AUTH_ID: &str = "fe6ce53d-b414-4f24-b0d5-16a0a75544a0";
+
 pub const TOKEN: &str = "test-token";
 
 pub fn fixture(name: &str) -> PathBuf {
