@@ -161,7 +161,8 @@ pub struct AuthUrlArgs {
     /// A scope to ask for (repeatable).
     #[arg(long = "scope")]
     pub scopes: Vec<String>,
-    /// Another dialog host (e.g. your white-label domain); default https://embedded.tray.io.
+    /// Another dialog host (e.g. your white-label domain); default the region's
+    /// (https://embedded.tray.io, https://embedded.eu1.tray.io, https://embedded.ap1.tray.io).
     #[arg(long)]
     pub dialog_url: Option<String>,
 }

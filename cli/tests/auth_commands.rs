@@ -157,6 +157,45 @@ fn auth_url_with_a_code_needs_no_token_and_encodes_the_query() {
 }
 
 #[test]
+fn auth_url_uses_the_regions_dialog_host() {
+    for (flag, env, host) in [
+        (Some("eu"), None, "https://embedded.eu1.tray.io"),
+        (None, Some("ap"), "https://embedded.ap1.tray.io"),
+        (Some("us"), Some("eu"), "https://embedded.tray.io"),
+    ] {
+        let mut command = bare_command();
+        if let Some(region) = flag {
+            command.args(["--region", region]);
+        }
+        if let Some(region) = env {
+            command.env("TRAY_REGION", region);
+        }
+        command
+            .args(["auth-url", "acme", "--code", "c0de"])
+            .assert()
+            .success()
+            .stdout(format!("{host}/external/auth/create/acme?code=c0de\n"));
+    }
+    // A white-label host still wins over the region's.
+    bare_command()
+        .args(["--region", "eu", "auth-url", "acme", "--code", "c"])
+        .args([
+            "--dialog-url",
+            "https://acme.eu1.integration-authentication.com",
+        ])
+        .assert()
+        .success()
+        .stdout(
+            "https://acme.eu1.integration-authentication.com/external/auth/create/acme?code=c\n",
+        );
+    bare_command()
+        .args(["--region", "mars", "auth-url", "acme", "--code", "c"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown region"));
+}
+
+#[test]
 fn failures_are_one_line_with_exit_1() {
     let api = Api::start();
     api.command()

@@ -1,8 +1,9 @@
-//! `tray-connect auth-url PARTNER --user-id ID`: the auth-only dialog URL for an end user.
+//! `tray-connect auth-url PARTNER --user-id ID`: the auth-only dialog URL for an end user, on
+//! the dialog host of `--region` / `TRAY_REGION` unless `--dialog-url` names another.
 
 use std::process::ExitCode;
 
-use tray_connect::AuthDialogUrl;
+use tray_connect::{AuthDialogUrl, Region};
 
 use crate::args::AuthUrlArgs;
 use crate::connection::Connection;
@@ -25,6 +26,15 @@ pub async fn run(connection: &Connection, args: AuthUrlArgs) -> Result<ExitCode,
         (None, None) => return Err(Failure::usage("give --user-id or --code")),
     };
     let mut url = AuthDialogUrl::new(&args.partner, code).scopes(&args.scopes);
+    // The dialog host is per region (embedded.tray.io, embedded.eu1.tray.io, ...), like the API.
+    if let Some(region) = connection
+        .region
+        .as_deref()
+        .filter(|r| !r.trim().is_empty())
+    {
+        let region: Region = region.trim().parse().map_err(Failure::from)?;
+        url = url.region(region);
+    }
     if let Some(id) = &args.service_id {
         url = url.service_id(id);
     }
