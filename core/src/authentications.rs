@@ -91,6 +91,8 @@ pub struct NewAuthentication {
     credentials: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     scopes: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    on_prem_agent_group_id: Option<String>,
 }
 
 impl NewAuthentication {
@@ -102,6 +104,7 @@ impl NewAuthentication {
             user_data: None,
             credentials: None,
             scopes: None,
+            on_prem_agent_group_id: None,
         }
     }
 
@@ -120,6 +123,12 @@ impl NewAuthentication {
     /// The scopes to grant.
     pub fn scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
         self.scopes = Some(scopes.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The on-prem agent group the authentication goes through (`onPremAgentGroupId`).
+    pub fn on_prem_agent_group_id(mut self, id: impl Into<String>) -> Self {
+        self.on_prem_agent_group_id = Some(id.into());
         self
     }
 }
