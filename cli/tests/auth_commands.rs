@@ -48,7 +48,10 @@ fn users_create_prints_the_new_user_id() {
         .success();
     let stdout = text(&output.get_output().stdout);
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
-    assert!(stdout.starts_with("user-"), "{stdout}");
+    // User ids are UUIDs, as on Tray.
+    let id = stdout.trim();
+    assert_eq!(id.len(), 36, "{stdout}");
+    assert_eq!(id.matches('-').count(), 4, "{stdout}");
 }
 
 #[test]
