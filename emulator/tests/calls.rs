@@ -401,7 +401,8 @@ async fn non_uuid_auth_id_is_a_tray_style_400() {
         )
         .await;
         assert_eq!(status, 400, "{auth}");
-        let keys: Vec<&String> = body.as_object().unwrap().keys().collect();
+        let mut keys: Vec<&String> = body.as_object().unwrap().keys().collect();
+        keys.sort();
         assert_eq!(keys, ["code", "message"], "{body}");
         assert_eq!(body["code"], Value::Null);
         assert!(
