@@ -34,6 +34,10 @@ pub(crate) enum Failure {
 ///   3 retries (4 attempts). A timeout, a 5xx or a connection lost after the request was sent is
 ///   never retried, because the connector may have acted and a retried call runs again.
 ///
+/// Embedded API (GraphQL) queries are reads, and their `"Rate limit exceeded"` answer (HTTP
+/// 200 with `errors`) counts as a 429; GraphQL mutations are calls, and such an answer is
+/// returned, never retried.
+///
 /// The wait before a retry is the server's `Retry-After` (seconds or an HTTP date) when it sent
 /// one, else a capped exponential backoff with full jitter: a random delay between zero and
 /// `min(max_delay, base_delay × 2^retry)`, base 200 ms, cap 10 s. A `Retry-After` longer than
