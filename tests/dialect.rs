@@ -507,7 +507,10 @@ async fn client_lookup_returns_the_emulators_options() {
         .build()
         .expect("client builds");
     let synthesised = client
-        .lookup("auth", lookups::Find::sheet_lookup("s-1"))
+        .lookup(
+            "fe6ce53d-b414-4f24-b0d5-16a0a75544a0",
+            lookups::Find::sheet_lookup("s-1"),
+        )
         .await
         .expect("lookup succeeds");
     assert_eq!(synthesised.len(), 3);
@@ -519,7 +522,7 @@ async fn client_lookup_returns_the_emulators_options() {
     );
     let options = client
         .lookup(
-            "auth",
+            "fe6ce53d-b414-4f24-b0d5-16a0a75544a0",
             lookups::Find::filter_column_lookup("s-1", "Sheet", 1, lookups::FindFilterMode::Exact),
         )
         .await
