@@ -68,7 +68,10 @@ fn optional_nullable_inputs_are_absent_null_or_a_value() {
         .build();
     assert_eq!(
         presence_builder().build().required_nullable_object,
-        Some(presence::PresenceRequiredNullableObject { a: None })
+        Some(presence::PresenceRequiredNullableObject {
+            a: None,
+            extra: Default::default()
+        })
     );
     assert_eq!(input.optional_nullable, Some(Some("v".to_owned())));
     assert_eq!(input.optional_null_type, Some(None));
@@ -317,6 +320,7 @@ fn value_fallbacks_list_exactly_the_untyped_nodes() {
         "inputSchema/properties/strange",
         "inputSchema/properties/typo",
         "inputSchema/properties/weird_type",
+        "inputSchema/properties/pattern",
         "outputSchema/properties/anything",
         "outputSchema/properties/constant",
     ]
@@ -328,10 +332,17 @@ fn value_fallbacks_list_exactly_the_untyped_nodes() {
     assert_eq!(
         alternatives,
         [
+            // Every node typed as `Value` is listed, alternatives included (and the node that
+            // keeps them in `Other`), and so are untyped nodes inside a typed alternative.
+            "/elements/0/inputSchema/properties/partly/oneOf/1",
+            "/elements/0/inputSchema/properties/partly/oneOf/2",
             "/elements/0/inputSchema/properties/partly",
+            "/elements/0/inputSchema/properties/untypeable/oneOf/0",
+            "/elements/0/inputSchema/properties/untypeable/oneOf/1",
             "/elements/0/inputSchema/properties/untypeable",
             "/elements/0/inputSchema/properties/all_of_mixed",
             "/elements/0/inputSchema/properties/empty_one_of",
+            "/elements/0/outputSchema/properties/nested_fallback/oneOf/0/properties/raw",
         ]
     );
     assert!(presence::VALUE_FALLBACKS.is_empty());
@@ -363,6 +374,27 @@ fn value_fallbacks_list_exactly_the_untyped_nodes() {
             "unexpected fallback {entry}"
         );
     }
+}
+
+/// The CDK's `raw_http_request` output `body` (objects, arrays, or any scalar or `null`) once
+/// expanded to code that did not compile; every kind of body now reads and writes back.
+#[test]
+fn a_cdk_raw_http_body_takes_every_json_kind() {
+    use tray_connect_tests::dialect_alternatives::AlternativesOutputCdkBody as Body;
+    for body in [
+        json!({"a": [1, {"b": null}]}),
+        json!([1, "two", null]),
+        json!("text"),
+        json!(2.5),
+        json!(true),
+        Value::Null,
+    ] {
+        let out: tray_connect_tests::dialect_alternatives::AlternativesOutput =
+            from_json(json!({ "cdk_body": body }));
+        assert_eq!(to_json(&out), json!({ "cdk_body": body }), "{body}");
+    }
+    let text: Body = from_json(json!("text"));
+    assert!(matches!(text, Body::StringOrNumberOrBoolean(_)), "{text:?}");
 }
 
 #[test]

@@ -15,16 +15,47 @@ pub struct OperationsDocument {
     pub operations: Vec<OperationDoc>,
 }
 
-/// The `connector` header: which connector and version the document describes.
+/// The `connector` header: which connector and version the document describes, and how Get
+/// Connectors lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectorHeader {
     /// The connector's programmatic name, e.g. `twilio-output`.
     pub name: String,
-    /// The connector version, e.g. `2.1`.
+    /// The connector version, e.g. `2.1` (a numeric `version` reads as its text).
     pub version: String,
+    /// Its human title, if the header gives one.
+    pub title: Option<String>,
+    /// Its description, if the header gives one.
+    pub description: Option<String>,
+    /// The service it authenticates against, if the header gives one.
+    pub service: Option<ServiceHeader>,
 }
 
-/// One element of `elements`.
+impl ConnectorHeader {
+    /// A header with a name and version only.
+    pub fn new(name: impl Into<String>, version: impl Into<String>) -> Self {
+        ConnectorHeader {
+            name: name.into(),
+            version: version.into(),
+            title: None,
+            description: None,
+            service: None,
+        }
+    }
+}
+
+/// `connector.service` in a header: each part is optional and read only when well-formed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServiceHeader {
+    /// `service.id`.
+    pub id: Option<String>,
+    /// `service.name`.
+    pub name: Option<String>,
+    /// `service.version` (an integer, or a string of digits).
+    pub version: Option<i64>,
+}
+
+/// One element of `elements`, kept whole as written (the emulator serves it back).
 #[derive(Debug, Clone)]
 pub struct OperationDoc {
     /// The operation's wire name.
@@ -33,20 +64,179 @@ pub struct OperationDoc {
     pub title: Option<String>,
     /// Its description, if any.
     pub description: Option<String>,
-    /// The raw `inputSchema` (`Value::Null` when absent).
-    pub input_schema: Value,
-    /// The raw `outputSchema` (`Value::Null` when absent).
-    pub output_schema: Value,
     /// Whether the output depends on the input (`hasDynamicOutput`).
     pub has_dynamic_output: bool,
     /// Index in `elements`, for JSON pointers in messages.
     pub index: usize,
+    element: Map<String, Value>,
 }
+
+static NULL: Value = Value::Null;
 
 impl OperationDoc {
     /// The JSON pointer of this operation in the document.
     pub fn pointer(&self) -> String {
         format!("/elements/{}", self.index)
+    }
+
+    /// The raw `inputSchema` (`null` when absent).
+    pub fn input_schema(&self) -> &Value {
+        self.element.get("inputSchema").unwrap_or(&NULL)
+    }
+
+    /// The raw `outputSchema` (`null` when absent).
+    pub fn output_schema(&self) -> &Value {
+        self.element.get("outputSchema").unwrap_or(&NULL)
+    }
+
+    /// The element exactly as the document writes it.
+    pub fn element(&self) -> &Map<String, Value> {
+        &self.element
+    }
+}
+
+/// Why a document's header does not say which connector it describes (see
+/// [`OperationsDocument::connector`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeaderError {
+    /// No header, and no name and version given with the document.
+    Missing,
+    /// The header names another connector or version than the one given.
+    Mismatch {
+        /// `name` or `version`.
+        field: &'static str,
+        /// What was given.
+        expected: String,
+        /// What the header says.
+        found: String,
+    },
+}
+
+impl fmt::Display for HeaderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HeaderError::Missing => f.write_str(
+                "the document has no `connector` header saying which connector it describes; \
+                 add `\"connector\": {\"name\": \"<name>\", \"version\": \"<version>\"}` at its top \
+                 (`tray-connect pull` writes it), or give the name and version with the document",
+            ),
+            HeaderError::Mismatch {
+                field,
+                expected,
+                found,
+            } => write!(
+                f,
+                "the document's header says connector {field} `{found}`, not `{expected}` \
+                 (at /connector/{field})"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for HeaderError {}
+
+impl OperationsDocument {
+    /// The connector this document serves, by the one header rule every reader follows:
+    /// a header is authoritative; `given` (the macro's literals, `document_as`, `--name`) must
+    /// agree with it; a headerless document takes `given`, and without it is refused.
+    pub fn connector(&self, given: Option<(&str, &str)>) -> Result<ConnectorHeader, HeaderError> {
+        match (&self.header, given) {
+            (Some(header), Some((name, version))) => {
+                if header.name != name {
+                    return Err(HeaderError::Mismatch {
+                        field: "name",
+                        expected: name.to_owned(),
+                        found: header.name.clone(),
+                    });
+                }
+                if header.version != version {
+                    return Err(HeaderError::Mismatch {
+                        field: "version",
+                        expected: version.to_owned(),
+                        found: header.version.clone(),
+                    });
+                }
+                Ok(header.clone())
+            }
+            (Some(header), None) => Ok(header.clone()),
+            (None, Some((name, version))) => Ok(ConnectorHeader::new(name, version)),
+            (None, None) => Err(HeaderError::Missing),
+        }
+    }
+}
+
+/// A property's `lookup`, in Tray's current form whatever form the document writes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LookupRef {
+    /// The lookup operation's wire name.
+    pub operation: String,
+    /// Its input, templates (`{{x}}`, `{{{x}}}`) included.
+    pub input: Value,
+    /// Whether it needs an authentication (`authRequired`).
+    pub auth_required: bool,
+}
+
+/// The `lookup` of a property schema, in any of the forms Tray has published: the current
+/// `{"operation", "input", "authRequired"}`; the same with the key `message` (a published doc
+/// quirk); and the legacy `{"url", "body": {"message", "step_settings", "auth_id"}}`, whose
+/// `step_settings` (`{"x": {"type", "value"}}`, objects nesting `value`s) become the input and
+/// whose `{{{properties.x}}}` templates name the input `x`.
+pub fn lookup_of(property: &Map<String, Value>) -> Option<LookupRef> {
+    let lookup = property.get("lookup")?.as_object()?;
+    let named = |map: &Map<String, Value>| {
+        map.get("operation")
+            .or_else(|| map.get("message"))
+            .and_then(Value::as_str)
+            .filter(|o| !o.is_empty())
+            .map(str::to_owned)
+    };
+    if let Some(operation) = named(lookup) {
+        return Some(LookupRef {
+            operation,
+            input: lookup
+                .get("input")
+                .cloned()
+                .unwrap_or_else(|| Value::Object(Map::new())),
+            auth_required: lookup.get("authRequired").and_then(Value::as_bool) == Some(true),
+        });
+    }
+    let body = lookup.get("body")?.as_object()?;
+    let operation = named(body)?;
+    let input = match body.get("step_settings") {
+        Some(Value::Object(settings)) => Value::Object(
+            settings
+                .iter()
+                .map(|(k, v)| (k.clone(), legacy_setting(v)))
+                .collect(),
+        ),
+        _ => Value::Object(Map::new()),
+    };
+    Some(LookupRef {
+        operation,
+        input,
+        auth_required: body.get("auth_id").is_some_and(|a| !a.is_null()),
+    })
+}
+
+/// A legacy `step_settings` entry (`{"type", "value"}`) as a plain input value.
+fn legacy_setting(setting: &Value) -> Value {
+    let Some(value) = setting.as_object().and_then(|s| s.get("value")) else {
+        return setting.clone();
+    };
+    match value {
+        Value::Object(fields) if setting.get("type") == Some(&Value::from("object")) => {
+            Value::Object(
+                fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), legacy_setting(v)))
+                    .collect(),
+            )
+        }
+        Value::String(text) => Value::String(
+            text.replace("{{{properties.", "{{{")
+                .replace("{{properties.", "{{"),
+        ),
+        other => other.clone(),
     }
 }
 
@@ -130,6 +320,48 @@ fn strip_position(message: &str) -> String {
     }
 }
 
+/// The header's name and version (required: non-empty; a numeric version reads as its text)
+/// and its optional parts, each read only when well-formed.
+fn header(h: &Map<String, Value>) -> Result<ConnectorHeader, DocumentError> {
+    let name = string_field(h, "name")
+        .filter(|n| !n.trim().is_empty())
+        .ok_or_else(|| {
+            structure(
+                "/connector/name",
+                "the header needs a non-empty string `name`",
+            )
+        })?;
+    let version = match h.get("version") {
+        Some(Value::String(v)) if !v.trim().is_empty() => v.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => {
+            return Err(structure(
+                "/connector/version",
+                "the header needs a non-empty string `version` (or a number)",
+            ));
+        }
+    };
+    let service = h
+        .get("service")
+        .and_then(Value::as_object)
+        .map(|s| ServiceHeader {
+            id: string_field(s, "id"),
+            name: string_field(s, "name"),
+            version: match s.get("version") {
+                Some(Value::Number(n)) => n.as_i64(),
+                Some(Value::String(v)) => v.trim().parse().ok(),
+                _ => None,
+            },
+        });
+    Ok(ConnectorHeader {
+        name,
+        version,
+        title: string_field(h, "title"),
+        description: string_field(h, "description"),
+        service,
+    })
+}
+
 /// Reads an operations document from parsed JSON.
 pub fn from_value(root: Value) -> Result<OperationsDocument, DocumentError> {
     let Value::Object(mut root) = root else {
@@ -137,21 +369,7 @@ pub fn from_value(root: Value) -> Result<OperationsDocument, DocumentError> {
     };
     let header = match root.get("connector") {
         None | Some(Value::Null) => None,
-        Some(Value::Object(h)) => {
-            let name = string_field(h, "name")
-                .ok_or_else(|| structure("/connector/name", "the header needs a string `name`"))?;
-            let version = match h.get("version") {
-                Some(Value::String(v)) => v.clone(),
-                Some(Value::Number(n)) => n.to_string(),
-                _ => {
-                    return Err(structure(
-                        "/connector/version",
-                        "the header needs a string `version`",
-                    ));
-                }
-            };
-            Some(ConnectorHeader { name, version })
-        }
+        Some(Value::Object(h)) => Some(header(h)?),
         Some(_) => return Err(structure("/connector", "the header must be an object")),
     };
     let elements = match root.remove("elements") {
@@ -162,7 +380,7 @@ pub fn from_value(root: Value) -> Result<OperationsDocument, DocumentError> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut operations = Vec::with_capacity(elements.len());
     for (index, element) in elements.into_iter().enumerate() {
-        let Value::Object(mut element) = element else {
+        let Value::Object(element) = element else {
             return Err(structure(
                 format!("/elements/{index}"),
                 "an operation must be a JSON object",
@@ -183,14 +401,13 @@ pub fn from_value(root: Value) -> Result<OperationsDocument, DocumentError> {
         operations.push(OperationDoc {
             title: string_field(&element, "title"),
             description: string_field(&element, "description"),
-            input_schema: element.remove("inputSchema").unwrap_or(Value::Null),
-            output_schema: element.remove("outputSchema").unwrap_or(Value::Null),
             has_dynamic_output: element
                 .get("hasDynamicOutput")
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
             name,
             index,
+            element,
         });
     }
     Ok(OperationsDocument { header, operations })
@@ -242,13 +459,7 @@ mod tests {
     #[test]
     fn header_is_optional_and_read_when_present() {
         let doc = parse(r#"{"connector":{"name":"x","version":"1.0"},"elements":[]}"#).unwrap();
-        assert_eq!(
-            doc.header,
-            Some(ConnectorHeader {
-                name: "x".into(),
-                version: "1.0".into()
-            })
-        );
+        assert_eq!(doc.header, Some(ConnectorHeader::new("x", "1.0")));
         assert!(parse(r#"{"elements":[]}"#).unwrap().header.is_none());
     }
 }

@@ -7,8 +7,8 @@
 
 use crate::docs;
 use crate::model::{
-    Def, DefKind, Field, LookupModel, LookupParam, Model, Presence, Role, TemplatePiece, Ty,
-    Variant,
+    AdditionalMap, Def, DefKind, Field, LookupModel, LookupParam, Model, Presence, Role,
+    TemplatePiece, Ty, Variant, admits_null,
 };
 use crate::naming;
 use proc_macro2::{Ident, Span, TokenStream};
@@ -273,6 +273,27 @@ impl Emitter<'_> {
                 let inner = self.ty(inner);
                 quote!(__tray::Box<#inner>)
             }
+            Ty::Nullable(inner) => {
+                let inner = self.ty(inner);
+                quote!(__tray::Option<#inner>)
+            }
+        }
+    }
+
+    /// Whether `ty` is a struct that serde would also read from a JSON array: one without a
+    /// flattened map (those read objects only).
+    fn reads_arrays(&self, ty: &Ty) -> bool {
+        match ty {
+            Ty::Boxed(inner) => self.reads_arrays(inner),
+            Ty::Named(index) => matches!(
+                &self.model.defs[*index].kind,
+                DefKind::Struct {
+                    additional: None,
+                    extra: None,
+                    ..
+                }
+            ),
+            _ => false,
         }
     }
 
@@ -309,7 +330,14 @@ impl Emitter<'_> {
                 fields,
                 additional,
                 extra,
-            } => self.struct_def(def, fields, additional.as_ref(), extra.as_deref()),
+                strict_optional,
+            } => self.struct_def(
+                def,
+                fields,
+                additional.as_ref(),
+                extra.as_deref(),
+                *strict_optional,
+            ),
             DefKind::StringEnum { variants, unknown } => {
                 self.string_enum(def, variants, unknown.as_deref())
             }
@@ -329,8 +357,9 @@ impl Emitter<'_> {
         &self,
         def: &Def,
         fields: &[Field],
-        additional: Option<&Ty>,
+        additional: Option<&AdditionalMap>,
         extra: Option<&str>,
+        strict_optional: bool,
     ) -> TokenStream {
         let name = ident(&def.name);
         let doc = doc_attrs(&self.def_docs(def));
@@ -348,7 +377,23 @@ impl Emitter<'_> {
                 quote!(#[serde(rename = #wire)])
             });
             let presence = match field.presence {
-                Presence::Required | Presence::RequiredNullable => quote!(),
+                Presence::Required => quote!(),
+                // Serde reads a missing `Option` field as `None`; a required one must be there.
+                Presence::RequiredNullable => quote! {
+                    #[serde(deserialize_with = "::tray_connect::__private::nullable")]
+                },
+                // The type holds `null` itself: `null` is `Some(..)`, only absence is `None`.
+                Presence::Optional
+                    if strict_optional || admits_null(&self.model.defs, &field.ty) =>
+                {
+                    quote! {
+                    #[serde(
+                        default,
+                        skip_serializing_if = "::core::option::Option::is_none",
+                        deserialize_with = "::tray_connect::__private::present"
+                    )]
+                    }
+                }
                 Presence::Optional => quote! {
                     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
                 },
@@ -362,22 +407,27 @@ impl Emitter<'_> {
             };
             quote! { #doc #rename #presence pub #rust: #ty, }
         });
-        let additional_field = additional.map(|ty| {
-            let field = ident(&naming::catch_all_name(
-                "additional",
-                fields.iter().map(|f| f.rust.as_str()),
-            ));
-            let ty = self.ty(ty);
+        let additional_field = additional.map(|additional| {
+            let field = ident(&additional.rust);
+            let ty = self.ty(&additional.ty);
             quote! {
                 /// Properties beyond the listed ones (`additionalProperties`).
                 #[serde(flatten)]
                 pub #field: __tray::BTreeMap<__tray::String, #ty>,
             }
         });
+        let extra_doc = match def.role {
+            Role::Output => {
+                " Fields the output schema does not list, kept so that nothing a call returned is lost."
+            }
+            Role::Input => {
+                " Inputs the schema does not list (documents often lag behind connectors)."
+            }
+        };
         let extra_field = extra.map(|extra| {
             let field = ident(extra);
             quote! {
-                /// Fields the output schema does not list, kept so that nothing a call returned is lost.
+                #[doc = #extra_doc]
                 #[serde(flatten)]
                 pub #field: __tray::Map<
                     __tray::String,
@@ -385,11 +435,16 @@ impl Emitter<'_> {
                 >,
             }
         });
+        // A struct with no catch-all stands for a schema that forbids unlisted members: reading
+        // one must fail, or an untagged enum would take any object as this alternative.
+        let closed = (additional.is_none() && extra.is_none())
+            .then(|| quote!(#[serde(deny_unknown_fields)]));
         let mut out = quote! {
             #doc
             #allow
             #derives
             #[serde(crate = "::tray_connect::__private::serde")]
+            #closed
             pub struct #name {
                 #(#field_tokens)*
                 #additional_field
@@ -397,12 +452,18 @@ impl Emitter<'_> {
             }
         };
         if def.role == Role::Input {
-            out.extend(self.builder(def, fields, additional));
+            out.extend(self.builder(def, fields, additional, extra));
         }
         out
     }
 
-    fn builder(&self, def: &Def, fields: &[Field], additional: Option<&Ty>) -> TokenStream {
+    fn builder(
+        &self,
+        def: &Def,
+        fields: &[Field],
+        additional: Option<&AdditionalMap>,
+        extra: Option<&str>,
+    ) -> TokenStream {
         let name = ident(&def.name);
         let builder_name = def.builder.as_deref().unwrap_or(&def.name);
         let builder = ident(builder_name);
@@ -438,7 +499,7 @@ impl Emitter<'_> {
                 ident(&name)
             })
             .collect();
-        let state_mod = format_ident!("__{}_state", naming::snake(&def.name));
+        let state_mod = ident(def.state_module.as_deref().unwrap_or("__state"));
         let unset = quote!(__tray::Unset);
         let set = quote!(__tray::Set);
 
@@ -475,14 +536,19 @@ impl Emitter<'_> {
             init.push(quote!(optional: (#(#nones,)*),));
         }
         if let Some(additional) = additional {
-            let ty = self.ty(additional);
+            let ty = self.ty(&additional.ty);
             storage.push(quote!(additional: __tray::BTreeMap<__tray::String, #ty>,));
             init.push(quote!(additional: __tray::BTreeMap::new(),));
+        }
+        if extra.is_some() {
+            storage.push(quote!(extra: __tray::Map<__tray::String, __tray::Value>,));
+            init.push(quote!(extra: __tray::Map::new(),));
         }
         let keep_optional = (!optional.is_empty()).then(|| quote!(optional: self.optional,));
         let keep_additional = additional
             .is_some()
             .then(|| quote!(additional: self.additional,));
+        let keep_extra = extra.is_some().then(|| quote!(extra: self.extra,));
 
         let op = &def.operation;
         let is_root = self.inputs.contains(def.name.as_str());
@@ -522,6 +588,7 @@ impl Emitter<'_> {
                         required: (#(#parts,)*),
                         #keep_optional
                         #keep_additional
+                        #keep_extra
                     }
                 }
             };
@@ -532,8 +599,10 @@ impl Emitter<'_> {
                 quote!(value.into())
             };
             let body = moved(value);
+            let unit = unit_arg(&field.ty);
             setters.push(quote! {
                 #doc
+                #unit
                 pub fn #setter(self, value: impl __tray::Into<#inner>) -> #builder<#(#after),*>
                 where
                     #param: __tray::IsUnset,
@@ -608,8 +677,10 @@ impl Emitter<'_> {
                 Presence::OptionalNullable => quote!(__tray::Some(value)),
                 _ => quote!(value),
             };
+            let unit = unit_arg(&field.ty);
             setters.push(quote! {
                 #doc
+                #unit
                 pub fn #setter(mut self, value: impl __tray::Into<#inner>) -> Self {
                     self.optional.#k = #value;
                     self
@@ -622,15 +693,32 @@ impl Emitter<'_> {
             });
         }
         if let Some(additional) = additional {
-            let value_ty = self.ty(additional);
+            let value_ty = self.ty(&additional.ty);
+            let unit = unit_arg(&additional.ty);
             setters.push(quote! {
                 /// Adds a property beyond the listed ones (`additionalProperties`).
+                #unit
                 pub fn insert_additional(
                     mut self,
                     key: impl __tray::Into<__tray::String>,
                     value: impl __tray::Into<#value_ty>,
                 ) -> Self {
                     self.additional.insert(key.into(), value.into());
+                    self
+                }
+            });
+        }
+        if let Some(extra) = extra {
+            let setter = ident(extra);
+            setters.push(quote! {
+                /// Sends an input the schema does not list (documents often lag behind
+                /// connectors). A listed input set this way is sent twice: use its setter.
+                pub fn #setter(
+                    mut self,
+                    key: impl __tray::Into<__tray::String>,
+                    value: impl __tray::Into<__tray::Value>,
+                ) -> Self {
+                    self.extra.insert(key.into(), value.into());
                     self
                 }
             });
@@ -649,12 +737,13 @@ impl Emitter<'_> {
         let optional_names: Vec<Ident> = optional.iter().map(|f| ident(&f.rust)).collect();
         let unpack =
             (!optional.is_empty()).then(|| quote!(let (#(#optional_names,)*) = self.optional;));
-        let additional_init = additional.map(|_| {
-            let field = ident(&naming::catch_all_name(
-                "additional",
-                fields.iter().map(|f| f.rust.as_str()),
-            ));
+        let additional_init = additional.map(|additional| {
+            let field = ident(&additional.rust);
             quote!(#field: self.additional,)
+        });
+        let extra_init = extra.map(|extra| {
+            let field = ident(extra);
+            quote!(#field: self.extra,)
         });
         let generics = (!params.is_empty()).then(|| quote!(<#(#params),*>));
         let defaults = (!params.is_empty()).then(|| quote!(<#(#params = #unset),*>));
@@ -677,6 +766,9 @@ impl Emitter<'_> {
             docs::code(op)
         );
         let allow = allow_lints(builder_name);
+        // The optional inputs are kept in one tuple, so each setter of a required input moves
+        // them at once; clippy finds the tuple's type complex.
+        let complex = (optional.len() > 1).then(|| quote!(#[allow(clippy::type_complexity)]));
         quote! {
             impl #name {
                 #[doc = #start_doc]
@@ -688,6 +780,7 @@ impl Emitter<'_> {
             #[doc = #builder_doc]
             #[must_use = "a builder does nothing until `.build()` is called"]
             #allow
+            #complex
             pub struct #builder #defaults {
                 #(#storage)*
             }
@@ -705,6 +798,7 @@ impl Emitter<'_> {
                         #(#required_fields)*
                         #(#optional_names,)*
                         #additional_init
+                        #extra_init
                     }
                 }
             }
@@ -757,17 +851,33 @@ impl Emitter<'_> {
         let variant_tokens = variants.iter().map(|(v, ty)| {
             let v_ident = ident(v);
             let named = matches!(ty, Ty::Named(_) | Ty::Boxed(_) | Ty::Value);
+            // A struct without a flattened map would also read an array (serde's positional
+            // form), taking values meant for a later alternative.
+            let object_only = self.reads_arrays(ty).then(
+                || quote!(#[serde(deserialize_with = "::tray_connect::__private::object_only")]),
+            );
             let ty = self.ty(ty);
             let doc = if named {
                 doc_line(&format!("The `{v}` alternative."))
             } else {
-                doc_line(&format!("A {} value.", v.to_lowercase()))
+                let kind = v.to_lowercase();
+                let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                    "An"
+                } else {
+                    "A"
+                };
+                doc_line(&format!("{article} {kind} value."))
             };
-            quote! { #doc #v_ident(#ty), }
+            quote! { #doc #object_only #v_ident(#ty), }
         });
-        let has = |v: &str| variants.iter().any(|(n, _)| n == v);
+        // Conversions follow each variant's type, not its name (a `oneOf` alternative named
+        // `String` may hold a struct), and each source type converts into its first variant.
         let mut froms = Vec::new();
+        let mut sources: HashSet<String> = HashSet::new();
         let mut from = |src: TokenStream, variant: &str, conv: TokenStream| {
+            if !sources.insert(src.to_string()) {
+                return;
+            }
             let v = ident(variant);
             froms.push(quote! {
                 impl __tray::From<#src> for #name {
@@ -777,33 +887,47 @@ impl Emitter<'_> {
                 }
             });
         };
-        if has("String") {
-            from(quote!(&str), "String", quote!(value.to_owned()));
-            from(quote!(__tray::String), "String", quote!(value));
-            from(quote!(&__tray::String), "String", quote!(value.clone()));
-        }
-        if has("Boolean") {
-            from(quote!(bool), "Boolean", quote!(value));
-        }
-        if has("Integer") {
-            from(quote!(i64), "Integer", quote!(value));
-            from(quote!(i32), "Integer", quote!(i64::from(value)));
-        } else if has("Number") {
-            from(quote!(i64), "Number", quote!(value as f64));
-            from(quote!(i32), "Number", quote!(f64::from(value)));
-        }
-        if has("Number") {
-            from(quote!(f64), "Number", quote!(value));
-        }
+        let has_integer = variants.iter().any(|(_, ty)| *ty == Ty::Integer);
         for (v, ty) in variants {
-            if matches!(ty, Ty::Vec(_) | Ty::JsonMap | Ty::Map(_)) {
-                let ty = self.ty(ty);
-                from(ty, v, quote!(value));
+            match ty {
+                Ty::String => {
+                    from(quote!(&str), v, quote!(value.to_owned()));
+                    from(quote!(__tray::String), v, quote!(value));
+                    from(quote!(&__tray::String), v, quote!(value.clone()));
+                }
+                Ty::Boolean => from(quote!(bool), v, quote!(value)),
+                Ty::Integer => {
+                    from(quote!(i64), v, quote!(value));
+                    from(quote!(i32), v, quote!(i64::from(value)));
+                }
+                Ty::Number => {
+                    if !has_integer {
+                        from(quote!(i64), v, quote!(value as f64));
+                        from(quote!(i32), v, quote!(f64::from(value)));
+                    }
+                    from(quote!(f64), v, quote!(value));
+                }
+                Ty::Vec(_) | Ty::JsonMap | Ty::Map(_) => {
+                    let src = self.ty(ty);
+                    from(src, v, quote!(value));
+                }
+                Ty::Named(index) if self.model.defs[*index].name != def.name => {
+                    let src = self.ty(ty);
+                    from(src, v, quote!(value));
+                }
+                _ => {}
             }
         }
+        // A struct alternative beside a `Value` is larger; boxing it would cost every reader an
+        // allocation for clippy's sake.
+        let large = variants
+            .iter()
+            .any(|(_, ty)| matches!(ty, Ty::Named(_)))
+            .then(|| quote!(#[allow(clippy::large_enum_variant)]));
         quote! {
             #doc
             #allow
+            #large
             #derives
             #[serde(crate = "::tray_connect::__private::serde", untagged)]
             pub enum #name {
@@ -871,6 +995,11 @@ impl Emitter<'_> {
             }
         }
     }
+}
+
+/// A setter of a `()` input (`{"type": "null"}`) passes `()` on, which clippy flags.
+fn unit_arg(ty: &Ty) -> Option<TokenStream> {
+    (*ty == Ty::Unit).then(|| quote!(#[allow(clippy::unit_arg)]))
 }
 
 /// Type names that keep a `_` between letters (from non-ASCII characters) would trip

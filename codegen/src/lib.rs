@@ -19,11 +19,12 @@ pub mod document;
 mod emit;
 pub mod model;
 pub mod naming;
+pub mod pointer;
 
 use proc_macro2::TokenStream;
 use std::fmt;
 
-pub use document::{DocumentError, OperationsDocument};
+pub use document::{DocumentError, HeaderError, OperationsDocument};
 
 /// What to expand.
 #[derive(Debug, Clone, Copy)]
@@ -153,21 +154,18 @@ pub fn expand_document(
     document: &OperationsDocument,
     operations: Option<&[String]>,
 ) -> Result<Expansion, Error> {
-    if let Some(header) = &document.header {
-        if header.name != connector {
-            return Err(Error::HeaderMismatch {
-                field: "name",
-                expected: connector.to_owned(),
-                found: header.name.clone(),
-            });
-        }
-        if header.version != version {
-            return Err(Error::HeaderMismatch {
-                field: "version",
-                expected: version.to_owned(),
-                found: header.version.clone(),
-            });
-        }
+    // The literals name the connector; a header, if any, must agree with them.
+    if let Err(HeaderError::Mismatch {
+        field,
+        expected,
+        found,
+    }) = document.connector(Some((connector, version)))
+    {
+        return Err(Error::HeaderMismatch {
+            field,
+            expected,
+            found,
+        });
     }
     let selected = select(document, operations)?;
     let model = model::build(connector, version, document, &selected);

@@ -7,7 +7,7 @@
 use crate::docs;
 use crate::document::{OperationDoc, OperationsDocument};
 use crate::naming;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 use std::collections::{HashMap, HashSet};
 
 /// Whether a type is sent (input) or received (output); outputs are lenient where inputs are
@@ -47,6 +47,9 @@ pub enum Ty {
     Named(usize),
     /// `Box<T>`: a struct edge inside a `$ref` cycle.
     Boxed(Box<Ty>),
+    /// `Option<T>`: a value that may be `null` where no field presence says so (a whole output,
+    /// an array item, a map value).
+    Nullable(Box<Ty>),
 }
 
 /// How a property is present on the wire.
@@ -115,6 +118,15 @@ pub struct Variant {
     pub docs: Docs,
 }
 
+/// The flattened map of properties beyond the listed ones, typed by `additionalProperties`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdditionalMap {
+    /// The Rust field name (`additional`, or `additional_` when a property took it).
+    pub rust: String,
+    /// The type of its values.
+    pub ty: Ty,
+}
+
 /// What a generated type is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DefKind {
@@ -123,9 +135,14 @@ pub enum DefKind {
         /// Required fields first (in `required` order), then the rest in document order.
         fields: Vec<Field>,
         /// `additionalProperties: <schema>` beside `properties`: flattened map of that type.
-        additional: Option<Ty>,
-        /// Outputs: the name of the catch-all map of unlisted fields.
+        additional: Option<AdditionalMap>,
+        /// The catch-all map of unlisted fields: every output struct without `additional`, and
+        /// input structs whose schema does not forbid unlisted properties.
         extra: Option<String>,
+        /// Optional fields refuse `null` unless the schema allows it. Set on `oneOf`/`anyOf`
+        /// alternatives, where reading `null` as absent would let this alternative take a value
+        /// that a later one keeps whole; elsewhere `null` reads as `None`, leniently.
+        strict_optional: bool,
     },
     /// An enum of string values.
     StringEnum {
@@ -134,7 +151,8 @@ pub enum DefKind {
         /// Outputs: the name of the catch-all variant that keeps unknown values.
         unknown: Option<String>,
     },
-    /// `#[serde(untagged)]` enum of alternatives (from a `type` array), in the fixed order.
+    /// `#[serde(untagged)]` enum of alternatives: a `type` array's members in the fixed order,
+    /// `oneOf`/`anyOf` alternatives in document order, or an object and any other value.
     Untagged {
         /// Variant name and type.
         variants: Vec<(String, Ty)>,
@@ -158,6 +176,9 @@ pub struct Def {
     pub kind: DefKind,
     /// Input structs and map newtypes: the builder's name.
     pub builder: Option<String>,
+    /// Input structs: the module holding the builder's state traits (unique per expansion:
+    /// `FieldAB` and `FieldAb` would both read `__field_ab_state`).
+    pub state_module: Option<String>,
     /// The wire name of the operation this type belongs to.
     pub operation: String,
 }
@@ -320,6 +341,7 @@ pub fn build(
         defs: Vec::new(),
         value_fallbacks: Vec::new(),
         type_names: HashSet::new(),
+        module_names: HashSet::new(),
     };
     let ops: Vec<&OperationDoc> = operations
         .iter()
@@ -416,15 +438,22 @@ fn escape_pointer(key: &str) -> String {
 /// The member types a `type` keyword lists, with `""` dropped and `"null"` split off.
 struct TypeSet {
     members: Vec<String>,
+    /// `"null"` is listed, or Tray's `nullable: true` is set.
     nullable: bool,
+    /// `"null"` is listed in `type` itself (`{"type": "null"}` is `()`; `nullable` alone is not).
+    lists_null: bool,
 }
 
 fn type_set(schema: &Map<String, Value>) -> TypeSet {
     let mut members = Vec::new();
     let mut nullable = schema.get("nullable").and_then(Value::as_bool) == Some(true);
+    let mut lists_null = false;
     let mut push = |t: &str| match t {
         "" => {}
-        "null" => nullable = true,
+        "null" => {
+            nullable = true;
+            lists_null = true;
+        }
         other => {
             if !members.iter().any(|m: &String| m == other) {
                 members.push(other.to_owned());
@@ -436,7 +465,11 @@ fn type_set(schema: &Map<String, Value>) -> TypeSet {
         Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).for_each(push),
         _ => {}
     }
-    TypeSet { members, nullable }
+    TypeSet {
+        members,
+        nullable,
+        lists_null,
+    }
 }
 
 fn text(schema: &Map<String, Value>, key: &str) -> Option<String> {
@@ -461,10 +494,18 @@ const UNTAGGED_ORDER: &[(&str, &str)] = &[
 /// How far a `$ref` target has been typed.
 #[derive(Clone)]
 enum RefState {
-    /// Being typed; the struct it became so far, if any (a cycle back to it is boxed).
-    InProgress(Option<usize>),
+    /// Being typed; the type it became so far, if any (a cycle back to it is boxed), and
+    /// whether its own keywords admit `null`.
+    InProgress(Option<usize>, bool),
     /// Typed.
     Done(Ty, bool),
+}
+
+/// A `$ref` target being typed whose own type is not created yet: the first type defined at
+/// `pointer` becomes what a cycle back to `key` refers to.
+struct PendingRef {
+    key: String,
+    pointer: String,
 }
 
 struct ModelBuilder {
@@ -473,9 +514,8 @@ struct ModelBuilder {
     root: Value,
     /// `$ref` targets by absolute pointer, so each is typed once.
     refs: HashMap<String, RefState>,
-    /// The `$ref` target whose struct may be created next: its key and the pointer of the
-    /// site that would define it (see `struct_def`).
-    pending_ref: Option<(String, String)>,
+    /// See [`PendingRef`].
+    pending_ref: Option<PendingRef>,
     /// Lookups found while modelling the current operation's input.
     lookups: Vec<LookupSite>,
     /// Structs from the operation root to the one being modelled.
@@ -485,18 +525,14 @@ struct ModelBuilder {
     defs: Vec<Def>,
     value_fallbacks: Vec<String>,
     type_names: HashSet<String>,
+    /// Names of the builders' state modules.
+    module_names: HashSet<String>,
 }
 
 impl ModelBuilder {
     /// Claims a type name, numbering it (`Name2`, `Name3`) when taken.
     fn claim(&mut self, candidate: &str) -> String {
-        if self.type_names.insert(candidate.to_owned()) {
-            return candidate.to_owned();
-        }
-        (2..)
-            .map(|n| format!("{candidate}{n}"))
-            .find(|name| self.type_names.insert(name.clone()))
-            .expect("an unbounded range always yields a free name")
+        naming::claim(candidate, "", &mut self.type_names)
     }
 
     /// Turns the lookups found in the current input into functions: each template names an
@@ -529,16 +565,7 @@ impl ModelBuilder {
                     })
                     .collect();
             let base = format!("{}_lookup", naming::snake(&site.path.join("_")));
-            let function = (1..)
-                .map(|n| {
-                    if n == 1 {
-                        base.clone()
-                    } else {
-                        format!("{base}_{n}")
-                    }
-                })
-                .find(|name| functions.insert(name.clone()))
-                .expect("an unbounded range always yields a free name");
+            let function = naming::claim(&base, "_", &mut functions);
             out.push(LookupModel {
                 function,
                 property: site.path.join("."),
@@ -551,40 +578,34 @@ impl ModelBuilder {
         out
     }
 
-    /// An operation's root struct, registered as the target of `{"$ref": "#"}` so that a
-    /// reference to the root reuses (and boxes) it.
-    fn root_struct(&mut self, schema: &Map<String, Value>, site: &Site, docs: Docs) -> usize {
+    /// Types an operation's root schema, registered as the target of `{"$ref": "#"}` so that a
+    /// reference to the root reuses (and boxes) its type.
+    fn root_ty(&mut self, schema: &Map<String, Value>, site: &Site) -> (Ty, bool) {
         let key = format!("{}#", site.root_pointer());
-        self.refs.insert(key.clone(), RefState::InProgress(None));
-        self.pending_ref = Some((key.clone(), site.pointer.clone()));
-        let index = self.struct_def(schema, site, docs);
-        self.pending_ref = None;
+        let declared_null = type_set(schema).nullable;
         self.refs
-            .insert(key, RefState::Done(Ty::Named(index), false));
-        index
+            .insert(key.clone(), RefState::InProgress(None, declared_null));
+        self.pending_ref = Some(PendingRef {
+            key: key.clone(),
+            pointer: site.pointer.clone(),
+        });
+        let (ty, nullable) = self.ty(schema, site, &mut Docs::default());
+        self.pending_ref = None;
+        self.refs.insert(key, RefState::Done(ty.clone(), nullable));
+        (ty, nullable)
     }
 
-    /// Records a property's `lookup` (key `operation`, or the legacy `message`).
+    /// Records a property's `lookup` (see [`crate::document::lookup_of`]).
     fn note_lookup(&mut self, property: &Map<String, Value>) {
-        let Some(lookup) = property.get("lookup").and_then(Value::as_object) else {
-            return;
-        };
-        let operation = lookup
-            .get("operation")
-            .or_else(|| lookup.get("message"))
-            .and_then(Value::as_str);
-        let Some(operation) = operation.filter(|o| !o.is_empty()) else {
+        let Some(lookup) = crate::document::lookup_of(property) else {
             return;
         };
         self.lookups.push(LookupSite {
             chain: self.struct_chain.clone(),
             path: self.path.clone(),
-            operation: operation.to_owned(),
-            input: lookup
-                .get("input")
-                .cloned()
-                .unwrap_or_else(|| Value::Object(Map::new())),
-            auth_required: lookup.get("authRequired").and_then(Value::as_bool) == Some(true),
+            operation: lookup.operation,
+            input: lookup.input,
+            auth_required: lookup.auth_required,
         });
     }
 
@@ -603,15 +624,86 @@ impl ModelBuilder {
         self.defs.len() - 1
     }
 
+    /// Reserves the slot of a type defined at `site` before its parts are typed, so nested
+    /// types come after their parent in the output and a `$ref` cycle back to `site` can point
+    /// at it (see [`PendingRef`]).
+    fn reserve(&mut self, site: &Site, name: String) -> usize {
+        let index = self.push(Def {
+            name,
+            role: site.role,
+            docs: Docs::default(),
+            // A placeholder that admits no `null` until the real kind is known.
+            kind: DefKind::Struct {
+                fields: Vec::new(),
+                additional: None,
+                extra: None,
+                strict_optional: false,
+            },
+            builder: None,
+            state_module: None,
+            operation: String::new(),
+        });
+        if let Some(pending) = self.pending_ref.take() {
+            if pending.pointer == site.pointer {
+                let nullable = match self.refs.get(&pending.key) {
+                    Some(RefState::InProgress(_, nullable)) => *nullable,
+                    _ => false,
+                };
+                self.refs
+                    .insert(pending.key, RefState::InProgress(Some(index), nullable));
+            } else {
+                self.pending_ref = Some(pending);
+            }
+        }
+        index
+    }
+
     fn fallback(&mut self, site: &Site, reason: &str, docs: &mut Docs) -> Ty {
+        self.note_fallback(site, reason);
+        docs.notes.push(format!("Typed as JSON `Value`: {reason}."));
+        Ty::Value
+    }
+
+    /// Lists a node whose values are (partly) kept as JSON in `VALUE_FALLBACKS`.
+    fn note_fallback(&mut self, site: &Site, reason: &str) {
         let at = if site.pointer.is_empty() {
             "/"
         } else {
             &site.pointer
         };
         self.value_fallbacks.push(format!("{at}: {reason}"));
-        docs.notes.push(format!("Typed as JSON `Value`: {reason}."));
-        Ty::Value
+    }
+
+    fn admits_null(&self, ty: &Ty) -> bool {
+        admits_null(&self.defs, ty)
+    }
+
+    /// Makes the struct an alternative became strict about `null` (see
+    /// `DefKind::Struct::strict_optional`), when it was created for it (index ≥ `first_new`).
+    fn make_strict(&mut self, ty: &Ty, first_new: usize) {
+        let index = match ty {
+            Ty::Named(index) => *index,
+            Ty::Boxed(inner) => return self.make_strict(inner, first_new),
+            _ => return,
+        };
+        if index < first_new {
+            return;
+        }
+        match &mut self.defs[index].kind {
+            DefKind::Struct {
+                strict_optional, ..
+            } => *strict_optional = true,
+            // The object of a schema with properties but no `type`.
+            DefKind::Untagged { variants } => {
+                if let Some((_, object)) = variants.first().cloned()
+                    && variants.len() == 2
+                    && variants[1].1 == Ty::Value
+                {
+                    self.make_strict(&object, first_new);
+                }
+            }
+            _ => {}
+        }
     }
 
     fn operation_docs(op: &OperationDoc) -> Docs {
@@ -622,6 +714,8 @@ impl ModelBuilder {
         }
     }
 
+    /// An operation's input: a struct when its schema is an object with properties (Call
+    /// Connector's input is always an object), else a transparent map newtype.
     fn input_root(&mut self, op: &OperationDoc, name: String) -> usize {
         let site = Site::root(
             format!("{}/inputSchema", op.pointer()),
@@ -629,10 +723,21 @@ impl ModelBuilder {
             Role::Input,
         );
         let docs = Self::operation_docs(op);
-        self.root = op.input_schema.clone();
-        match op.input_schema.as_object() {
+        self.root = op.input_schema().clone();
+        match op.input_schema().as_object() {
             Some(schema) if schema.get("properties").is_some_and(Value::is_object) => {
-                self.root_struct(schema, &site, docs)
+                let key = format!("{}#", site.root_pointer());
+                self.refs
+                    .insert(key.clone(), RefState::InProgress(None, false));
+                self.pending_ref = Some(PendingRef {
+                    key: key.clone(),
+                    pointer: site.pointer.clone(),
+                });
+                let index = self.struct_def(schema, &site, docs);
+                self.pending_ref = None;
+                self.refs
+                    .insert(key, RefState::Done(Ty::Named(index), false));
+                index
             }
             _ => {
                 let builder = Some(self.claim(&format!("{name}Builder")));
@@ -642,12 +747,15 @@ impl ModelBuilder {
                     docs,
                     kind: DefKind::MapNewtype,
                     builder,
+                    state_module: None,
                     operation: String::new(),
                 })
             }
         }
     }
 
+    /// An operation's output: the type its schema gives, named after the operation; an alias
+    /// when that type is not generated here (or when the output may be `null`).
     fn output_root(&mut self, op: &OperationDoc, name: String) -> usize {
         let site = Site::root(
             format!("{}/outputSchema", op.pointer()),
@@ -655,52 +763,64 @@ impl ModelBuilder {
             Role::Output,
         );
         let mut docs = Docs::default();
-        self.root = op.output_schema.clone();
-        let schema = op.output_schema.as_object().filter(|s| !s.is_empty());
-        let ty = match schema {
-            _ if op.has_dynamic_output => self.fallback(
-                &site,
-                "the operation has dynamic output (`hasDynamicOutput`); \
-                 `Client::output_schema` asks Tray for the schema of one input",
-                &mut docs,
-            ),
-            None => self.fallback(&site, "the document gives no output schema", &mut docs),
+        self.root = op.output_schema().clone();
+        let schema = op.output_schema().as_object().filter(|s| !s.is_empty());
+        let (ty, nullable) = match schema {
+            _ if op.has_dynamic_output => {
+                let reason = "the operation has dynamic output (`hasDynamicOutput`); \
+                     `Client::output_schema` asks Tray for the schema of one input";
+                (self.fallback(&site, reason, &mut docs), false)
+            }
+            None => {
+                let reason = "the document gives no output schema";
+                (self.fallback(&site, reason, &mut docs), false)
+            }
             Some(schema) => {
                 if let Some(description) = text(schema, "description") {
                     docs.description = Some(description);
                 }
-                let ty = if schema.get("properties").is_some_and(Value::is_object) {
-                    Ty::Named(self.root_struct(schema, &site, Docs::default()))
-                } else {
-                    self.ty(schema, &site, &mut Docs::default()).0
-                };
-                if let Ty::Named(index) = ty
-                    && self.defs[index].name == name
-                {
-                    return index;
-                }
-                ty
+                self.root_ty(schema, &site)
             }
         };
+        if let Ty::Named(index) = ty
+            && self.defs[index].name == name
+        {
+            if !nullable {
+                return index;
+            }
+            // `XOutput` becomes `Option<..>` of the type, which takes another name.
+            let renamed = self.claim(&format!("{name}Value"));
+            self.defs[index].name = renamed;
+        }
+        let ty = nullable_if(nullable, ty);
         self.push(Def {
             name,
             role: Role::Output,
             docs,
             kind: DefKind::Alias(ty),
             builder: None,
+            state_module: None,
             operation: String::new(),
         })
     }
 
-    /// The type of a schema node. Returns the type and whether the node admits `null`;
-    /// notes for the enclosing field go into `docs`.
+    /// The type of a schema node. Returns the type and whether the node admits a `null` the
+    /// type cannot hold (then the field becomes an `Option`); notes for the enclosing field go
+    /// into `docs`.
     fn ty(&mut self, schema: &Map<String, Value>, site: &Site, docs: &mut Docs) -> (Ty, bool) {
-        let types = type_set(schema);
-        let nullable = types.nullable;
         if site.depth > MAX_DEPTH {
             let reason = format!("nested deeper than {MAX_DEPTH} levels");
-            return (self.fallback(site, &reason, docs), nullable);
+            return (self.fallback(site, &reason, docs), false);
         }
+        let (ty, nullable) = self.node_ty(schema, site, docs);
+        // `Value`, `()` and enums with such a variant hold `null` themselves.
+        let nullable = nullable && !self.admits_null(&ty);
+        (ty, nullable)
+    }
+
+    fn node_ty(&mut self, schema: &Map<String, Value>, site: &Site, docs: &mut Docs) -> (Ty, bool) {
+        let types = type_set(schema);
+        let nullable = types.nullable;
         if let Some(Value::String(reference)) = schema.get("$ref") {
             let (ty, ref_nullable) = self.ref_ty(reference, site, docs);
             return (ty, nullable || ref_nullable);
@@ -719,16 +839,17 @@ impl ModelBuilder {
             }
         }
         if let Some(Value::Array(parts)) = schema.get("allOf") {
-            return (self.all_of_ty(parts, schema, site, docs), nullable);
+            return self.all_of_ty(parts, schema, site, docs);
         }
         if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-            return (self.enum_ty(schema, values, &types, site, docs), nullable);
+            let (ty, null_member) = self.enum_ty(schema, values, &types, site, docs);
+            return (ty, nullable || null_member);
         }
         let ty = match types.members.as_slice() {
             [] if schema.get("properties").is_some_and(Value::is_object) => {
-                self.object_ty(schema, site, docs)
+                self.typeless_object_ty(schema, site)
             }
-            [] if nullable => Ty::Unit,
+            [] if types.lists_null => Ty::Unit,
             [] => self.fallback(site, "the schema gives no `type`", docs),
             [single] => self.single_ty(single, schema, site, docs),
             _ => self.untagged_ty(&types.members, schema, site, docs),
@@ -757,7 +878,6 @@ impl ModelBuilder {
             "integer" => Ty::Integer,
             "number" => Ty::Number,
             "boolean" => Ty::Boolean,
-            "null" => Ty::Unit,
             "array" => self.array_ty(schema, site, docs),
             "object" => self.object_ty(schema, site, docs),
             other => {
@@ -774,37 +894,85 @@ impl ModelBuilder {
                 let mut item_docs = Docs::default();
                 let (ty, nullable) = self.ty(items, &item_site, &mut item_docs);
                 docs.notes.extend(item_docs.notes);
-                if nullable && ty != Ty::Unit {
-                    // `Vec<Option<T>>` would be honest but heavy; items that may be null are kept
-                    // as JSON so nothing is lost.
-                    let reason = "array items may be `null`";
-                    return Ty::Vec(Box::new(self.fallback(&item_site, reason, docs)));
-                }
-                Ty::Vec(Box::new(ty))
+                Ty::Vec(Box::new(nullable_if(nullable, unboxed(ty))))
             }
             _ => Ty::Vec(Box::new(Ty::Value)),
         }
     }
 
+    /// `patternProperties` give unlisted keys schemas of their own, so no single value type
+    /// covers them: they are kept as JSON.
+    fn pattern_note(&mut self, schema: &Map<String, Value>, site: &Site, docs: &mut Docs) -> bool {
+        let has_patterns = schema
+            .get("patternProperties")
+            .and_then(Value::as_object)
+            .is_some_and(|p| !p.is_empty());
+        if has_patterns {
+            let reason = "`patternProperties` are kept as JSON beside the listed properties";
+            self.note_fallback(site, reason);
+            docs.notes.push(format!("{}.", capitalise(reason)));
+        }
+        has_patterns
+    }
+
     fn object_ty(&mut self, schema: &Map<String, Value>, site: &Site, docs: &mut Docs) -> Ty {
-        if schema.get("properties").is_some_and(Value::is_object) {
+        // Listed or required members, or none allowed at all: a struct. (An empty struct for
+        // `additionalProperties: false` sends `{}`, where a map could send anything.)
+        let required = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|r| r.iter().any(Value::is_string));
+        let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
+        if schema.get("properties").is_some_and(Value::is_object) || required || closed {
             let index = self.struct_def(schema, site, Docs::default());
             return Ty::Named(index);
+        }
+        if self.pattern_note(schema, site, docs) {
+            return Ty::JsonMap;
         }
         match schema.get("additionalProperties") {
             Some(Value::Object(values)) if !values.is_empty() => {
                 let value_site =
                     site.child("additionalProperties", format!("{}Value", site.type_name));
                 let (ty, nullable) = self.ty(values, &value_site, docs);
-                if nullable {
-                    return Ty::JsonMap;
-                }
-                Ty::Map(Box::new(ty))
+                Ty::Map(Box::new(nullable_if(nullable, unboxed(ty))))
             }
             _ => Ty::JsonMap,
         }
     }
 
+    /// Properties without a `type`: draft 4 applies them to objects only, so any other JSON
+    /// value is valid too. An enum of the struct and that other value.
+    fn typeless_object_ty(&mut self, schema: &Map<String, Value>, site: &Site) -> Ty {
+        let name = self.def_name(site);
+        let index = self.reserve(site, name.clone());
+        let mut object_site = site.clone();
+        object_site.type_name = format!("{name}Object");
+        object_site.depth = site.depth.max(1);
+        let object = self.struct_def(schema, &object_site, Docs::default());
+        self.note_fallback(
+            site,
+            "the schema lists `properties` but no `type`; values other than objects are kept \
+             by the `Other` variant",
+        );
+        let mut enum_docs = node_docs(schema);
+        enum_docs.notes.push(
+            "The schema lists properties but no `type`, so any other JSON value is valid too."
+                .to_owned(),
+        );
+        let def = &mut self.defs[index];
+        def.docs = enum_docs;
+        def.kind = DefKind::Untagged {
+            variants: vec![
+                ("Object".to_owned(), Ty::Named(object)),
+                ("Other".to_owned(), Ty::Value),
+            ],
+        };
+        Ty::Named(index)
+    }
+
+    /// `enum`: a string enum, or the scalar type every value shares (values listed in the
+    /// docs). A `null` member makes the node nullable. Returns the type and that.
     fn enum_ty(
         &mut self,
         schema: &Map<String, Value>,
@@ -812,7 +980,7 @@ impl ModelBuilder {
         types: &TypeSet,
         site: &Site,
         docs: &mut Docs,
-    ) -> Ty {
+    ) -> (Ty, bool) {
         let listed = values
             .iter()
             .map(|v| match v {
@@ -821,26 +989,42 @@ impl ModelBuilder {
             })
             .collect::<Vec<_>>()
             .join(", ");
+        // `null` is valid when it is a member and `type` (if given) allows it.
+        let null_member = values.iter().any(Value::is_null);
+        let nullable = null_member && (types.members.is_empty() || types.nullable);
         let values: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
-        if values.iter().all(|v| v.is_string()) && !values.is_empty() {
+        if values.is_empty() {
+            let ty = if null_member {
+                Ty::Unit
+            } else {
+                self.fallback(site, "the `enum` lists no values", docs)
+            };
+            return (ty, nullable);
+        }
+        if values.iter().all(|v| v.is_string()) {
             let strings: Vec<&str> = values.iter().filter_map(|v| v.as_str()).collect();
-            return Ty::Named(self.string_enum(schema, &strings, site));
+            return (
+                Ty::Named(self.string_enum(schema, &strings, site)),
+                nullable,
+            );
         }
         docs.notes.push(format!("One of: {listed}."));
-        if values.iter().all(|v| v.is_i64() || v.is_u64()) && !values.is_empty() {
-            return if types.members.iter().any(|t| t == "number") {
-                Ty::Number
-            } else {
+        let says = |t: &str| types.members.iter().any(|m| m == t);
+        let ty = if values.iter().all(|v| v.is_number()) {
+            // JSON Schema compares numbers by value, so `1.0` is a member of `[1]`: only a
+            // declared `integer` type (which refuses `1.0`) makes the field an `i64`.
+            let integers = values.iter().all(|v| v.is_i64() || v.is_u64());
+            if integers && says("integer") && !says("number") {
                 Ty::Integer
-            };
-        }
-        if values.iter().all(|v| v.is_number()) && !values.is_empty() {
-            return Ty::Number;
-        }
-        if values.iter().all(|v| v.is_boolean()) && !values.is_empty() {
-            return Ty::Boolean;
-        }
-        self.fallback(site, "the `enum` mixes value types", docs)
+            } else {
+                Ty::Number
+            }
+        } else if values.iter().all(|v| v.is_boolean()) {
+            Ty::Boolean
+        } else {
+            self.fallback(site, "the `enum` mixes value types", docs)
+        };
+        (ty, nullable)
     }
 
     fn string_enum(&mut self, schema: &Map<String, Value>, values: &[&str], site: &Site) -> usize {
@@ -895,6 +1079,7 @@ impl ModelBuilder {
             docs,
             kind: DefKind::StringEnum { variants, unknown },
             builder: None,
+            state_module: None,
             operation: String::new(),
         })
     }
@@ -915,6 +1100,7 @@ impl ModelBuilder {
         }
         // The enum takes the site's name; its members are named after it.
         let name = self.def_name(site);
+        let index = self.reserve(site, name.clone());
         let mut variants = Vec::new();
         for (t, variant) in UNTAGGED_ORDER {
             if members.iter().any(|m| m == t) {
@@ -925,21 +1111,16 @@ impl ModelBuilder {
                 variants.push(((*variant).to_owned(), ty));
             }
         }
-        let index = self.push(Def {
-            name,
-            role: site.role,
-            docs: node_docs(schema),
-            kind: DefKind::Untagged { variants },
-            builder: None,
-            operation: String::new(),
-        });
+        let def = &mut self.defs[index];
+        def.docs = node_docs(schema);
+        def.kind = DefKind::Untagged { variants };
         Ty::Named(index)
     }
 
-    /// The type of a `$ref` target: typed once per target, boxed on a struct cycle, `Value`
-    /// when dangling or when a cycle has no struct in between.
+    /// The type of a `$ref` target: typed once per target, boxed on a cycle, `Value` when
+    /// dangling or when a cycle has no generated type in between.
     fn ref_ty(&mut self, reference: &str, site: &Site, docs: &mut Docs) -> (Ty, bool) {
-        let Some(pointer) = local_pointer(reference) else {
+        let Some(pointer) = crate::pointer::local_pointer(reference) else {
             let reason = format!(
                 "`$ref` `{}` is not a local JSON pointer",
                 docs::code(reference)
@@ -949,10 +1130,10 @@ impl ModelBuilder {
         let key = format!("{}#{pointer}", site.root_pointer());
         match self.refs.get(&key).cloned() {
             Some(RefState::Done(ty, nullable)) => return (ty, nullable),
-            Some(RefState::InProgress(Some(index))) => {
-                return (Ty::Boxed(Box::new(Ty::Named(index))), false);
+            Some(RefState::InProgress(Some(index), nullable)) => {
+                return (Ty::Boxed(Box::new(Ty::Named(index))), nullable);
             }
-            Some(RefState::InProgress(None)) => {
+            Some(RefState::InProgress(None, _)) => {
                 let reason = format!(
                     "`$ref` `{}` refers back to itself with no object in between",
                     docs::code(reference)
@@ -961,7 +1142,8 @@ impl ModelBuilder {
             }
             None => {}
         }
-        let Some(Value::Object(target)) = resolve_pointer(&self.root, &pointer).cloned() else {
+        let Some(Value::Object(target)) = crate::pointer::resolve(&self.root, &pointer).cloned()
+        else {
             let reason = format!("`$ref` `{}` points at nothing", docs::code(reference));
             return (self.fallback(site, &reason, docs), false);
         };
@@ -969,16 +1151,24 @@ impl ModelBuilder {
         let root_name = site.root_name();
         let target_site = Site {
             pointer: format!("{}{}", site.root_pointer(), pointer),
-            type_name: format!("{root_name}{}", naming::pascal_part(&unescape(last))),
+            type_name: format!(
+                "{root_name}{}",
+                naming::pascal_part(&crate::pointer::unescape(last))
+            ),
             role: site.role,
             depth: site.depth + 1,
             root: site.root.clone(),
         };
-        self.refs.insert(key.clone(), RefState::InProgress(None));
-        self.pending_ref = Some((key.clone(), target_site.pointer.clone()));
+        let declared_null = type_set(&target).nullable;
+        self.refs
+            .insert(key.clone(), RefState::InProgress(None, declared_null));
+        let outer = self.pending_ref.replace(PendingRef {
+            key: key.clone(),
+            pointer: target_site.pointer.clone(),
+        });
         let mut target_docs = node_docs(&target);
         let (ty, nullable) = self.ty(&target, &target_site, &mut target_docs);
-        self.pending_ref = None;
+        self.pending_ref = outer;
         docs.notes.extend(target_docs.notes);
         self.refs.insert(key, RefState::Done(ty.clone(), nullable));
         (ty, nullable)
@@ -998,12 +1188,16 @@ impl ModelBuilder {
         let mut untyped = 0;
         let mut nullable = false;
         let mut originals: Vec<String> = Vec::new();
+        let is_null_only = |alternative: &Map<String, Value>| {
+            let types = type_set(alternative);
+            types.members.is_empty() && types.lists_null
+        };
         for (i, alternative) in alternatives.iter().enumerate() {
             let Value::Object(alternative) = alternative else {
                 untyped += 1;
                 continue;
             };
-            if type_set(alternative).members.is_empty() && alternative.get("type").is_some() {
+            if is_null_only(alternative) {
                 // `{"type": "null"}`: the whole node admits null.
                 nullable = true;
                 continue;
@@ -1013,12 +1207,11 @@ impl ModelBuilder {
         let names =
             naming::variant_names(&originals.iter().map(String::as_str).collect::<Vec<_>>());
         let mut names = names.into_iter();
-        let fallbacks_before = self.value_fallbacks.len();
         for (i, alternative) in alternatives.iter().enumerate() {
             let Value::Object(alternative) = alternative else {
                 continue;
             };
-            if type_set(alternative).members.is_empty() && alternative.get("type").is_some() {
+            if is_null_only(alternative) {
                 continue;
             }
             let variant = names.next().unwrap_or_else(|| format!("Variant{i}"));
@@ -1027,7 +1220,9 @@ impl ModelBuilder {
                 format!("{}{variant}", site.type_name),
             );
             let mut alt_docs = node_docs(alternative);
+            let first_new = self.defs.len();
             let (ty, alt_nullable) = self.ty(alternative, &alt_site, &mut alt_docs);
+            self.make_strict(&ty, first_new);
             nullable |= alt_nullable;
             if ty == Ty::Value {
                 untyped += 1;
@@ -1035,8 +1230,6 @@ impl ModelBuilder {
                 typed.push((variant, ty));
             }
         }
-        // Alternatives typed as Value are covered by the catch-all, not listed one by one.
-        self.value_fallbacks.truncate(fallbacks_before);
         match (typed.len(), untyped) {
             (0, _) => {
                 let reason = format!("no alternative of `{keyword}` can be typed");
@@ -1048,15 +1241,12 @@ impl ModelBuilder {
                     let reason = format!(
                         "{untyped} alternative(s) of `{keyword}` cannot be typed; the `Other` variant keeps them"
                     );
-                    self.value_fallbacks
-                        .push(format!("{}: {reason}", site.pointer));
-                    let mut taken: Vec<&str> = typed.iter().map(|(n, _)| n.as_str()).collect();
-                    let other = if taken.contains(&"Other") {
+                    self.note_fallback(site, &reason);
+                    let other = if typed.iter().any(|(n, _)| n == "Other") {
                         "Other_"
                     } else {
                         "Other"
                     };
-                    taken.push(other);
                     typed.push((other.to_owned(), Ty::Value));
                 }
                 let name = self.def_name(site);
@@ -1066,6 +1256,7 @@ impl ModelBuilder {
                     docs: node_docs(schema),
                     kind: DefKind::Untagged { variants: typed },
                     builder: None,
+                    state_module: None,
                     operation: String::new(),
                 });
                 (Ty::Named(index), nullable)
@@ -1073,36 +1264,18 @@ impl ModelBuilder {
         }
     }
 
-    /// `allOf`: one merged struct when every part is an object (`$ref`s followed), else `Value`.
+    /// `allOf`: the parts merged into one schema (`$ref`s followed) when they agree on one
+    /// type, properties present in several parts merged in turn; else `Value`.
     fn all_of_ty(
         &mut self,
         parts: &[Value],
         schema: &Map<String, Value>,
         site: &Site,
         docs: &mut Docs,
-    ) -> Ty {
-        let mut merged = schema.clone();
-        merged.remove("allOf");
-        let mut properties = merged
-            .remove("properties")
-            .and_then(|p| {
-                if let Value::Object(p) = p {
-                    Some(p)
-                } else {
-                    None
-                }
-            })
-            .unwrap_or_default();
-        let mut required: Vec<Value> = merged
-            .remove("required")
-            .and_then(|r| {
-                if let Value::Array(r) = r {
-                    Some(r)
-                } else {
-                    None
-                }
-            })
-            .unwrap_or_default();
+    ) -> (Ty, bool) {
+        let mut node = schema.clone();
+        node.remove("allOf");
+        let mut resolved = vec![node];
         for part in parts {
             let mut part = part.clone();
             // Follow chains of $ref (bounded, so a $ref cycle cannot loop).
@@ -1110,64 +1283,53 @@ impl ModelBuilder {
                 let Some(target) = part
                     .get("$ref")
                     .and_then(Value::as_str)
-                    .and_then(local_pointer)
-                    .and_then(|p| resolve_pointer(&self.root, &p).cloned())
+                    .and_then(crate::pointer::local_pointer)
+                    .and_then(|p| crate::pointer::resolve(&self.root, &p).cloned())
                 else {
                     break;
                 };
                 part = target;
             }
             let Value::Object(part) = part else {
-                return self.fallback(site, "an `allOf` part is not a schema object", docs);
+                let reason = "an `allOf` part is not a schema object";
+                return (self.fallback(site, reason, docs), false);
             };
-            let is_object = part.get("properties").is_some_and(Value::is_object)
-                || type_set(&part).members == ["object"];
-            if !is_object || part.contains_key("$ref") || part.contains_key("allOf") {
-                return self.fallback(site, "`allOf` mixes parts that are not objects", docs);
+            if ["$ref", "allOf", "oneOf", "anyOf", "enum", "const", "not"]
+                .iter()
+                .any(|k| part.contains_key(*k))
+            {
+                let reason = "an `allOf` part combines schemas in turn";
+                return (self.fallback(site, reason, docs), false);
             }
-            if let Some(Value::Object(p)) = part.get("properties") {
-                for (k, v) in p {
-                    properties.insert(k.clone(), v.clone());
-                }
-            }
-            if let Some(Value::Array(r)) = part.get("required") {
-                required.extend(r.iter().cloned());
-            }
+            resolved.push(part);
         }
-        merged.insert("type".to_owned(), Value::String("object".to_owned()));
-        merged.insert("properties".to_owned(), Value::Object(properties));
-        merged.insert("required".to_owned(), Value::Array(required));
-        self.object_ty(&merged, site, docs)
+        match merge_all_of(&resolved) {
+            Ok(merged) => self.ty(&merged, site, docs),
+            Err(reason) => (self.fallback(site, reason, docs), false),
+        }
     }
 
     fn struct_def(&mut self, schema: &Map<String, Value>, site: &Site, docs: Docs) -> usize {
         let name = self.def_name(site);
-        let builder = (site.role == Role::Input).then(|| self.claim(&format!("{name}Builder")));
-        // Reserve the slot first so nested types come after their parent in the output.
-        let index = self.push(Def {
-            name: name.clone(),
-            role: site.role,
-            docs: Docs::default(),
-            kind: DefKind::Alias(Ty::Value),
-            builder,
-            operation: String::new(),
-        });
-        if let Some((key, pointer)) = self.pending_ref.take() {
-            if pointer == site.pointer {
-                // A cycle back to this $ref target now boxes this struct.
-                self.refs.insert(key, RefState::InProgress(Some(index)));
-            } else {
-                self.pending_ref = Some((key, pointer));
-            }
+        let index = self.reserve(site, name.clone());
+        if site.role == Role::Input {
+            let builder = self.claim(&format!("{name}Builder"));
+            let base = format!("__{}_state", naming::snake(&name));
+            let state_module = naming::claim(&base, "_", &mut self.module_names);
+            let def = &mut self.defs[index];
+            def.builder = Some(builder);
+            def.state_module = Some(state_module);
         }
         let properties = schema.get("properties").and_then(Value::as_object);
         let empty = Map::new();
         let properties = properties.unwrap_or(&empty);
 
+        // Every required name is a field, described or not: the schema refuses a value
+        // without it, so a builder must ask for it.
         let mut required: Vec<&str> = Vec::new();
         if let Some(list) = schema.get("required").and_then(Value::as_array) {
             for key in list.iter().filter_map(Value::as_str) {
-                if properties.contains_key(key) && !required.contains(&key) {
+                if !required.contains(&key) {
                     required.push(key);
                 }
             }
@@ -1192,7 +1354,18 @@ impl ModelBuilder {
             self.path.push((*wire).to_owned());
             let child_name = format!("{name}{}", naming::pascal_part(wire));
             let child_site = properties_site.child(wire, child_name);
-            let (ty, nullable, field_docs) = match &properties[*wire] {
+            let undescribed = Value::Null;
+            let property = properties.get(*wire).unwrap_or(&undescribed);
+            let (ty, nullable, field_docs) = match property {
+                Value::Null if !properties.contains_key(*wire) => {
+                    let mut field_docs = Docs::default();
+                    let ty = self.fallback(
+                        &child_site,
+                        "the schema requires this property but does not describe it",
+                        &mut field_docs,
+                    );
+                    (ty, false, field_docs)
+                }
                 Value::Object(property) => {
                     let mut field_docs = node_docs(property);
                     let (ty, nullable) = self.ty(property, &child_site, &mut field_docs);
@@ -1235,76 +1408,154 @@ impl ModelBuilder {
                 docs: field_docs,
             });
         }
-
         self.struct_chain.pop();
-        let additional = match schema.get("additionalProperties") {
-            Some(Value::Object(values)) if !values.is_empty() => {
-                let value_site = site.child("additionalProperties", format!("{name}Additional"));
-                let (ty, nullable) = self.ty(values, &value_site, &mut Docs::default());
-                Some(if nullable { Ty::Value } else { ty })
-            }
-            _ => None,
-        };
-        let extra = (site.role == Role::Output && additional.is_none())
-            .then(|| naming::catch_all_name("extra", fields.iter().map(|f| f.rust.as_str())));
+
         let mut def_docs = docs;
         if def_docs.title.is_none() && def_docs.description.is_none() {
             def_docs = node_docs(schema);
         }
+        let has_patterns = self.pattern_note(schema, site, &mut def_docs);
+        let additional = match schema.get("additionalProperties") {
+            Some(Value::Object(values)) if !values.is_empty() && !has_patterns => {
+                let value_site = site.child("additionalProperties", format!("{name}Additional"));
+                let (ty, nullable) = self.ty(values, &value_site, &mut Docs::default());
+                let ty = nullable_if(nullable, unboxed(ty));
+                let rust =
+                    naming::catch_all_name("additional", fields.iter().map(|f| f.rust.as_str()));
+                Some(AdditionalMap { rust, ty })
+            }
+            _ => None,
+        };
+        // Outputs keep whatever they are sent; inputs can send what the schema allows.
+        let forbids_unlisted = schema.get("additionalProperties") == Some(&Value::Bool(false));
+        let catch_all = match site.role {
+            Role::Output => additional.is_none(),
+            Role::Input => additional.is_none() && (!forbids_unlisted || has_patterns),
+        };
+        let extra = catch_all
+            .then(|| naming::catch_all_name("extra", fields.iter().map(|f| f.rust.as_str())));
         let def = &mut self.defs[index];
         def.docs = def_docs;
         def.kind = DefKind::Struct {
             fields,
             additional,
             extra,
+            strict_optional: false,
         };
         index
     }
 }
 
-/// The JSON pointer of a local `$ref` (`#/definitions/a%20b` → `/definitions/a b`), still
-/// `~`-escaped per segment.
-fn local_pointer(reference: &str) -> Option<String> {
-    let rest = reference.strip_prefix('#')?;
-    let decoded = percent_decode(rest)?;
-    (decoded.is_empty() || decoded.starts_with('/')).then_some(decoded)
-}
-
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
+/// Whether a value of `ty` can itself be `null`, so an `Option` around it must not turn `null`
+/// into `None`: `Value`, `()`, and enums with such a variant.
+pub fn admits_null(defs: &[Def], ty: &Ty) -> bool {
+    fn walk(defs: &[Def], ty: &Ty, seen: &mut Vec<usize>) -> bool {
+        match ty {
+            Ty::Value | Ty::Unit | Ty::Nullable(_) => true,
+            Ty::Boxed(inner) => walk(defs, inner, seen),
+            Ty::Named(index) if !seen.contains(index) => {
+                seen.push(*index);
+                match &defs[*index].kind {
+                    DefKind::Untagged { variants } => {
+                        variants.iter().any(|(_, ty)| walk(defs, ty, seen))
+                    }
+                    DefKind::Alias(ty) => walk(defs, ty, seen),
+                    _ => false,
+                }
+            }
+            _ => false,
         }
     }
-    String::from_utf8(out).ok()
+    walk(defs, ty, &mut Vec::new())
 }
 
-fn unescape(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
+/// A cycle through an array item or a map value needs no `Box`: the `Vec` or map already
+/// holds its values on the heap.
+fn unboxed(ty: Ty) -> Ty {
+    match ty {
+        Ty::Boxed(inner) => *inner,
+        other => other,
+    }
 }
 
-fn resolve_pointer<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
-    if pointer.is_empty() {
-        return Some(root);
+/// `ty`, or `Option<ty>` when its values may also be `null`.
+fn nullable_if(nullable: bool, ty: Ty) -> Ty {
+    if nullable {
+        Ty::Nullable(Box::new(ty))
+    } else {
+        ty
     }
-    let mut node = root;
-    for segment in pointer.strip_prefix('/')?.split('/') {
-        let segment = unescape(segment);
-        node = match node {
-            Value::Object(map) => map.get(&segment)?,
-            Value::Array(items) => items.get(segment.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
+}
+
+/// "`x` is" → "`X` is": a reason as the start of a sentence.
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+/// One schema from the node and the parts of an `allOf`, or why there is none: the parts
+/// must agree on one type (parts without a `type` agree with any); `properties` are united,
+/// one present in several parts becomes the `allOf` of its schemas; `required` lists are
+/// joined; other keywords keep their first value.
+fn merge_all_of(parts: &[Map<String, Value>]) -> Result<Map<String, Value>, &'static str> {
+    let mut merged = Map::new();
+    let mut declared: Option<Vec<String>> = None;
+    let mut properties: Map<String, Value> = Map::new();
+    let mut required: Vec<Value> = Vec::new();
+    for part in parts {
+        let types = type_set(part);
+        if part.contains_key("type") {
+            let mut members = types.members.clone();
+            if types.lists_null {
+                members.push("null".to_owned());
+            }
+            // A value must have a type every part allows.
+            declared = Some(match declared {
+                None => members,
+                Some(earlier) => earlier
+                    .into_iter()
+                    .filter(|t| members.contains(t))
+                    .collect(),
+            });
+            if declared.as_ref().is_some_and(Vec::is_empty) {
+                return Err("no type is allowed by every `allOf` part");
+            }
+        }
+        if let Some(Value::Object(p)) = part.get("properties") {
+            for (name, schema) in p {
+                let merged_schema = match properties.remove(name) {
+                    Some(earlier) if earlier != *schema => {
+                        json!({"allOf": [earlier, schema]})
+                    }
+                    _ => schema.clone(),
+                };
+                properties.insert(name.clone(), merged_schema);
+            }
+        }
+        if let Some(Value::Array(r)) = part.get("required") {
+            required.extend(r.iter().cloned());
+        }
+        for (key, value) in part {
+            if !matches!(key.as_str(), "type" | "properties" | "required") {
+                merged.entry(key.clone()).or_insert_with(|| value.clone());
+            }
+        }
     }
-    Some(node)
+    if let Some(types) = declared {
+        merged.insert(
+            "type".to_owned(),
+            Value::Array(types.into_iter().map(Value::String).collect()),
+        );
+    }
+    if !properties.is_empty() {
+        merged.insert("properties".to_owned(), Value::Object(properties));
+    }
+    if !required.is_empty() {
+        merged.insert("required".to_owned(), Value::Array(required));
+    }
+    Ok(merged)
 }
 
 /// A readable variant name for a `oneOf`/`anyOf` alternative: its title, else its first
@@ -1324,9 +1575,12 @@ fn alternative_name(alternative: &Map<String, Value>, index: usize) -> String {
     {
         return name.to_owned();
     }
-    match type_set(alternative).members.first() {
-        Some(t) => t.clone(),
-        None => format!("variant {index}"),
+    // `["string", "number"]` reads `StringOrNumber`.
+    let members = type_set(alternative).members;
+    if members.is_empty() {
+        format!("variant {index}")
+    } else {
+        members.join(" or ")
     }
 }
 
@@ -1352,17 +1606,11 @@ fn field_notes(property: &Map<String, Value>, docs: &mut Docs) {
         docs.notes
             .push(format!("Default: `{}`.", docs::code(&default.to_string())));
     }
-    if let Some(lookup) = property.get("lookup").and_then(Value::as_object) {
-        let operation = lookup
-            .get("operation")
-            .or_else(|| lookup.get("message"))
-            .and_then(Value::as_str);
-        if let Some(operation) = operation {
-            docs.notes.push(format!(
-                "Valid values come from the lookup operation `{}`.",
-                docs::code(operation)
-            ));
-        }
+    if let Some(lookup) = crate::document::lookup_of(property) {
+        docs.notes.push(format!(
+            "Valid values come from the lookup operation `{}`.",
+            docs::code(&lookup.operation)
+        ));
     }
 }
 

@@ -166,6 +166,18 @@ pub fn catch_all_name<'a>(base: &str, properties: impl Iterator<Item = &'a str> 
         .expect("an unbounded range always yields a free name")
 }
 
+/// Claims `candidate` in `taken`, numbering it (`{candidate}{sep}2`, `{sep}3`, ...) when it is
+/// already in use.
+pub fn claim(candidate: &str, sep: &str, taken: &mut HashSet<String>) -> String {
+    if taken.insert(candidate.to_owned()) {
+        return candidate.to_owned();
+    }
+    (2..)
+        .map(|n| format!("{candidate}{sep}{n}"))
+        .find(|name| taken.insert(name.clone()))
+        .expect("an unbounded range always yields a free name")
+}
+
 /// Distinct snake_case field names for the properties of one object.
 pub fn field_names(originals: &[&str], taken: &mut HashSet<String>) -> Vec<String> {
     // `self` keeps `self_` before `Self` does: escaping a keyword is not renaming it.
