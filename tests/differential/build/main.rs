@@ -1,0 +1,74 @@
+//! Draws the seeded schemas, expands each with the real code generator, and writes
+//! `$OUT_DIR/cases.rs` (one module per case plus the table the tests walk) and
+//! `$OUT_DIR/cases.json` (the schemas and documents, for the oracle).
+//!
+//! `TRAY_DIFFERENTIAL_SEED` and `TRAY_DIFFERENTIAL_CASES` change the draw (for exploring;
+//! CI uses the defaults).
+
+mod schemas;
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use serde_json::{Value, json};
+
+const DEFAULT_SEED: u64 = 0x7ea7_c0de;
+const DEFAULT_CASES: usize = 400;
+
+fn main() {
+    println!("cargo::rerun-if-changed=build");
+    println!("cargo::rerun-if-env-changed=TRAY_DIFFERENTIAL_SEED");
+    println!("cargo::rerun-if-env-changed=TRAY_DIFFERENTIAL_CASES");
+    let seed = env_number("TRAY_DIFFERENTIAL_SEED").unwrap_or(DEFAULT_SEED);
+    let count = env_number("TRAY_DIFFERENTIAL_CASES").map_or(DEFAULT_CASES, |n| n as usize);
+
+    let mut generator = schemas::SchemaGenerator::new(seed);
+    let mut modules = String::new();
+    let mut table = String::new();
+    let mut cases = Vec::with_capacity(count);
+    for index in 0..count {
+        let schema = generator.case();
+        let document = schemas::document(&schema);
+        let text = serde_json::to_string(&document).expect("documents serialise");
+        let expansion = tray_connect_codegen::expand(&tray_connect_codegen::Request {
+            connector: "differential",
+            version: "1.0",
+            document: &text,
+            operations: None,
+        })
+        .unwrap_or_else(|e| panic!("case {index} does not expand: {e}\n{text}"));
+        let module = format!("case_{index:04}");
+        writeln!(
+            modules,
+            "/// Case {index} of seed {seed:#x}.\npub mod {module} {{\n{}\n}}",
+            expansion.tokens
+        )
+        .expect("writing to a String");
+        writeln!(
+            table,
+            "    Case {{ index: {index}, value_fallbacks: {module}::VALUE_FALLBACKS, \
+             root_output: roundtrip::<{module}::RootOutput>, \
+             field_input: roundtrip::<{module}::Field>, \
+             field_output: roundtrip::<{module}::FieldOutput> }},"
+        )
+        .expect("writing to a String");
+        cases.push(json!({"index": index, "schema": schema, "document": document}));
+    }
+    let source = format!(
+        "{modules}\n/// Every case, in draw order.\npub static CASES: &[Case] = &[\n{table}];\n\
+         /// The seed the cases were drawn with.\npub const SEED: u64 = {seed:#x};\n"
+    );
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(out.join("cases.rs"), source).expect("OUT_DIR is writable");
+    let cases = serde_json::to_string(&Value::Array(cases)).expect("cases serialise");
+    std::fs::write(out.join("cases.json"), cases).expect("OUT_DIR is writable");
+}
+
+fn env_number(key: &str) -> Option<u64> {
+    let text = std::env::var(key).ok()?;
+    let text = text.trim();
+    match text.strip_prefix("0x") {
+        Some(hex) => u64::from_str_radix(hex, 16).ok(),
+        None => text.parse().ok(),
+    }
+}
