@@ -4,17 +4,18 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-/// A document file with its `connector` header read.
+/// A document file read by codegen's reader (the one `connector!` and the emulator use), with
+/// the connector its header names.
 #[derive(Debug)]
 pub struct DocumentFile {
     /// Where it was read from.
     pub path: PathBuf,
-    /// The whole document.
-    pub json: Value,
     /// `connector.name`.
     pub name: String,
     /// `connector.version`.
     pub version: String,
+    /// The operations, each element exactly as written.
+    pub elements: Vec<Value>,
 }
 
 /// The `.json` files of `paths` (folders expanded one level, sorted by name).
@@ -43,28 +44,21 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 /// Reads a document and its header; the error says why it cannot be used.
 pub fn read(path: &Path) -> Result<DocumentFile, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read it: {e}"))?;
-    let json: Value = serde_json::from_str(&text).map_err(|e| format!("invalid JSON: {e}"))?;
-    let header = json.get("connector");
-    let field = |key: &str| {
-        header
-            .and_then(|h| h.get(key))
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    };
-    let (Some(name), Some(version)) = (field("name"), field("version")) else {
-        return Err(
-            "no connector header ({\"connector\": {\"name\", \"version\"}}); \
-             re-vendor it with `tray-connect pull`"
-                .to_owned(),
-        );
-    };
-    if !json.get("elements").is_some_and(Value::is_array) {
-        return Err("no `elements` array".to_owned());
-    }
+    let document = tray_connect_codegen::document::parse(&text).map_err(|e| e.to_string())?;
+    let header = document.connector(None).map_err(|_| {
+        "no connector header saying which connector it describes; add \
+         `\"connector\": {\"name\": \"<name>\", \"version\": \"<version>\"}` at its top \
+         (`tray-connect pull` writes documents with it)"
+            .to_owned()
+    })?;
     Ok(DocumentFile {
         path: path.to_path_buf(),
-        json,
-        name,
-        version,
+        name: header.name,
+        version: header.version,
+        elements: document
+            .operations
+            .iter()
+            .map(|op| Value::Object(op.element().clone()))
+            .collect(),
     })
 }

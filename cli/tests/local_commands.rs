@@ -152,6 +152,15 @@ fn generate_header_mismatch_and_bad_file_fail() {
         .arg(workspace_file("schemas/twilio.json"))
         .args(["--name", "slack"])
         .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "give --name and --version together",
+        ));
+    bare_command()
+        .arg("generate")
+        .arg(workspace_file("schemas/twilio.json"))
+        .args(["--name", "slack", "--version", "2.1"])
+        .assert()
         .code(1)
         .stderr(predicate::str::contains(
             "header says connector name `twilio-output`",

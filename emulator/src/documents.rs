@@ -3,14 +3,23 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
+use tray_connect_codegen::document::{self as reader, ConnectorHeader, DocumentError, HeaderError};
 
 use crate::error::EmulatorError;
 use crate::validate::InputValidator;
 
-/// Where a document comes from.
+/// Where a document comes from, and the name and version to serve it under when it has no
+/// header of its own.
 #[derive(Debug, Clone)]
-pub(crate) enum DocumentSource {
+pub(crate) struct DocumentSource {
+    pub(crate) origin: Origin,
+    pub(crate) given: Option<(String, String)>,
+}
+
+/// A document file or inline JSON.
+#[derive(Debug, Clone)]
+pub(crate) enum Origin {
     /// A file, read in `start()`.
     Path(PathBuf),
     /// Inline JSON and its 1-based position among inline documents.
@@ -19,9 +28,9 @@ pub(crate) enum DocumentSource {
 
 impl DocumentSource {
     fn label(&self) -> String {
-        match self {
-            DocumentSource::Path(path) => path.display().to_string(),
-            DocumentSource::Json(_, n) => format!("<inline document {n}>"),
+        match &self.origin {
+            Origin::Path(path) => path.display().to_string(),
+            Origin::Json(_, n) => format!("<inline document {n}>"),
         }
     }
 }
@@ -51,17 +60,18 @@ pub(crate) struct Operation {
     pub(crate) has_dynamic_output: bool,
 }
 
-/// Reads, checks and indexes one document.
+/// Reads, checks and indexes one document with codegen's reader, so the emulator, `serve`,
+/// `check`, `generate` and `connector!` agree on every document.
 pub(crate) fn load(source: &DocumentSource, validate: bool) -> Result<Connector, EmulatorError> {
     let document = source.label();
-    let text = match source {
-        DocumentSource::Path(path) => {
+    let text = match &source.origin {
+        Origin::Path(path) => {
             std::fs::read_to_string(path).map_err(|source| EmulatorError::Read {
                 document: document.clone(),
                 source,
             })?
         }
-        DocumentSource::Json(json, _) => json.clone(),
+        Origin::Json(json, _) => json.clone(),
     };
     let root: Value = serde_json::from_str(&text).map_err(|source| EmulatorError::Json {
         document: document.clone(),
@@ -69,32 +79,33 @@ pub(crate) fn load(source: &DocumentSource, validate: bool) -> Result<Connector,
         column: source.column(),
         source,
     })?;
-    let invalid = |reason: String| EmulatorError::Document {
+    let parsed = reader::from_value(root).map_err(|e| EmulatorError::Document {
         document: document.clone(),
-        reason,
-    };
-    let Value::Object(root) = root else {
-        return Err(invalid("the root is not a JSON object".into()));
-    };
-    let (name, version, listing) =
-        header(&root).map_err(|reason| EmulatorError::MissingHeader {
+        reason: match e {
+            DocumentError::Structure { pointer, message } if pointer.is_empty() => message,
+            DocumentError::Structure { pointer, message } => format!("{message} (at {pointer})"),
+            DocumentError::Json { message, .. } => message,
+        },
+    })?;
+    let given = source
+        .given
+        .as_ref()
+        .map(|(name, version)| (name.as_str(), version.as_str()));
+    let header = parsed.connector(given).map_err(|e| match e {
+        HeaderError::Missing => EmulatorError::MissingHeader {
             document: document.clone(),
-            reason,
-        })?;
-    let Some(Value::Array(elements)) = root.get("elements") else {
-        return Err(invalid("\"elements\" is missing or not an array".into()));
-    };
+        },
+        mismatch @ HeaderError::Mismatch { .. } => EmulatorError::HeaderMismatch {
+            document: document.clone(),
+            reason: mismatch.to_string(),
+        },
+    })?;
 
     let mut operations = HashMap::new();
     let mut lookups = BTreeSet::new();
-    for (index, element) in elements.iter().enumerate() {
-        let Value::Object(element) = element else {
-            return Err(invalid(format!("/elements/{index} is not an object")));
-        };
-        let Some(op_name) = element.get("name").and_then(Value::as_str) else {
-            return Err(invalid(format!("/elements/{index} has no string \"name\"")));
-        };
-        let input_schema = element.get("inputSchema").unwrap_or(&Value::Null);
+    let mut elements = Vec::with_capacity(parsed.operations.len());
+    for op in &parsed.operations {
+        let input_schema = op.input_schema();
         collect_lookups(input_schema, &mut lookups);
         let validator = if validate && input_schema.is_object() {
             match InputValidator::build(input_schema) {
@@ -102,7 +113,7 @@ pub(crate) fn load(source: &DocumentSource, validate: bool) -> Result<Connector,
                 Err(reason) => {
                     tracing::warn!(
                         document = %document,
-                        operation = op_name,
+                        operation = op.name,
                         "inputSchema does not compile even after normalising; \
                          serving the operation unvalidated: {reason}"
                     );
@@ -112,82 +123,49 @@ pub(crate) fn load(source: &DocumentSource, validate: bool) -> Result<Connector,
         } else {
             None
         };
-        let operation = Operation {
-            validator,
-            output_schema: element.get("outputSchema").cloned().unwrap_or(Value::Null),
-            has_dynamic_output: element.get("hasDynamicOutput") == Some(&Value::Bool(true)),
-        };
-        if operations.insert(op_name.to_owned(), operation).is_some() {
-            return Err(invalid(format!(
-                "two operations are named \"{op_name}\" (the second at /elements/{index})"
-            )));
-        }
+        operations.insert(
+            op.name.clone(),
+            Operation {
+                validator,
+                output_schema: op.output_schema().clone(),
+                has_dynamic_output: op.has_dynamic_output,
+            },
+        );
+        elements.push(Value::Object(op.element().clone()));
     }
 
     Ok(Connector {
-        name,
-        version,
-        listing,
-        elements: Value::Array(elements.clone()),
+        listing: listing(&header),
+        name: header.name,
+        version: header.version,
+        elements: Value::Array(elements),
         operations,
         lookups,
         document,
     })
 }
 
-/// Name, version and the Get Connectors element from the `connector` header, with defaults for
-/// everything but name and version.
-fn header(root: &Map<String, Value>) -> Result<(String, String, Value), String> {
-    let Some(header) = root.get("connector") else {
-        return Err("there is no \"connector\" key".into());
-    };
-    let Value::Object(header) = header else {
-        return Err("\"connector\" is not an object".into());
-    };
-    let name = match header.get("name") {
-        Some(Value::String(name)) if !name.is_empty() => name.clone(),
-        _ => return Err("\"connector.name\" is missing or not a non-empty string".into()),
-    };
-    let version = match header.get("version") {
-        Some(Value::String(version)) if !version.is_empty() => version.clone(),
-        // A bare number is a common slip (`"version": 2.1`); keep its text.
-        Some(Value::Number(version)) => version.to_string(),
-        _ => return Err("\"connector.version\" is missing or not a string".into()),
-    };
+/// The Get Connectors element of a connector: the header's parts, with defaults for what it
+/// leaves out.
+fn listing(header: &ConnectorHeader) -> Value {
     let title = header
-        .get("title")
-        .and_then(Value::as_str)
-        .map_or_else(|| title_from_name(&name), str::to_owned);
+        .title
+        .clone()
+        .unwrap_or_else(|| title_from_name(&header.name));
     let description = header
-        .get("description")
-        .and_then(Value::as_str)
-        .map_or_else(
-            || format!("{title} (served by tray-connect-emulator)"),
-            str::to_owned,
-        );
-    let given = header.get("service").and_then(Value::as_object);
-    let service_name = given
-        .and_then(|s| s.get("name"))
-        .and_then(Value::as_str)
-        .unwrap_or(&name)
-        .to_owned();
-    let service_version = given
-        .and_then(|s| s.get("version"))
-        .filter(|v| v.is_i64() || v.is_u64())
-        .cloned()
-        .unwrap_or(json!(1));
-    let service_id = given
-        .and_then(|s| s.get("id"))
-        .and_then(Value::as_str)
-        .map_or_else(|| stable_id(&service_name), str::to_owned);
-    let listing = json!({
-        "name": name,
-        "version": version,
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("{title} (served by tray-connect-emulator)"));
+    let service = header.service.clone().unwrap_or_default();
+    let service_name = service.name.unwrap_or_else(|| header.name.clone());
+    let service_id = service.id.unwrap_or_else(|| stable_id(&service_name));
+    json!({
+        "name": header.name,
+        "version": header.version,
         "title": title,
         "description": description,
-        "service": {"id": service_id, "name": service_name, "version": service_version},
-    });
-    Ok((name, version, listing))
+        "service": {"id": service_id, "name": service_name, "version": service.version.unwrap_or(1)},
+    })
 }
 
 /// `twilio-output` → `Twilio Output`.
@@ -222,20 +200,13 @@ pub(crate) fn stable_id(seed: &str) -> String {
     )
 }
 
-/// Every operation a `lookup` names: `lookup.operation`, the published doc quirk
-/// `lookup.message`, and the legacy `lookup.body.message`.
+/// Every operation a `lookup` names, in any form codegen reads (`operation`, the published
+/// doc quirk `message`, and the legacy `body.message`).
 fn collect_lookups(node: &Value, into: &mut BTreeSet<String>) {
     match node {
         Value::Object(map) => {
-            if let Some(Value::Object(lookup)) = map.get("lookup") {
-                let named = lookup
-                    .get("operation")
-                    .or_else(|| lookup.get("message"))
-                    .or_else(|| lookup.get("body").and_then(|b| b.get("message")))
-                    .and_then(Value::as_str);
-                if let Some(operation) = named.filter(|o| !o.is_empty()) {
-                    into.insert(operation.to_owned());
-                }
+            if let Some(lookup) = reader::lookup_of(map) {
+                into.insert(lookup.operation);
             }
             for child in map.values() {
                 collect_lookups(child, into);
@@ -255,7 +226,11 @@ mod tests {
     use super::*;
 
     fn inline(json: &str) -> Result<Connector, EmulatorError> {
-        load(&DocumentSource::Json(json.to_owned(), 1), true)
+        let source = DocumentSource {
+            origin: Origin::Json(json.to_owned(), 1),
+            given: None,
+        };
+        load(&source, true)
     }
 
     #[test]
@@ -301,14 +276,14 @@ mod tests {
         let err = inline(r#"{"elements": []}"#).unwrap_err();
         assert!(matches!(err, EmulatorError::MissingHeader { .. }), "{err}");
         let err = inline(r#"{"connector": {"name": "x"}, "elements": []}"#).unwrap_err();
-        assert!(err.to_string().contains("connector.version"), "{err}");
+        assert!(err.to_string().contains("/connector/version"), "{err}");
         let err = inline(r#"[]"#).unwrap_err();
         assert!(
-            err.to_string().contains("root is not a JSON object"),
+            err.to_string().contains("the root must be a JSON object"),
             "{err}"
         );
         let err = inline(r#"{"connector": {"name": "x", "version": "1"}}"#).unwrap_err();
-        assert!(err.to_string().contains("\"elements\""), "{err}");
+        assert!(err.to_string().contains("`elements`"), "{err}");
         let err =
             inline(r#"{"connector": {"name": "x", "version": "1"}, "elements": [{"title": "t"}]}"#)
                 .unwrap_err();
@@ -318,14 +293,71 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            err.to_string().contains("two operations are named \"a\""),
+            err.to_string()
+                .contains("operation `a` is defined twice (first at /elements/0)"),
             "{err}"
+        );
+    }
+
+    fn inline_as(json: &str, name: &str, version: &str) -> Result<Connector, EmulatorError> {
+        let source = DocumentSource {
+            origin: Origin::Json(json.to_owned(), 1),
+            given: Some((name.to_owned(), version.to_owned())),
+        };
+        load(&source, true)
+    }
+
+    #[test]
+    fn the_header_rule_is_codegens() {
+        // A numeric version reads as its text, as in `connector!` and the CLI.
+        let c = inline(r#"{"connector": {"name": "x", "version": 2.1}, "elements": []}"#).unwrap();
+        assert_eq!((c.name.as_str(), c.version.as_str()), ("x", "2.1"));
+        // An empty name is refused everywhere.
+        let err =
+            inline(r#"{"connector": {"name": "", "version": "1"}, "elements": []}"#).unwrap_err();
+        assert!(err.to_string().contains("/connector/name"), "{err}");
+        // A headerless document is served under the name and version given with it.
+        let c = inline_as(r#"{"elements": [{"name": "a"}]}"#, "echo", "1.0").unwrap();
+        assert_eq!((c.name.as_str(), c.version.as_str()), ("echo", "1.0"));
+        assert_eq!(c.listing["title"], "Echo");
+        // A header must agree with them.
+        let err = inline_as(
+            r#"{"connector": {"name": "x", "version": "1"}, "elements": []}"#,
+            "y",
+            "1",
+        )
+        .unwrap_err();
+        assert!(matches!(err, EmulatorError::HeaderMismatch { .. }), "{err}");
+        assert!(
+            err.to_string().contains("connector name `x`, not `y`"),
+            "{err}"
+        );
+        // Without them, the error says how to add the header or give them.
+        let err = inline(r#"{"elements": []}"#).unwrap_err();
+        assert!(err.to_string().contains("document_as"), "{err}");
+    }
+
+    #[test]
+    fn header_parts_are_served_as_written() {
+        let c = inline(
+            r#"{"connector": {"name": "x", "version": "1", "title": "X!", "description": "d",
+                "service": {"id": "s-1", "name": "xs", "version": "3"}}, "elements": []}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            c.listing,
+            json!({"name": "x", "version": "1", "title": "X!", "description": "d",
+                   "service": {"id": "s-1", "name": "xs", "version": 3}})
         );
     }
 
     #[test]
     fn unreadable_file_is_a_read_error() {
-        let err = load(&DocumentSource::Path("/nonexistent/x.json".into()), true).unwrap_err();
+        let source = DocumentSource {
+            origin: Origin::Path("/nonexistent/x.json".into()),
+            given: None,
+        };
+        let err = load(&source, true).unwrap_err();
         assert!(matches!(err, EmulatorError::Read { .. }));
         assert!(err.to_string().contains("/nonexistent/x.json"), "{err}");
     }

@@ -31,19 +31,30 @@ pub enum EmulatorError {
         #[source]
         source: serde_json::Error,
     },
-    /// The document lacks the `{"connector": {"name", "version"}}` header the emulator serves it under.
+    /// The document has no `{"connector": {"name", "version"}}` header and was not given a
+    /// name and version to be served under.
     #[error(
-        "operations document {document} has no connector header: {reason} (expected a top-level \
-         \"connector\": {{\"name\": \"...\", \"version\": \"...\"}} next to \"elements\")"
+        "operations document {document} has no connector header saying which connector it \
+         describes: add \"connector\": {{\"name\": \"...\", \"version\": \"...\"}} next to \
+         \"elements\" (`tray-connect pull` writes it), or load it with \
+         `EmulatorBuilder::document_as(name, version, path)`"
     )]
     MissingHeader {
         /// The document's path or inline label.
         document: String,
-        /// What exactly is missing or of the wrong shape.
+    },
+    /// The document's header names another connector or version than the one it was given
+    /// with ([`EmulatorBuilder::document_as`](crate::EmulatorBuilder::document_as)).
+    #[error("operations document {document}: {reason}")]
+    HeaderMismatch {
+        /// The document's path or inline label.
+        document: String,
+        /// Which part differs, and how.
         reason: String,
     },
     /// The document is JSON but not an operations document (root not an object, `elements` not
-    /// an array, an operation without a string `name`, two operations with the same name).
+    /// an array, an operation without a string `name`, two operations with the same name, a
+    /// header without a non-empty `name` and `version`).
     #[error("operations document {document} is invalid: {reason}")]
     Document {
         /// The document's path or inline label.

@@ -139,6 +139,7 @@ impl Reply {
     }
 
     /// `204 No Content` with an empty body, as Tray answers a deletion.
+    #[cfg(feature = "embedded")]
     pub(crate) fn no_content() -> Reply {
         Reply {
             status: StatusCode::NO_CONTENT,

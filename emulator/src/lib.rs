@@ -1,7 +1,8 @@
 //! A local emulator of Tray's Connectivity API, fed by operations documents.
 //!
 //! Give it the documents `tray-connect pull` writes (a Get Connector Operations response with a
-//! `{"connector": {"name", "version"}}` header) and it serves, on `127.0.0.1`:
+//! `{"connector": {"name", "version"}}` header; a raw answer without one through
+//! [`EmulatorBuilder::document_as`]) and it serves, on `127.0.0.1`:
 //!
 //! - `GET /core/v1/connectors`, from the documents' headers;
 //! - `GET /core/v1/connectors/{name}/versions/{version}/operations`, the elements as written;
@@ -84,7 +85,7 @@ pub use error::EmulatorError;
 pub use faults::{Fault, Scope};
 pub use record::RecordedCall;
 
-use documents::DocumentSource;
+use documents::{DocumentSource, Origin};
 use record::{CallLog, lock};
 use server::Shared;
 
@@ -179,19 +180,48 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Adds an operations document file (with a `connector` header). It is read in
-    /// [`start`](Self::start), which reports any problem with it.
-    pub fn document(mut self, path: impl AsRef<std::path::Path>) -> Self {
-        self.documents
-            .push(DocumentSource::Path(path.as_ref().to_path_buf()));
-        self
+    /// Adds an operations document file with a `connector` header (as `tray-connect pull`
+    /// writes it). It is read in [`start`](Self::start), which reports any problem with it.
+    pub fn document(self, path: impl AsRef<std::path::Path>) -> Self {
+        self.add(Origin::Path(path.as_ref().to_path_buf()), None)
     }
 
-    /// Adds an operations document given as JSON text.
+    /// Adds an operations document file served as connector `name` version `version`: for a
+    /// raw Get Connector Operations answer without a header. A header, if the file has one,
+    /// must agree.
+    pub fn document_as(
+        self,
+        name: impl Into<String>,
+        version: impl Into<String>,
+        path: impl AsRef<std::path::Path>,
+    ) -> Self {
+        let given = Some((name.into(), version.into()));
+        self.add(Origin::Path(path.as_ref().to_path_buf()), given)
+    }
+
+    /// Adds an operations document given as JSON text, with a `connector` header.
     pub fn document_json(mut self, json: impl Into<String>) -> Self {
         self.inline_documents += 1;
-        self.documents
-            .push(DocumentSource::Json(json.into(), self.inline_documents));
+        let n = self.inline_documents;
+        self.add(Origin::Json(json.into(), n), None)
+    }
+
+    /// Adds an operations document given as JSON text, served as connector `name` version
+    /// `version` (see [`document_as`](Self::document_as)).
+    pub fn document_json_as(
+        mut self,
+        name: impl Into<String>,
+        version: impl Into<String>,
+        json: impl Into<String>,
+    ) -> Self {
+        self.inline_documents += 1;
+        let n = self.inline_documents;
+        let given = Some((name.into(), version.into()));
+        self.add(Origin::Json(json.into(), n), given)
+    }
+
+    fn add(mut self, origin: Origin, given: Option<(String, String)>) -> Self {
+        self.documents.push(DocumentSource { origin, given });
         self
     }
 
@@ -215,7 +245,8 @@ impl EmulatorBuilder {
     /// # Errors
     ///
     /// [`EmulatorError`] naming the document for an unreadable file, invalid JSON (with line and
-    /// column), a missing header, a malformed document or a connector declared twice; or a bind
+    /// column), a missing header (or one that disagrees with `document_as`), a malformed document
+    /// or a connector declared twice; or a bind
     /// failure.
     pub async fn start(self) -> Result<Emulator, EmulatorError> {
         let mut connectors: Vec<documents::Connector> = Vec::with_capacity(self.documents.len());

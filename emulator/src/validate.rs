@@ -422,37 +422,9 @@ fn dedup(values: &mut Vec<Value>) {
 }
 
 /// The target of a local `$ref` (`#`, `#/definitions/x`, with `~0`/`~1` and percent-encoding),
-/// or `None` for remote or dangling references.
-pub(crate) fn resolve_local_ref<'a>(root: &'a Value, reference: &str) -> Option<&'a Value> {
-    let fragment = reference.strip_prefix('#')?;
-    if fragment.is_empty() {
-        return Some(root);
-    }
-    if !fragment.starts_with('/') {
-        return None;
-    }
-    root.pointer(&percent_decode(fragment)?)
-}
-
-fn percent_decode(text: &str) -> Option<String> {
-    if !text.contains('%') {
-        return Some(text.to_owned());
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
+/// or `None` for remote or dangling references: codegen's resolver, so both read a document's
+/// references alike.
+pub(crate) use tray_connect_codegen::pointer::resolve_ref as resolve_local_ref;
 
 #[cfg(test)]
 mod tests {

@@ -82,10 +82,10 @@ async fn an_unreadable_file_is_a_read_error() {
 #[tokio::test]
 async fn structural_problems_are_document_errors() {
     for (json, expected) in [
-        (r#"[]"#, "root is not a JSON object"),
+        (r#"[]"#, "the root must be a JSON object"),
         (
             r#"{"connector": {"name": "a", "version": "1"}, "elements": {}}"#,
-            "\"elements\"",
+            "`elements` must be an array",
         ),
         (
             r#"{"connector": {"name": "a", "version": "1"}, "elements": [3]}"#,
@@ -93,7 +93,7 @@ async fn structural_problems_are_document_errors() {
         ),
         (
             r#"{"connector": {"name": "a", "version": "1"}, "elements": [{"name": "x"}, {"name": "x"}]}"#,
-            "two operations are named \"x\"",
+            "operation `x` is defined twice",
         ),
     ] {
         let error = Emulator::builder()
@@ -103,6 +103,49 @@ async fn structural_problems_are_document_errors() {
             .unwrap_err();
         assert!(error.to_string().contains(expected), "{error}");
     }
+}
+
+#[tokio::test]
+async fn a_raw_get_connector_operations_answer_is_served_under_the_name_given_with_it() {
+    // Tray's own answer has no header: `document_json_as` names it, as `connector!`'s
+    // literals do.
+    let answer = r#"{"elements": [{"name": "ping", "inputSchema": {"type": "object",
+        "properties": {"message": {"type": "string"}}, "required": ["message"]}}]}"#;
+    let emulator = Emulator::builder()
+        .document_json_as("echo", "1.0", answer)
+        .start()
+        .await
+        .unwrap();
+    let (_, body) = get(&emulator, "/core/v1/connectors").await;
+    assert_eq!(body["elements"][0]["name"], "echo");
+    assert_eq!(body["elements"][0]["version"], "1.0");
+    let (_, body) = get(
+        &emulator,
+        "/core/v1/connectors/echo/versions/1.0/operations",
+    )
+    .await;
+    assert_eq!(body["elements"][0]["name"], "ping");
+
+    // A header that disagrees is refused, naming both.
+    let error = Emulator::builder()
+        .document_json_as(
+            "echo",
+            "1.0",
+            r#"{"connector": {"name": "echo", "version": "2.0"}, "elements": []}"#,
+        )
+        .start()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, EmulatorError::HeaderMismatch { .. }),
+        "{error:?}"
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("connector version `2.0`, not `1.0`"),
+        "{error}"
+    );
 }
 
 #[tokio::test]

@@ -61,8 +61,7 @@ pub async fn run(connection: &Connection, args: CheckArgs) -> Result<ExitCode, F
                     document.version
                 ))
             })?;
-        let vendored = elements(&document.json);
-        let changes = drift::compare(vendored, elements(&live));
+        let changes = drift::compare(&document.elements, elements(&live));
         reports.push(Report {
             file: document.path,
             name: document.name,

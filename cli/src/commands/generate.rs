@@ -3,6 +3,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use tray_connect_codegen::HeaderError;
+
 use crate::args::GenerateArgs;
 use crate::failure::Failure;
 
@@ -13,17 +15,25 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
         .map_err(|e| Failure::failed(format!("cannot read {shown}: {e}")))?;
     let document = tray_connect_codegen::document::parse(&text)
         .map_err(|e| Failure::failed(format!("{shown}: {e}")))?;
-    let header = document.header.as_ref();
-    let name = args.name.clone().or_else(|| header.map(|h| h.name.clone()));
-    let version = args
-        .version
-        .clone()
-        .or_else(|| header.map(|h| h.version.clone()));
-    let (Some(name), Some(version)) = (name, version) else {
-        return Err(Failure::usage(format!(
-            "{shown} has no connector header: pass --name and --version"
-        )));
+    // The header rule of every reader: a header names the connector; `--name`/`--version`
+    // name a headerless document, or must agree with the header.
+    let given = match (&args.name, &args.version) {
+        (Some(name), Some(version)) => Some((name.as_str(), version.as_str())),
+        (None, None) => None,
+        _ => {
+            return Err(Failure::usage(
+                "give --name and --version together (they name a document without header)",
+            ));
+        }
     };
+    let header = document.connector(given).map_err(|e| match e {
+        HeaderError::Missing => Failure::usage(format!(
+            "{shown} has no connector header: pass --name and --version (or add \
+             `\"connector\": {{\"name\": .., \"version\": ..}}` at its top)"
+        )),
+        mismatch @ HeaderError::Mismatch { .. } => Failure::failed(format!("{shown}: {mismatch}")),
+    })?;
+    let (name, version) = (header.name, header.version);
     let expansion = tray_connect_codegen::expand_document(
         &name,
         &version,

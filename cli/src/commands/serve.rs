@@ -17,8 +17,7 @@ pub async fn run(args: ServeArgs, token: Option<String>) -> Result<ExitCode, Fai
     for path in &files {
         match document_files::read(path) {
             Ok(document) => {
-                let operations = document.json["elements"].as_array().map_or(0, Vec::len);
-                loaded.push((document.name, document.version, operations));
+                loaded.push((document.name, document.version, document.elements.len()));
                 builder = builder.document(path);
             }
             Err(why) => eprintln!("skipping {}: {why}", path.display()),
