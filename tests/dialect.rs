@@ -522,6 +522,24 @@ fn lookup_functions_fill_templates_and_keep_constants() {
     assert_eq!(unresolved.input()["who"], json!([1]));
     assert_eq!(unresolved.input()["text"], json!("before s-9 after"));
     assert_eq!(lookups::Find::no_input_lookup().operation(), "list_all");
+    // Legacy `connectors.json` lookups (`lookup.body.message`, `step_settings`): the same
+    // function, `{{{properties.x}}}` naming the input `x`.
+    let street = lookups::Find::street_lookup("sw1");
+    assert_eq!(street.operation(), "list_street_addresses_ddl");
+    assert_eq!(
+        street.input(),
+        &json!({"postcode": "sw1", "service": {"name": "maps", "version": 1}})
+    );
+}
+
+#[test]
+fn legacy_enum_objects_are_a_labelled_string_enum() {
+    let input = lookups::Find::builder()
+        .spreadsheet_id("s")
+        .sheet("t")
+        .language(lookups::FindLanguage::French)
+        .build();
+    assert_eq!(to_json(&input)["language"], json!("french"));
 }
 
 #[tokio::test]

@@ -981,19 +981,21 @@ impl ModelBuilder {
         site: &Site,
         docs: &mut Docs,
     ) -> (Ty, bool) {
-        let listed = values
+        let members = enum_members(schema, values);
+        let listed = members
             .iter()
-            .map(|v| match v {
+            .map(|(v, _)| match v {
                 Value::String(s) => format!("`{}`", docs::code(s)),
                 other => format!("`{}`", docs::code(&other.to_string())),
             })
             .collect::<Vec<_>>()
             .join(", ");
         // `null` is valid when it is a member and `type` (if given) allows it.
-        let null_member = values.iter().any(Value::is_null);
+        let null_member = members.iter().any(|(v, _)| v.is_null());
         let nullable = null_member && (types.members.is_empty() || types.nullable);
-        let values: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
-        if values.is_empty() {
+        let members: Vec<&(Value, Option<String>)> =
+            members.iter().filter(|(v, _)| !v.is_null()).collect();
+        if members.is_empty() {
             let ty = if null_member {
                 Ty::Unit
             } else {
@@ -1001,8 +1003,11 @@ impl ModelBuilder {
             };
             return (ty, nullable);
         }
-        if values.iter().all(|v| v.is_string()) {
-            let strings: Vec<&str> = values.iter().filter_map(|v| v.as_str()).collect();
+        if members.iter().all(|(v, _)| v.is_string()) {
+            let strings: Vec<(&str, Option<&str>)> = members
+                .iter()
+                .filter_map(|(v, label)| Some((v.as_str()?, label.as_deref())))
+                .collect();
             return (
                 Ty::Named(self.string_enum(schema, &strings, site)),
                 nullable,
@@ -1010,16 +1015,16 @@ impl ModelBuilder {
         }
         docs.notes.push(format!("One of: {listed}."));
         let says = |t: &str| types.members.iter().any(|m| m == t);
-        let ty = if values.iter().all(|v| v.is_number()) {
+        let ty = if members.iter().all(|(v, _)| v.is_number()) {
             // JSON Schema compares numbers by value, so `1.0` is a member of `[1]`: only a
             // declared `integer` type (which refuses `1.0`) makes the field an `i64`.
-            let integers = values.iter().all(|v| v.is_i64() || v.is_u64());
+            let integers = members.iter().all(|(v, _)| v.is_i64() || v.is_u64());
             if integers && says("integer") && !says("number") {
                 Ty::Integer
             } else {
                 Ty::Number
             }
-        } else if values.iter().all(|v| v.is_boolean()) {
+        } else if members.iter().all(|(v, _)| v.is_boolean()) {
             Ty::Boolean
         } else {
             self.fallback(site, "the `enum` mixes value types", docs)
@@ -1027,29 +1032,21 @@ impl ModelBuilder {
         (ty, nullable)
     }
 
-    fn string_enum(&mut self, schema: &Map<String, Value>, values: &[&str], site: &Site) -> usize {
+    /// A string enum of `values` (with their labels), duplicates dropped.
+    fn string_enum(
+        &mut self,
+        schema: &Map<String, Value>,
+        values: &[(&str, Option<&str>)],
+        site: &Site,
+    ) -> usize {
         let mut unique: Vec<&str> = Vec::new();
-        for v in values {
-            if !unique.contains(v) {
-                unique.push(v);
+        let mut labels: Vec<Option<String>> = Vec::new();
+        for (value, label) in values {
+            if !unique.contains(value) {
+                unique.push(value);
+                labels.push(label.map(str::to_owned));
             }
         }
-        let labels: Vec<Option<String>> = match schema.get("enumLabels").and_then(Value::as_array) {
-            Some(labels) => {
-                let labels = labels.iter().map(|l| l.as_str().map(str::to_owned));
-                let mut labels: Vec<_> = labels.collect();
-                labels.resize(values.len(), None);
-                // Labels run parallel to the original values, duplicates included.
-                unique
-                    .iter()
-                    .map(|u| {
-                        let position = values.iter().position(|v| v == u)?;
-                        labels[position].clone()
-                    })
-                    .collect()
-            }
-            None => vec![None; unique.len()],
-        };
         let names = naming::variant_names(&unique);
         let variants = unique
             .iter()
@@ -1467,6 +1464,35 @@ pub fn admits_null(defs: &[Def], ty: &Ty) -> bool {
         }
     }
     walk(defs, ty, &mut Vec::new())
+}
+
+/// An `enum`'s members with their labels: `enumLabels` runs parallel to `enum`; legacy
+/// `connectors.json` documents write each member as `{"text", "value"}` (the emulator reads
+/// them the same way).
+fn enum_members(schema: &Map<String, Value>, values: &[Value]) -> Vec<(Value, Option<String>)> {
+    let legacy = values.iter().all(|v| {
+        v.as_object().is_some_and(|o| {
+            o.contains_key("value") && o.keys().all(|k| k == "value" || k == "text")
+        })
+    });
+    let labels = schema.get("enumLabels").and_then(Value::as_array);
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match v {
+            Value::Object(o) if legacy => (
+                o["value"].clone(),
+                o.get("text").and_then(Value::as_str).map(str::to_owned),
+            ),
+            other => (
+                other.clone(),
+                labels
+                    .and_then(|l| l.get(i))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+            ),
+        })
+        .collect()
 }
 
 /// A cycle through an array item or a map value needs no `Box`: the `Vec` or map already
