@@ -11,7 +11,7 @@ use tracing::Instrument;
 use crate::body::{BodyError, read_capped, too_large};
 use crate::config::{CONNECT_TIMEOUT, ClientBuilder, MAX_IDLE_CONNECTIONS};
 use crate::error::one_line;
-use crate::path::segment;
+use crate::path::{host_port, is_loopback, segment};
 use crate::retry::{Failure, RequestKind, RetryPolicy, parse_retry_after};
 use crate::wire::{self, Connector, OperationInfo};
 use crate::{Error, Lookup, LookupOption, Operation};
@@ -41,7 +41,10 @@ pub struct Client {
 
 #[derive(Clone)]
 pub(crate) struct Inner {
+    /// For hosts other than loopback: uses the system's proxy settings.
     http: reqwest::Client,
+    /// For loopback hosts: never a proxy.
+    loopback_http: reqwest::Client,
     base_url: String,
     /// The Embedded (GraphQL) API endpoint: another host than `base_url` on Tray.
     pub(crate) graphql_url: String,
@@ -50,7 +53,9 @@ pub(crate) struct Inner {
     call_timeout: Duration,
     read_timeout: Duration,
     retry: RetryPolicy,
-    max_response_bytes: usize,
+    pub(crate) max_response_bytes: usize,
+    /// The most items a paged listing may hold in all.
+    pub(crate) max_listed_items: usize,
 }
 
 impl fmt::Debug for Client {
@@ -63,6 +68,7 @@ impl fmt::Debug for Client {
             .field("read_timeout", &inner.read_timeout)
             .field("retry", &inner.retry)
             .field("max_response_bytes", &inner.max_response_bytes)
+            .field("max_listed_items", &inner.max_listed_items)
             .finish()
     }
 }
@@ -74,6 +80,8 @@ pub(crate) struct Request {
     url: reqwest::Url,
     path: String,
     body: Option<Vec<u8>>,
+    /// The largest answer body accepted: the client's cap, or what is left of a listing's.
+    pub(crate) max_bytes: usize,
 }
 
 /// A failed attempt and what the retry logic needs to know about it.
@@ -115,25 +123,25 @@ impl Client {
         authorization.set_sensitive(true);
         let base_url = builder.resolved_base_url()?;
         let graphql_url = builder.resolved_graphql_url(&base_url)?;
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("tray-connect/", env!("CARGO_PKG_VERSION")))
-            // The API does not redirect; following one could replay a call elsewhere.
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(CONNECT_TIMEOUT.min(builder.call_timeout.max(builder.read_timeout)))
-            // Bursts open connections the pool would otherwise keep idle without limit (1,000
-            // concurrent calls left ~1,800 idle sockets); Tray accepts at most this many
-            // concurrent calls, so more idle connections are never useful.
-            .pool_max_idle_per_host(MAX_IDLE_CONNECTIONS)
-            .build()
-            .map_err(|e| {
-                Error::config(format!(
-                    "could not set up the HTTP client: {}",
-                    one_line(&e.to_string())
-                ))
-            })?;
+        // Loopback stays loopback: a proxy from the environment (`HTTP_PROXY`, ...) would
+        // otherwise receive the token in clear for an `http://` emulator URL. One HTTP client
+        // serves both URLs unless only one of them is on loopback.
+        let loopback = |url: &str| reqwest::Url::parse(url).is_ok_and(|url| is_loopback(&url));
+        let (http, loopback_http) = match (loopback(&base_url), loopback(&graphql_url)) {
+            (true, true) => {
+                let direct = http_client(&builder, false)?;
+                (direct.clone(), direct)
+            }
+            (false, false) => {
+                let proxied = http_client(&builder, true)?;
+                (proxied.clone(), proxied)
+            }
+            _ => (http_client(&builder, true)?, http_client(&builder, false)?),
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
+                loopback_http,
                 base_url,
                 graphql_url,
                 authorization,
@@ -141,6 +149,7 @@ impl Client {
                 read_timeout: builder.read_timeout,
                 retry: builder.retry,
                 max_response_bytes: builder.max_response_bytes,
+                max_listed_items: builder.max_listed_items,
             }),
         })
     }
@@ -316,6 +325,7 @@ impl Client {
             path: url.path().to_owned(),
             url,
             body,
+            max_bytes: self.inner.max_response_bytes,
         })
     }
 
@@ -335,6 +345,7 @@ impl Client {
             path: url.path().to_owned(),
             url,
             body,
+            max_bytes: self.inner.max_response_bytes,
         })
     }
 
@@ -420,14 +431,18 @@ impl Client {
     async fn exchange(&self, request: &Request) -> Result<Vec<u8>, Failed> {
         let inner = &self.inner;
         let started = Instant::now();
+        let http = if is_loopback(&request.url) {
+            &inner.loopback_http
+        } else {
+            &inner.http
+        };
         let mut builder = match (&request.body, request.method) {
-            (_, "DELETE") => inner.http.delete(request.url.clone()),
-            (Some(body), _) => inner
-                .http
+            (_, "DELETE") => http.delete(request.url.clone()),
+            (Some(body), _) => http
                 .post(request.url.clone())
                 .header(CONTENT_TYPE, "application/json")
                 .body(body.clone()),
-            (None, _) => inner.http.get(request.url.clone()),
+            (None, _) => http.get(request.url.clone()),
         };
         builder = builder
             .header(AUTHORIZATION, inner.authorization.clone())
@@ -442,7 +457,7 @@ impl Client {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "response"
         );
-        let body = read_capped(&mut response, inner.max_response_bytes).await;
+        let body = read_capped(&mut response, request.max_bytes).await;
         if response.status().is_success() {
             return body.map_err(|e| self.body_failure(e, request));
         }
@@ -456,13 +471,22 @@ impl Client {
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok());
         // An unreadable error body still leaves the status worth reporting.
-        let body = match body {
-            Ok(body) => body,
-            Err(BodyError::TooLarge) => b"(error body over the size limit)".to_vec(),
-            Err(BodyError::Transport(_)) => b"(error body lost: connection closed)".to_vec(),
+        let error = match body {
+            Ok(body) => wire::api_error(status, content_type, &body, retry_after),
+            Err(unread) => {
+                let what: &[u8] = match unread {
+                    BodyError::TooLarge => b"(error body over the size limit)",
+                    BodyError::Transport(_) => b"(error body lost: connection closed)",
+                };
+                let mut error = wire::api_error(status, content_type, what, retry_after);
+                if let Error::Tray { body, .. } = &mut error {
+                    *body = "".into();
+                }
+                error
+            }
         };
         Err(Failed {
-            error: wire::api_error(status, content_type, &body, retry_after),
+            error,
             failure: Failure::Status(status),
             retry_after,
         })
@@ -471,11 +495,11 @@ impl Client {
     fn transport_failure(&self, error: reqwest::Error, request: &Request) -> Failed {
         let connect = error.is_connect();
         let summary = if connect {
-            "could not connect"
+            "could not connect to"
         } else if error.is_body() || error.is_decode() {
-            "connection lost while reading the response"
+            "connection lost while reading the response from"
         } else {
-            "request failed"
+            "no answer from"
         };
         Failed {
             error: transport_error(summary, error, connect, request),
@@ -490,11 +514,9 @@ impl Client {
 
     fn body_failure(&self, error: BodyError, request: &Request) -> Failed {
         let error = match error {
-            BodyError::TooLarge => {
-                too_large(self.inner.max_response_bytes, request.method, &request.path)
-            }
+            BodyError::TooLarge => too_large(request.max_bytes, request.method, &request.path),
             BodyError::Transport(e) => transport_error(
-                "connection lost while reading the response",
+                "connection lost while reading the response from",
                 e,
                 false,
                 request,
@@ -508,6 +530,28 @@ impl Client {
     }
 }
 
+/// The HTTP client of a [`Client`]; `system_proxy: false` ignores `HTTP_PROXY` and friends.
+fn http_client(builder: &ClientBuilder, system_proxy: bool) -> Result<reqwest::Client, Error> {
+    let mut http = reqwest::Client::builder()
+        .user_agent(concat!("tray-connect/", env!("CARGO_PKG_VERSION")))
+        // The API does not redirect; following one could replay a call elsewhere.
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(CONNECT_TIMEOUT.min(builder.call_timeout.max(builder.read_timeout)))
+        // Bursts open connections the pool would otherwise keep idle without limit (1,000
+        // concurrent calls left ~1,800 idle sockets); Tray accepts at most this many
+        // concurrent calls, so more idle connections are never useful.
+        .pool_max_idle_per_host(MAX_IDLE_CONNECTIONS);
+    if !system_proxy {
+        http = http.no_proxy();
+    }
+    http.build().map_err(|e| {
+        Error::config(format!(
+            "could not set up the HTTP client: {}",
+            one_line(&e.to_string())
+        ))
+    })
+}
+
 fn transport_error(
     summary: &'static str,
     error: reqwest::Error,
@@ -517,6 +561,7 @@ fn transport_error(
     let error = error.without_url();
     Error::Transport {
         summary,
+        host: host_port(&request.url).into(),
         cause: innermost_cause(&error),
         method: request.method,
         path: request.path.clone(),

@@ -16,6 +16,9 @@ pub(crate) const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(150);
 pub(crate) const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default cap on a response body.
 pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+/// Default cap on the items of a paged listing: far more authentications than one end user
+/// has, and a bound on what a server whose pages never end can make the client hold.
+pub(crate) const DEFAULT_MAX_LISTED_ITEMS: usize = 10_000;
 /// Idle connections kept per host: Tray's ceiling of concurrent calls.
 pub(crate) const MAX_IDLE_CONNECTIONS: usize = 1_000;
 /// Connecting never needs long; a black-holed host should not eat the whole call timeout.
@@ -86,6 +89,7 @@ pub struct ClientBuilder {
     pub(crate) read_timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
+    pub(crate) max_listed_items: usize,
 }
 
 impl Default for ClientBuilder {
@@ -100,6 +104,7 @@ impl Default for ClientBuilder {
             read_timeout: DEFAULT_READ_TIMEOUT,
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_listed_items: DEFAULT_MAX_LISTED_ITEMS,
         }
     }
 }
@@ -116,13 +121,14 @@ impl fmt::Debug for ClientBuilder {
             .field("read_timeout", &self.read_timeout)
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("max_listed_items", &self.max_listed_items)
             .finish()
     }
 }
 
 impl ClientBuilder {
     /// A builder with the defaults: US region, no token, 150 s call timeout, 30 s read
-    /// timeout, [`RetryPolicy::default`], 64 MiB response cap.
+    /// timeout, [`RetryPolicy::default`], 64 MiB response cap, 10,000 listed items.
     pub fn new() -> Self {
         Self::default()
     }
@@ -178,9 +184,19 @@ impl ClientBuilder {
     }
 
     /// The largest response body accepted, in bytes (default 64 MiB); a larger one is an
-    /// [`Error::ResponseTooLarge`].
+    /// [`Error::ResponseTooLarge`]. A paged listing
+    /// ([`Client::list_authentications`](crate::Client::list_authentications)) may read this
+    /// much in all, over all its pages ([`Error::ListTooLarge`] beyond).
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.max_response_bytes = limit;
+        self
+    }
+
+    /// The most items a paged listing
+    /// ([`Client::list_authentications`](crate::Client::list_authentications)) may return
+    /// (default 10,000); a server with more pages than that answers [`Error::ListTooLarge`].
+    pub fn max_listed_items(mut self, limit: usize) -> Self {
+        self.max_listed_items = limit;
         self
     }
 

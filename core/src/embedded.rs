@@ -5,6 +5,7 @@
 //! (`https://tray.io/graphql` for `https://api.tray.io`); [`ClientBuilder::graphql_url`]
 //! overrides it, and a loopback base URL (an emulator) serves both.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use reqwest::header::HeaderValue;
@@ -20,7 +21,7 @@ use crate::{Client, Error, Region, Secret};
 
 /// How many authentications [`Client::list_authentications`] asks for per page.
 const PAGE_SIZE: i64 = 100;
-/// A guard against a server whose cursors never end.
+/// A guard against a server whose cursors never end, even with empty pages.
 const MAX_PAGES: usize = 10_000;
 
 impl Region {
@@ -295,19 +296,39 @@ impl Client {
     /// documents this query without paging arguments: a server that rejects them on the first
     /// page (a GraphQL validation error, with HTTP 200 or 400) is sent Tray's documented query
     /// instead, for one page, with a `tracing` warning.
+    ///
+    /// A server's pages cannot make the client read without end: the listing ends, with a
+    /// `tracing` warning, when a page gives no new cursor or one it gave before (a cycle), and
+    /// fails with [`Error::ListTooLarge`] past
+    /// [`max_listed_items`](crate::ClientBuilder::max_listed_items) items (10,000 by default),
+    /// [`max_response_bytes`](crate::ClientBuilder::max_response_bytes) bytes over all pages
+    /// (64 MiB), or 10,000 pages.
     pub async fn list_authentications(&self) -> Result<Vec<Authentication>, Error> {
+        const WHAT: &str = "authentications";
+        let max_items = self.inner.max_listed_items;
+        let max_bytes = self.inner.max_response_bytes;
+        let too_large = |pages: usize, limit: String| Error::ListTooLarge {
+            what: WHAT,
+            pages,
+            limit,
+        };
         let mut all = Vec::new();
+        let mut bytes = 0usize;
+        let mut cursors = HashSet::new();
         let mut after: Option<String> = None;
         for page in 0..MAX_PAGES {
             let answer = match self
-                .graphql_exchange(
+                .graphql_exchange_capped(
                     DocumentKind::Query,
                     PAGED_QUERY,
                     json!({"first": PAGE_SIZE, "after": after.clone()}),
+                    max_bytes - bytes,
                 )
                 .await
-                .and_then(|answer| answer.decode::<ViewerData>("viewer authentications"))
-            {
+                .and_then(|answer| {
+                    bytes += answer.bytes;
+                    answer.decode::<ViewerData>("viewer authentications")
+                }) {
                 Ok(data) => data,
                 Err(error) if page == 0 && rejects_paging(&error) => {
                     tracing::warn!(
@@ -325,17 +346,31 @@ impl Client {
                         tracing::warn!("more authentications exist than one page holds");
                     }
                     all.extend(connection.edges.into_iter().map(|e| e.node));
+                    if all.len() > max_items {
+                        return Err(too_large(1, format!("{max_items} items")));
+                    }
                     return Ok(all);
+                }
+                // A later page over what is left of the budget: the listing is too large, not
+                // the page.
+                Err(Error::ResponseTooLarge { .. }) if page > 0 => {
+                    return Err(too_large(page + 1, format!("{max_bytes} bytes")));
                 }
                 Err(error) => return Err(error),
             };
             let connection = answer.viewer.authentications;
             all.extend(connection.edges.into_iter().map(|e| e.node));
+            if all.len() > max_items {
+                return Err(too_large(page + 1, format!("{max_items} items")));
+            }
             if !connection.page_info.has_next_page {
                 return Ok(all);
             }
             match connection.page_info.end_cursor {
-                Some(cursor) if after.as_deref() != Some(cursor.as_str()) => after = Some(cursor),
+                Some(cursor) if !cursors.contains(&cursor) => {
+                    cursors.insert(cursor.clone());
+                    after = Some(cursor);
+                }
                 _ => {
                     tracing::warn!(
                         "the GraphQL API reports more authentications but no new endCursor; \
@@ -346,7 +381,7 @@ impl Client {
                 }
             }
         }
-        Ok(all)
+        Err(too_large(MAX_PAGES, format!("{MAX_PAGES} pages")))
     }
 }
 

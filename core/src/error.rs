@@ -6,12 +6,19 @@ use serde_json::Value;
 
 /// The longest excerpt of a body or an output an error message quotes.
 pub(crate) const EXCERPT_CHARS: usize = 200;
+/// The longest message (Tray's, a connector's, a GraphQL error's, serde's) a `Display` shows:
+/// room for several of Tray's numbered validation errors, while a 10 MB message from a
+/// hostile or broken server stays one readable line. The accessors keep the whole text.
+pub(crate) const MESSAGE_CHARS: usize = 500;
 
 /// An error of the [`Client`](crate::Client).
 ///
 /// No variant renders the token, request headers or request bodies. The `Display` of each
-/// variant is one line; [`source()`](std::error::Error::source) leads to the underlying cause
-/// where there is one.
+/// variant is one short line: text from the server is cut to an excerpt (at most 500
+/// characters of a message, marked with `…`), while the fields and accessors
+/// ([`message`](Error::message), [`body`](Error::body), [`output`](Error::output)) keep it
+/// whole. [`source()`](std::error::Error::source) leads to the underlying cause where there is
+/// one.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -19,17 +26,20 @@ pub enum Error {
     ///
     /// Tray's own errors are `{"message": "...", "code": null}`; a body that is not JSON (an HTML
     /// page from a proxy, say) gives a short excerpt as the message instead.
-    #[error("Tray API error {status}: {message}{}", code_suffix(.code))]
+    #[error("Tray API error {status}: {}{}", excerpt(.message, MESSAGE_CHARS), code_suffix(.code))]
     #[non_exhaustive]
     Tray {
         /// The HTTP status.
         status: u16,
-        /// Tray's `message`, or a description of the body when it had none.
+        /// Tray's `message` (whole, on one line), or a description of the body when it had none.
         message: String,
         /// Tray's `code`, when present and not `null`.
         code: Option<String>,
         /// How long the server asked to wait before retrying (`Retry-After`), if it said.
         retry_after: Option<Duration>,
+        /// The whole response body as text (invalid UTF-8 replaced); empty when it could not
+        /// be read. Boxed: errors stay small.
+        body: Box<str>,
     },
 
     /// The call reached the connector, which failed: HTTP 200 with `outcome: "error"`.
@@ -58,11 +68,17 @@ pub enum Error {
 
     /// The request could not be sent or its answer not received: DNS, connection refused,
     /// TLS, a connection dropped mid-body.
-    #[error("{summary} ({method} {path}): {cause}")]
+    ///
+    /// The `Display` names the host and port (`could not connect to api.tray.io:443 (GET
+    /// /core/v1/connectors): ...`), never a query, userinfo or the token.
+    #[error("{summary} {host} ({method} {path}): {}", excerpt(.cause, MESSAGE_CHARS))]
     #[non_exhaustive]
     Transport {
-        /// What failed, e.g. `could not connect`.
+        /// What failed, worded to be followed by the host: `could not connect to`,
+        /// `connection lost while reading the response from` or `no answer from`.
         summary: &'static str,
+        /// The host and port the request went to, e.g. `api.tray.io:443` or `[::1]:8080`.
+        host: Box<str>,
         /// The innermost cause, on one line.
         cause: String,
         /// The HTTP method.
@@ -80,14 +96,18 @@ pub enum Error {
     ///
     /// When the call envelope parsed, `output` carries the whole `output`, so a billed result
     /// is never lost even if the typed output does not match it.
-    #[error("could not decode {what} at {path}: {message}")]
+    #[error(
+        "could not decode {what} at {}: {}",
+        excerpt(.path, EXCERPT_CHARS),
+        excerpt(.message, MESSAGE_CHARS)
+    )]
     #[non_exhaustive]
     Decode {
         /// What was being decoded, e.g. `output of slack send_message`.
         what: String,
         /// Where in the JSON it failed (`.`-separated path, or a line and column).
         path: String,
-        /// The serde message.
+        /// The serde message, whole (it may quote the offending value).
         message: String,
         /// The whole `output` of a call, when the envelope parsed (boxed: errors stay small).
         output: Option<Box<Value>>,
@@ -126,7 +146,7 @@ pub enum Error {
     /// `"Rate limit exceeded"` (see [`Error::is_rate_limited`]).
     ///
     /// When the answer also carried partial `data`, it is kept ([`Error::partial_data`]).
-    #[error("Tray GraphQL error: {message}{}", more_errors(.errors))]
+    #[error("Tray GraphQL error: {}{}", excerpt(.message, MESSAGE_CHARS), more_errors(.errors))]
     #[non_exhaustive]
     GraphQl {
         /// The `message` of the first error, on one line.
@@ -136,6 +156,22 @@ pub enum Error {
         /// The `data` sent along with the errors, when it was an object (boxed: errors stay
         /// small).
         data: Option<Box<Value>>,
+    },
+
+    /// A paged listing ([`Client::list_authentications`](crate::Client::list_authentications))
+    /// went past the client's bounds before its last page: more items in all than
+    /// [`ClientBuilder::max_listed_items`](crate::ClientBuilder::max_listed_items), or more
+    /// bytes in all than [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes).
+    /// A server whose pages never end cannot exhaust memory.
+    #[error("listing {what} stopped after {pages} pages: more than {limit} in all")]
+    #[non_exhaustive]
+    ListTooLarge {
+        /// What was being listed, e.g. `authentications`.
+        what: &'static str,
+        /// How many pages were asked for.
+        pages: usize,
+        /// The bound that was passed, e.g. `10000 items` or `67108864 bytes`.
+        limit: String,
     },
 
     /// The client was configured wrongly (missing token, bad base URL, bad path segment, ...).
@@ -163,6 +199,15 @@ impl Error {
             Error::Tray { message, .. } => Some(message),
             Error::Connector { output } => output.get("message").and_then(Value::as_str),
             Error::GraphQl { message, .. } => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The whole body of a [`Error::Tray`] answer, as text (the `Display` quotes only an
+    /// excerpt of its message). Empty when the body could not be read.
+    pub fn body(&self) -> Option<&str> {
+        match self {
+            Error::Tray { body, .. } => Some(body),
             _ => None,
         }
     }
@@ -252,7 +297,7 @@ impl Error {
 
 fn code_suffix(code: &Option<String>) -> String {
     match code {
-        Some(code) => format!(" [code {code}]"),
+        Some(code) => format!(" [code {}]", excerpt(code, 60)),
         None => String::new(),
     }
 }
@@ -285,7 +330,7 @@ fn third_party_status_of(output: &Value) -> Option<u16> {
 
 fn connector_summary(output: &Value) -> String {
     let mut text = match output.get("message").and_then(Value::as_str) {
-        Some(message) => one_line(message),
+        Some(message) => excerpt(message, MESSAGE_CHARS),
         None => excerpt(&output.to_string(), EXCERPT_CHARS),
     };
     if let Some(status) = third_party_status_of(output) {
@@ -312,15 +357,32 @@ pub(crate) fn one_line(text: &str) -> String {
     out.trim().to_owned()
 }
 
-/// `text` on one line, cut to at most `max` characters (an ellipsis marks a cut).
+/// `text` on one line (as [`one_line`] puts it), cut to at most `max` characters (an ellipsis
+/// marks a cut). Reads only as much of `text` as the excerpt needs, so quoting a 10 MB message
+/// costs no more than quoting a short one.
 pub(crate) fn excerpt(text: &str, max: usize) -> String {
-    let text = one_line(text);
-    if text.chars().count() <= max {
-        return text;
+    let mut out = String::new();
+    let mut count = 0usize;
+    let mut space_pending = false;
+    for c in text.chars() {
+        if c.is_control() || c.is_whitespace() {
+            space_pending = count > 0;
+            continue;
+        }
+        for c in space_pending.then_some(' ').into_iter().chain([c]) {
+            if count == max {
+                // One character too many: the last one kept makes room for the ellipsis.
+                if out.pop().is_some() {
+                    out.push('…');
+                }
+                return out;
+            }
+            out.push(c);
+            count += 1;
+        }
+        space_pending = false;
     }
-    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
+    out
 }
 
 #[cfg(test)]
@@ -334,6 +396,7 @@ mod tests {
             message: message.into(),
             code: code.map(Into::into),
             retry_after: None,
+            body: "".into(),
         }
     }
 
@@ -430,7 +493,8 @@ mod tests {
     fn transport_is_one_line_with_a_source() {
         let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused\nreally");
         let err = Error::Transport {
-            summary: "could not connect",
+            summary: "could not connect to",
+            host: "api.tray.io:443".into(),
             cause: one_line(&io.to_string()),
             method: "GET",
             path: "/core/v1/connectors".into(),
@@ -439,7 +503,7 @@ mod tests {
         };
         assert_eq!(
             err.to_string(),
-            "could not connect (GET /core/v1/connectors): refused really"
+            "could not connect to api.tray.io:443 (GET /core/v1/connectors): refused really"
         );
         assert!(std::error::Error::source(&err).is_some());
         assert!(err.is_retryable());
@@ -532,6 +596,69 @@ mod tests {
         assert!(tray(503, "down", None).is_retryable());
         assert!(!tray(400, "bad", None).is_retryable());
         assert!(!Error::config("x").is_retryable());
+    }
+
+    #[test]
+    fn long_server_text_is_cut_in_display_and_kept_in_the_fields() {
+        let long = format!("first line\n{}", "m".repeat(1_000_000));
+        let mut err = tray(400, &long, Some(&"c".repeat(1_000)));
+        let text = err.to_string();
+        assert!(text.chars().count() < MESSAGE_CHARS + 100, "{text}");
+        assert!(
+            text.starts_with("Tray API error 400: first line mmm"),
+            "{text}"
+        );
+        assert!(text.ends_with("…]"), "{text}");
+        assert_eq!(err.message(), Some(long.as_str()));
+        assert_eq!(err.code().map(str::len), Some(1_000));
+        if let Error::Tray { body, .. } = &mut err {
+            *body = "the whole body".into();
+        }
+        assert_eq!(err.body(), Some("the whole body"));
+
+        let graphql = Error::GraphQl {
+            message: long.clone(),
+            errors: vec![json!({"message": long})],
+            data: None,
+        };
+        assert!(graphql.to_string().chars().count() < MESSAGE_CHARS + 100);
+        let decode = Error::Decode {
+            what: "output of acme op".into(),
+            path: "k".repeat(10_000),
+            message: long.clone(),
+            output: None,
+            source: None,
+        };
+        let text = decode.to_string();
+        assert!(
+            text.chars().count() < MESSAGE_CHARS + EXCERPT_CHARS + 100,
+            "{text}"
+        );
+        assert!(matches!(&decode, Error::Decode { message, .. } if *message == long));
+    }
+
+    #[test]
+    fn list_too_large_says_what_and_which_bound() {
+        let err = Error::ListTooLarge {
+            what: "authentications",
+            pages: 101,
+            limit: "10000 items".into(),
+        };
+        assert_eq!(
+            err.to_string(),
+            "listing authentications stopped after 101 pages: more than 10000 items in all"
+        );
+        assert!(!err.is_retryable());
+    }
+
+    #[test]
+    fn excerpt_keeps_short_text_and_marks_a_cut() {
+        assert_eq!(excerpt("", 10), "");
+        assert_eq!(excerpt("  \n ", 10), "");
+        assert_eq!(excerpt("exactly10!", 10), "exactly10!");
+        assert_eq!(excerpt("eleven chrs", 10), "eleven ch…");
+        assert_eq!(excerpt("a   b\t\tc  ", 10), "a b c");
+        assert_eq!(excerpt("abc", 0), "");
     }
 
     #[test]

@@ -88,6 +88,8 @@ impl DocumentKind {
 pub(crate) struct Answer {
     pub(crate) data: Option<Value>,
     pub(crate) errors: Vec<Value>,
+    /// The size of the answer's body, in bytes.
+    pub(crate) bytes: usize,
 }
 
 impl Answer {
@@ -119,7 +121,11 @@ impl Answer {
             Some(data @ Value::Object(_)) => Some(data),
             _ => None,
         };
-        Ok(Answer { data, errors })
+        Ok(Answer {
+            data,
+            errors,
+            bytes: body.len(),
+        })
     }
 
     /// The error of an answer with `errors` (keeping any partial data).
@@ -189,6 +195,19 @@ impl Client {
         query: &str,
         variables: Value,
     ) -> Result<Answer, Error> {
+        self.graphql_exchange_capped(kind, query, variables, self.inner.max_response_bytes)
+            .await
+    }
+
+    /// [`graphql_exchange`](Self::graphql_exchange) accepting an answer of at most
+    /// `max_bytes` (what is left of a paged listing's budget).
+    pub(crate) async fn graphql_exchange_capped(
+        &self,
+        kind: DocumentKind,
+        query: &str,
+        variables: Value,
+        max_bytes: usize,
+    ) -> Result<Answer, Error> {
         #[derive(Serialize)]
         struct Body<'a> {
             query: &'a str,
@@ -203,7 +222,8 @@ impl Client {
         let url = self.inner.graphql_url.clone();
         let body = match kind {
             DocumentKind::Query => {
-                let request = self.request_to(RequestKind::Read, "POST", &url, Some(body))?;
+                let mut request = self.request_to(RequestKind::Read, "POST", &url, Some(body))?;
+                request.max_bytes = max_bytes;
                 self.send_checked(request, |body| match Answer::read(body) {
                     Ok(answer) if answer.is_rate_limited() => Some(answer.error()),
                     _ => None,
@@ -211,7 +231,8 @@ impl Client {
                 .await?
             }
             DocumentKind::Mutation => {
-                let request = self.request_to(RequestKind::Call, "POST", &url, Some(body))?;
+                let mut request = self.request_to(RequestKind::Call, "POST", &url, Some(body))?;
+                request.max_bytes = max_bytes;
                 self.send(request).await?
             }
         };

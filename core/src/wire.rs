@@ -296,7 +296,8 @@ pub fn decode_output_schema(output: Value, what: &str) -> Result<Value, Error> {
 }
 
 /// The [`Error::Tray`] for a non-2xx answer. Tray's errors are `{"message", "code"?}`; any
-/// other body (an HTML page from a proxy, say) is described in a short excerpt.
+/// other body (an HTML page from a proxy, say) is described in a short excerpt. The whole body
+/// is kept in the error ([`Error::body`]).
 pub fn api_error(
     status: u16,
     content_type: Option<&str>,
@@ -324,6 +325,7 @@ pub fn api_error(
         message,
         code,
         retry_after,
+        body: String::from_utf8_lossy(body).into(),
     }
 }
 

@@ -634,7 +634,9 @@ async fn connection_refused_is_a_transport_error() {
     let text = err.to_string();
     eprintln!("{text}");
     assert!(
-        text.starts_with("could not connect (GET /core/v1/connectors): "),
+        text.starts_with(&format!(
+            "could not connect to 127.0.0.1:{port} (GET /core/v1/connectors): "
+        )),
         "{text}"
     );
     assert!(std::error::Error::source(&err).is_some());

@@ -447,7 +447,7 @@ async fn html_error_page_is_one_readable_line() {
 
 fn is_lost_connection(err: &Error) -> bool {
     matches!(err, Error::Transport { connect: false, summary, .. }
-        if *summary == "connection lost while reading the response")
+        if *summary == "connection lost while reading the response from")
 }
 
 #[tokio::test]
@@ -458,9 +458,10 @@ async fn truncated_body_is_a_lost_connection_not_retried() {
     assert!(is_lost_connection(&err), "{err:?}");
     let text = err.to_string();
     assert!(
-        text.starts_with(
-            "connection lost while reading the response (POST /core/v1/connectors/acme/versions/1.0/call): "
-        ),
+        text.starts_with(&format!(
+            "connection lost while reading the response from {} (POST /core/v1/connectors/acme/versions/1.0/call): ",
+            emu.local_addr()
+        )),
         "{text}"
     );
     assert!(!text.contains('\n'), "{text}");
@@ -607,7 +608,7 @@ async fn connection_refused_is_retried_and_reported_as_connect() {
     );
     assert!(
         err.to_string()
-            .starts_with("could not connect (POST /core/v1/connectors/acme/versions/1.0/call): "),
+            .starts_with(&format!("could not connect to 127.0.0.1:{port} (POST /core/v1/connectors/acme/versions/1.0/call): ")),
         "{err}"
     );
     let err = guarded(SHORT, client.list_connectors()).await.unwrap_err();
