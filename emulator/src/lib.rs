@@ -45,7 +45,11 @@
 //!
 //! - **Auth**: every route wants `Authorization: Bearer <token>`: the builder's token, or any
 //!   non-empty token when none was set. Otherwise 401 `{"message":"The request is unauthorized"}`.
-//!   Unauthorized requests are neither recorded nor counted by fault scopes.
+//!   Unauthorized requests are neither recorded nor counted by fault scopes, and are refused
+//!   before their body is read (the connection then closes).
+//! - **Hostile clients**: a connection has [`DEFAULT_HEADER_READ_TIMEOUT`] (10 s) to send a
+//!   request's headers ([`EmulatorBuilder::header_read_timeout`]); the listen backlog holds
+//!   4,096 connections waiting to be accepted (Tray accepts 1,000 concurrent calls).
 //! - **Errors** follow Tray: unknown connector or version → 404 `{"message", "code": null}`;
 //!   unknown operation → 200 `{"outcome":"error"}` with "the connector unexpectedly failed";
 //!   malformed body → 400.
@@ -77,6 +81,7 @@ mod validate;
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use serde_json::Value;
 use tokio::task::JoinHandle;
@@ -169,9 +174,14 @@ pub struct EmulatorBuilder {
     inline_documents: usize,
     no_validation: bool,
     port: u16,
+    header_read_timeout: Option<Duration>,
     #[cfg(feature = "embedded")]
     embedded: embedded::EmbeddedOptions,
 }
+
+/// How long a connection may take to send a request's headers (see
+/// [`EmulatorBuilder::header_read_timeout`]).
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl EmulatorBuilder {
     /// Requires this bearer token. Without it, any non-empty bearer token is accepted.
@@ -239,6 +249,16 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How long a connection may take to send the headers of a request, counted from when
+    /// it opened or got its previous answer (default [`DEFAULT_HEADER_READ_TIMEOUT`], 10 s).
+    /// A connection over it is closed, so clients that open connections and send half a
+    /// request cannot hold the emulator's descriptors; an idle kept-alive connection closes
+    /// after the same time (clients reconnect as they would with Tray).
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = Some(timeout);
+        self
+    }
+
     /// Reads and checks the documents, binds `127.0.0.1:0` (or [`port`](Self::port)) and starts serving on the current
     /// tokio runtime.
     ///
@@ -265,8 +285,7 @@ impl EmulatorBuilder {
             }
             connectors.push(connector);
         }
-        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, self.port))
-            .await
+        let listener = server::listen((Ipv4Addr::LOCALHOST, self.port).into())
             .map_err(|source| EmulatorError::Bind { source })?;
         let address = listener
             .local_addr()
@@ -282,7 +301,12 @@ impl EmulatorBuilder {
             #[cfg(feature = "embedded")]
             embedded,
         });
-        let server = tokio::spawn(server::serve(listener, server::router(shared.clone())));
+        let server = tokio::spawn(server::serve(
+            listener,
+            server::router(shared.clone()),
+            self.header_read_timeout
+                .unwrap_or(DEFAULT_HEADER_READ_TIMEOUT),
+        ));
         Ok(Emulator {
             shared,
             address,

@@ -3,16 +3,19 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use std::time::Duration;
+
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use serde_json::{Value, json};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
 use tokio::task::JoinSet;
 
 use crate::documents::Connector;
@@ -97,7 +100,26 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .fallback(not_found)
         // Operation inputs can be large (files as base64); the real API has no small cap either.
         .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
+        // Outermost: the token is checked before any handler reads a body.
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            require_token,
+        ))
         .with_state(shared)
+}
+
+/// Answers 401 to a request without a valid bearer token before anything reads its body, so
+/// an unauthenticated client cannot make the emulator take in up to 64 MiB per request.
+async fn require_token(State(shared): AppState, request: Request, next: Next) -> Response {
+    if shared.authorized(request.headers()) {
+        return next.run(request).await;
+    }
+    let mut refused = unauthorized();
+    // The unread body is not drained: the connection ends with this answer.
+    refused
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    refused
 }
 
 fn unauthorized() -> Response {
@@ -108,10 +130,7 @@ fn unauthorized() -> Response {
     .into_response()
 }
 
-async fn list_connectors(State(shared): AppState, headers: HeaderMap) -> Response {
-    if !shared.authorized(&headers) {
-        return unauthorized();
-    }
+async fn list_connectors(State(shared): AppState) -> Response {
     let fault = shared.fault_for(None);
     answer(fault, || {
         let elements: Vec<Value> = shared
@@ -127,11 +146,7 @@ async fn list_connectors(State(shared): AppState, headers: HeaderMap) -> Respons
 async fn list_operations(
     State(shared): AppState,
     Path((name, version)): Path<(String, String)>,
-    headers: HeaderMap,
 ) -> Response {
-    if !shared.authorized(&headers) {
-        return unauthorized();
-    }
     let fault = shared.fault_for(None);
     answer(fault, || match shared.connector(&name, &version) {
         Some(connector) => Reply::ok(json!({ "elements": connector.elements })),
@@ -140,10 +155,7 @@ async fn list_operations(
     .await
 }
 
-async fn not_found(State(shared): AppState, headers: HeaderMap) -> Response {
-    if !shared.authorized(&headers) {
-        return unauthorized();
-    }
+async fn not_found() -> Response {
     Reply::tray_error(StatusCode::NOT_FOUND, "Not found").into_response()
 }
 
@@ -227,9 +239,6 @@ async fn call_connector(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if !shared.authorized(&headers) {
-        return unauthorized();
-    }
     let request = CallRequest::parse(&body);
     shared.calls.push(RecordedCall {
         connector: name.clone(),
@@ -340,9 +349,35 @@ pub(crate) fn is_uuid(id: &str) -> bool {
         })
 }
 
+/// How many connections may wait to be accepted: Tray's 1,000 concurrent calls, twice over.
+/// Tokio's default (128, std's) refused hundreds of 2,000 simultaneous connects. Linux caps it
+/// at `net.core.somaxconn` (4,096 by default since 5.4).
+pub(crate) const LISTEN_BACKLOG: u32 = 4_096;
+
+/// Binds `address` with a listen backlog of [`LISTEN_BACKLOG`].
+pub(crate) fn listen(address: std::net::SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if address.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    // As `TcpListener::bind` does: a restarted `serve --port N` can bind again at once.
+    #[cfg(not(windows))]
+    socket.set_reuseaddr(true)?;
+    socket.bind(address)?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
 /// Serves `router` on `listener` until this future is dropped. Connections are tasks of a
 /// `JoinSet` owned here, so dropping (aborting) this future closes every one of them.
-pub(crate) async fn serve(listener: TcpListener, router: Router) {
+///
+/// A connection that has not sent a request's whole headers within `header_read_timeout`
+/// (counted from its opening or from its previous answer, so idle kept-alive connections close
+/// too) is closed: half-sent requests cannot hold descriptors.
+pub(crate) async fn serve(listener: TcpListener, router: Router, header_read_timeout: Duration) {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout);
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
@@ -357,10 +392,9 @@ pub(crate) async fn serve(listener: TcpListener, router: Router) {
                     }
                 };
                 let service = TowerToHyperService::new(router.clone());
+                let connection = http.serve_connection(TokioIo::new(stream), service);
                 connections.spawn(async move {
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
+                    let _ = connection.await;
                 });
             }
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
