@@ -1551,22 +1551,64 @@ fn merge_all_of(parts: &[Map<String, Value>]) -> Result<Map<String, Value>, &'st
         }
         if let Some(Value::Object(p)) = part.get("properties") {
             for (name, schema) in p {
-                let merged_schema = match properties.remove(name) {
-                    Some(earlier) if earlier != *schema => {
-                        json!({"allOf": [earlier, schema]})
+                match properties.get_mut(name) {
+                    Some(earlier) if earlier != schema => {
+                        *earlier = json!({"allOf": [earlier.clone(), schema]});
                     }
-                    _ => schema.clone(),
-                };
-                properties.insert(name.clone(), merged_schema);
+                    Some(_) => {}
+                    None => {
+                        properties.insert(name.clone(), schema.clone());
+                    }
+                }
             }
         }
         if let Some(Value::Array(r)) = part.get("required") {
             required.extend(r.iter().cloned());
         }
         for (key, value) in part {
-            if !matches!(key.as_str(), "type" | "properties" | "required") {
+            if !matches!(
+                key.as_str(),
+                "type" | "properties" | "required" | "additionalProperties"
+            ) {
                 merged.entry(key.clone()).or_insert_with(|| value.clone());
             }
+        }
+    }
+    // `additionalProperties` of a part judges the members *that part* does not list: `false`
+    // forbids them (so a member another part lists is not allowed at all), a schema constrains
+    // them (so it joins their own schema).
+    let mut additional: Vec<Value> = Vec::new();
+    for part in parts {
+        let listed = part.get("properties").and_then(Value::as_object);
+        let is_listed = |name: &str| listed.is_some_and(|l| l.contains_key(name));
+        match part.get("additionalProperties") {
+            Some(Value::Bool(false)) => {
+                properties.retain(|name, _| is_listed(name));
+                additional = vec![Value::Bool(false)];
+            }
+            Some(schema @ Value::Object(s)) if !s.is_empty() => {
+                for (name, property) in properties.iter_mut() {
+                    if !is_listed(name) {
+                        *property = json!({"allOf": [property.clone(), schema]});
+                    }
+                }
+                if additional != [Value::Bool(false)] {
+                    additional.push(schema.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    match additional.as_slice() {
+        [] => {}
+        [one] => {
+            merged.insert("additionalProperties".to_owned(), one.clone());
+        }
+        many => {
+            merged.insert(
+                "additionalProperties".to_owned(),
+                json!({ "allOf": many }),
+            );
         }
     }
     if let Some(types) = declared {
