@@ -179,6 +179,7 @@ pub fn ours_expand(name: &str, version: &str, document: &str) -> proc_macro2::To
         version,
         document,
         operations: None,
+        test_doubles: false,
     })
     .unwrap()
     .tokens

@@ -28,10 +28,11 @@ fn doc_line(text: &str) -> TokenStream {
     quote! { #[doc = #line] }
 }
 
-/// The whole expansion of one model.
-pub fn model(model: &Model) -> TokenStream {
+/// The whole expansion of one model; `test_doubles` derives both serde directions.
+pub fn model(model: &Model, test_doubles: bool) -> TokenStream {
     let emitter = Emitter {
         model,
+        test_doubles,
         type_names: model.defs.iter().map(|d| d.name.as_str()).collect(),
         inputs: model
             .operations
@@ -140,6 +141,7 @@ fn lookup_input(value: &serde_json::Value, params: &[LookupParam]) -> TokenStrea
             let items = items.iter().map(|v| lookup_input(v, params));
             quote!(#json::Value::Array(::std::vec![#(#items),*]))
         }
+        Value::Object(map) if map.is_empty() => quote!(#json::Value::Object(#json::Map::new())),
         Value::Object(map) => {
             let entries = map.iter().map(|(k, v)| {
                 let v = lookup_input(v, params);
@@ -156,6 +158,8 @@ fn lookup_input(value: &serde_json::Value, params: &[LookupParam]) -> TokenStrea
 
 struct Emitter<'a> {
     model: &'a Model,
+    /// Derive both serde directions, for typed test doubles.
+    test_doubles: bool,
     /// Every generated type name (builders' type parameters must not shadow one).
     type_names: HashSet<&'a str>,
     /// Names of the operations' input and output types.
@@ -280,6 +284,47 @@ impl Emitter<'_> {
         }
     }
 
+    /// The serde attributes a field's presence needs, for the directions derived.
+    fn presence_attrs(&self, role: Role, field: &Field, strict_optional: bool) -> Vec<TokenStream> {
+        let (ser, de) = (self.serialises(role), self.deserialises(role));
+        let skip = quote!(skip_serializing_if = "::core::option::Option::is_none");
+        let reader = |function: &str| {
+            let path = format!("::tray_connect::__private::{function}");
+            quote!(deserialize_with = #path)
+        };
+        let mut parts = Vec::new();
+        match field.presence {
+            Presence::Required => {}
+            // Serde reads a missing `Option` field as `None`; a required one must be there.
+            Presence::RequiredNullable => {
+                if de {
+                    parts.push(reader("nullable"));
+                }
+            }
+            Presence::Optional | Presence::OptionalNullable => {
+                if de {
+                    parts.push(quote!(default));
+                }
+                if ser {
+                    parts.push(skip);
+                }
+                let function = match field.presence {
+                    Presence::OptionalNullable => Some("double_option"),
+                    // The type holds `null` itself (`null` is `Some(..)`, only absence is
+                    // `None`), or the struct refuses a `null` the schema does not allow.
+                    _ if strict_optional || admits_null(&self.model.defs, &field.ty) => {
+                        Some("present")
+                    }
+                    _ => None,
+                };
+                if let Some(function) = function.filter(|_| de) {
+                    parts.push(reader(function));
+                }
+            }
+        }
+        parts
+    }
+
     /// Whether `ty` is a struct that serde would also read from a JSON array: one without a
     /// flattened map (those read objects only).
     fn reads_arrays(&self, ty: &Ty) -> bool {
@@ -311,17 +356,40 @@ impl Emitter<'_> {
         }
     }
 
-    fn derives(&self, extra: TokenStream) -> TokenStream {
+    /// Whether types of `role` derive `Serialize`: inputs always (`Client::call` sends them),
+    /// outputs for typed test doubles only.
+    fn serialises(&self, role: Role) -> bool {
+        role == Role::Input || self.test_doubles
+    }
+
+    /// Whether types of `role` derive `Deserialize`: outputs always (`Client::call` reads
+    /// them), inputs for typed test doubles only.
+    fn deserialises(&self, role: Role) -> bool {
+        role == Role::Output || self.test_doubles
+    }
+
+    /// Only the directions `Client::call` uses (serde's impls are most of the time `cargo check`
+    /// spends on generated code); both with `test_doubles`.
+    fn derives(&self, role: Role, extra: TokenStream) -> TokenStream {
+        let serialize = self.serialises(role).then(|| quote!(__tray::Serialize,));
+        let deserialize = self
+            .deserialises(role)
+            .then(|| quote!(__tray::Deserialize,));
         quote! {
             #[derive(
                 __tray::Debug,
                 __tray::Clone,
                 __tray::PartialEq,
                 #extra
-                __tray::Serialize,
-                __tray::Deserialize,
+                #serialize
+                #deserialize
             )]
         }
+    }
+
+    /// `#[serde(..)]` with the parts that apply, or nothing.
+    fn serde_attr(parts: Vec<TokenStream>) -> Option<TokenStream> {
+        (!parts.is_empty()).then(|| quote!(#[serde(#(#parts),*)]))
     }
 
     fn def(&self, def: &Def) -> TokenStream {
@@ -364,7 +432,7 @@ impl Emitter<'_> {
         let name = ident(&def.name);
         let doc = doc_attrs(&self.def_docs(def));
         let allow = allow_lints(&def.name);
-        let derives = self.derives(quote!());
+        let derives = self.derives(def.role, quote!());
         let field_tokens = fields.iter().map(|field| {
             let rust = ident(&field.rust);
             let ty = self.field_ty(field);
@@ -376,35 +444,7 @@ impl Emitter<'_> {
                 let wire = &field.wire;
                 quote!(#[serde(rename = #wire)])
             });
-            let presence = match field.presence {
-                Presence::Required => quote!(),
-                // Serde reads a missing `Option` field as `None`; a required one must be there.
-                Presence::RequiredNullable => quote! {
-                    #[serde(deserialize_with = "::tray_connect::__private::nullable")]
-                },
-                // The type holds `null` itself: `null` is `Some(..)`, only absence is `None`.
-                Presence::Optional
-                    if strict_optional || admits_null(&self.model.defs, &field.ty) =>
-                {
-                    quote! {
-                    #[serde(
-                        default,
-                        skip_serializing_if = "::core::option::Option::is_none",
-                        deserialize_with = "::tray_connect::__private::present"
-                    )]
-                    }
-                }
-                Presence::Optional => quote! {
-                    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-                },
-                Presence::OptionalNullable => quote! {
-                    #[serde(
-                        default,
-                        skip_serializing_if = "::core::option::Option::is_none",
-                        deserialize_with = "::tray_connect::__private::double_option"
-                    )]
-                },
-            };
+            let presence = Self::serde_attr(self.presence_attrs(def.role, field, strict_optional));
             quote! { #doc #rename #presence pub #rust: #ty, }
         });
         let additional_field = additional.map(|additional| {
@@ -437,11 +477,17 @@ impl Emitter<'_> {
         });
         // A struct with no catch-all stands for a schema that forbids unlisted members: reading
         // one must fail, or an untagged enum would take any object as this alternative.
-        let closed = (additional.is_none() && extra.is_none())
+        let closed = (additional.is_none() && extra.is_none() && self.deserialises(def.role))
             .then(|| quote!(#[serde(deny_unknown_fields)]));
+        // Deeply nested arrays (a schema's own nesting) read as complex types to clippy.
+        let complex = fields
+            .iter()
+            .any(|f| nesting(&f.ty) > DEEP_NESTING)
+            .then(|| quote!(#[allow(clippy::type_complexity)]));
         let mut out = quote! {
             #doc
             #allow
+            #complex
             #derives
             #[serde(crate = "::tray_connect::__private::serde")]
             #closed
@@ -471,33 +517,12 @@ impl Emitter<'_> {
             fields.iter().partition(|f| f.presence.is_required());
 
         // Type parameters are named after the inputs they track; they must not shadow a
-        // generated type used in a setter.
-        let mut params_taken: HashSet<String> = HashSet::new();
-        let taken = |name: &str, params_taken: &HashSet<String>| {
-            self.type_names.contains(name) || params_taken.contains(name)
-        };
+        // generated type used in a setter, nor a prelude name.
+        let mut params_taken: HashSet<String> =
+            self.type_names.iter().map(|n| (*n).to_owned()).collect();
         let params: Vec<Ident> = required
             .iter()
-            .map(|f| {
-                let base = naming::pascal(&f.rust);
-                let base = if taken(&base, &params_taken) {
-                    format!("{base}State")
-                } else {
-                    base
-                };
-                let name = (1..)
-                    .map(|n| {
-                        if n == 1 {
-                            base.clone()
-                        } else {
-                            format!("{base}{n}")
-                        }
-                    })
-                    .find(|n| !taken(n, &params_taken))
-                    .expect("an unbounded range always yields a free name");
-                params_taken.insert(name.clone());
-                ident(&name)
-            })
+            .map(|f| ident(&naming::type_param(&f.rust, &mut params_taken)))
             .collect();
         let state_mod = ident(def.state_module.as_deref().unwrap_or("__state"));
         let unset = quote!(__tray::Unset);
@@ -768,7 +793,10 @@ impl Emitter<'_> {
         let allow = allow_lints(builder_name);
         // The optional inputs are kept in one tuple, so each setter of a required input moves
         // them at once; clippy finds the tuple's type complex.
-        let complex = (optional.len() > 1).then(|| quote!(#[allow(clippy::type_complexity)]));
+        let deep = fields.iter().any(|f| nesting(&f.ty) > DEEP_NESTING);
+        let complex =
+            (optional.len() > 1 || deep).then(|| quote!(#[allow(clippy::type_complexity)]));
+        let deep_impl = deep.then(|| quote!(#[allow(clippy::type_complexity)]));
         quote! {
             impl #name {
                 #[doc = #start_doc]
@@ -785,6 +813,7 @@ impl Emitter<'_> {
                 #(#storage)*
             }
 
+            #deep_impl
             impl #generics #builder #generics {
                 #(#setters)*
 
@@ -810,8 +839,8 @@ impl Emitter<'_> {
     fn string_enum(&self, def: &Def, variants: &[Variant], unknown: Option<&str>) -> TokenStream {
         let name = ident(&def.name);
         let doc = doc_attrs(&self.def_docs(def));
-        let allow = allow_lints(&def.name);
-        let derives = self.derives(quote!(__tray::Eq, __tray::Hash,));
+        let allow = allow_enum_lints(&def.name, variants.iter().map(|v| v.rust.as_str()));
+        let derives = self.derives(def.role, quote!(__tray::Eq, __tray::Hash,));
         let variant_tokens = variants.iter().map(|v| {
             let rust = ident(&v.rust);
             let wire = &v.wire;
@@ -846,14 +875,14 @@ impl Emitter<'_> {
     fn untagged(&self, def: &Def, variants: &[(String, Ty)]) -> TokenStream {
         let name = ident(&def.name);
         let doc = doc_attrs(&self.def_docs(def));
-        let allow = allow_lints(&def.name);
-        let derives = self.derives(quote!());
+        let allow = allow_enum_lints(&def.name, variants.iter().map(|(v, _)| v.as_str()));
+        let derives = self.derives(def.role, quote!());
         let variant_tokens = variants.iter().map(|(v, ty)| {
             let v_ident = ident(v);
             let named = matches!(ty, Ty::Named(_) | Ty::Boxed(_) | Ty::Value);
             // A struct without a flattened map would also read an array (serde's positional
             // form), taking values meant for a later alternative.
-            let object_only = self.reads_arrays(ty).then(
+            let object_only = (self.deserialises(def.role) && self.reads_arrays(ty)).then(
                 || quote!(#[serde(deserialize_with = "::tray_connect::__private::object_only")]),
             );
             let ty = self.ty(ty);
@@ -939,10 +968,12 @@ impl Emitter<'_> {
 
     fn map_newtype(&self, def: &Def) -> TokenStream {
         let name = ident(&def.name);
-        let builder = ident(def.builder.as_deref().unwrap_or(&def.name));
+        let builder_name = def.builder.as_deref().unwrap_or(&def.name);
+        let builder = ident(builder_name);
+        let builder_allow = allow_lints(builder_name);
         let doc = doc_attrs(&self.def_docs(def));
         let allow = allow_lints(&def.name);
-        let derives = self.derives(quote!());
+        let derives = self.derives(def.role, quote!());
         let map = self.ty(&Ty::JsonMap);
         let op = docs::code(&def.operation);
         let start_doc = format!(" Starts building a `{op}` input.");
@@ -973,6 +1004,7 @@ impl Emitter<'_> {
 
             #[doc = #builder_doc]
             #[must_use = "a builder does nothing until `.build()` is called"]
+            #builder_allow
             pub struct #builder {
                 input: #map,
             }
@@ -997,6 +1029,19 @@ impl Emitter<'_> {
     }
 }
 
+/// Nesting beyond which clippy's `type_complexity` fires on a field's type.
+const DEEP_NESTING: usize = 6;
+
+/// How many generic types nest in `ty` (`Vec<Vec<i64>>` is 2).
+fn nesting(ty: &Ty) -> usize {
+    match ty {
+        Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) | Ty::Nullable(inner) => {
+            1 + nesting(inner)
+        }
+        _ => 0,
+    }
+}
+
 /// A setter of a `()` input (`{"type": "null"}`) passes `()` on, which clippy flags.
 fn unit_arg(ty: &Ty) -> Option<TokenStream> {
     (*ty == Ty::Unit).then(|| quote!(#[allow(clippy::unit_arg)]))
@@ -1005,7 +1050,16 @@ fn unit_arg(ty: &Ty) -> Option<TokenStream> {
 /// Type names that keep a `_` between letters (from non-ASCII characters) would trip
 /// `non_camel_case_types`; they are allowed on that item alone.
 fn allow_lints(name: &str) -> Option<TokenStream> {
-    name.trim_matches('_')
-        .contains('_')
+    (!naming::is_camel_case(name)).then(|| quote!(#[allow(non_camel_case_types)]))
+}
+
+/// The same for an enum, whose variants (renamed values) may read like that too.
+fn allow_enum_lints<'v>(
+    name: &'v str,
+    variants: impl IntoIterator<Item = &'v str>,
+) -> Option<TokenStream> {
+    let mut names = std::iter::once(name).chain(variants);
+    names
+        .any(|n| !naming::is_camel_case(n))
         .then(|| quote!(#[allow(non_camel_case_types)]))
 }

@@ -9,6 +9,7 @@
 //!     version: "1.0",
 //!     document,
 //!     operations: None,
+//!     test_doubles: false,
 //! })
 //! .unwrap();
 //! assert!(expansion.tokens.to_string().contains("pub struct Ping"));
@@ -37,6 +38,10 @@ pub struct Request<'a> {
     pub document: &'a str,
     /// Only these operations (and the types they reach); all when `None`.
     pub operations: Option<&'a [String]>,
+    /// Derive both serde directions: inputs also `Deserialize`, outputs also `Serialize`, for
+    /// typed test doubles (`tray-connect`'s `test-doubles` feature). Otherwise inputs only
+    /// serialise and outputs only deserialise, which is all `Client::call` needs.
+    pub test_doubles: bool,
 }
 
 /// The generated code and what it had to leave untyped.
@@ -144,6 +149,7 @@ pub fn expand(request: &Request<'_>) -> Result<Expansion, Error> {
         request.version,
         &document,
         request.operations,
+        request.test_doubles,
     )
 }
 
@@ -153,6 +159,7 @@ pub fn expand_document(
     version: &str,
     document: &OperationsDocument,
     operations: Option<&[String]>,
+    test_doubles: bool,
 ) -> Result<Expansion, Error> {
     // The literals name the connector; a header, if any, must agree with them.
     if let Err(HeaderError::Mismatch {
@@ -170,7 +177,7 @@ pub fn expand_document(
     let selected = select(document, operations)?;
     let model = model::build(connector, version, document, &selected);
     Ok(Expansion {
-        tokens: emit::model(&model),
+        tokens: emit::model(&model, test_doubles),
         value_fallbacks: model.value_fallbacks,
     })
 }

@@ -1605,10 +1605,7 @@ fn merge_all_of(parts: &[Map<String, Value>]) -> Result<Map<String, Value>, &'st
             merged.insert("additionalProperties".to_owned(), one.clone());
         }
         many => {
-            merged.insert(
-                "additionalProperties".to_owned(),
-                json!({ "allOf": many }),
-            );
+            merged.insert("additionalProperties".to_owned(), json!({ "allOf": many }));
         }
     }
     if let Some(types) = declared {

@@ -166,6 +166,88 @@ pub fn catch_all_name<'a>(base: &str, properties: impl Iterator<Item = &'a str> 
         .expect("an unbounded range always yields a free name")
 }
 
+/// Whether rustc's `non_camel_case_types` accepts `name`: after trimming `_`, it does not
+/// start lowercase, has no `__`, and no `_` next to a letter (`Gr_E`, `Self_2` are refused).
+pub fn is_camel_case(name: &str) -> bool {
+    let name = name.trim_matches('_');
+    let chars: Vec<char> = name.chars().collect();
+    let has_case = |c: char| c.is_lowercase() || c.is_uppercase();
+    !chars.first().is_some_and(|c| c.is_lowercase())
+        && !name.contains("__")
+        && !chars.windows(2).any(|pair| {
+            (has_case(pair[0]) && pair[1] == '_') || (has_case(pair[1]) && pair[0] == '_')
+        })
+}
+
+/// Names a builder's type parameter or state trait may not take: std's prelude (a parameter
+/// `From` would make `build()`'s docs read `where From: From<String>`) and the state traits'
+/// own parameter `T`.
+const RESERVED_PARAMS: &[&str] = &[
+    "T",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "From",
+    "Into",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Iterator",
+    "IntoIterator",
+    "Extend",
+    "ToString",
+    "ToOwned",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "AsRef",
+    "AsMut",
+    "Debug",
+    "Unset",
+    "Set",
+    "IsUnset",
+];
+
+/// The type parameter (and state trait) that tracks the required input whose field is
+/// `field`: its words in PascalCase with no `_` (`self_` → `SelfState`, `x1st` → `X1st`),
+/// `State` added when the plain name is a keyword, a prelude name or in `taken` (generated
+/// types), then numbered. `taken` receives the name.
+pub fn type_param(field: &str, taken: &mut HashSet<String>) -> String {
+    let mut base: String = field
+        .split('_')
+        .filter(|word| !word.is_empty())
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect();
+    if base.is_empty() {
+        base = "Input".to_owned();
+    } else if base.starts_with(|c: char| c.is_ascii_digit()) {
+        base.insert(0, 'P');
+    }
+    if is_keyword(&base) || RESERVED_PARAMS.contains(&base.as_str()) || taken.contains(&base) {
+        base.push_str("State");
+    }
+    claim(&base, "", taken)
+}
+
 /// Claims `candidate` in `taken`, numbering it (`{candidate}{sep}2`, `{sep}3`, ...) when it is
 /// already in use.
 pub fn claim(candidate: &str, sep: &str, taken: &mut HashSet<String>) -> String {
@@ -250,6 +332,38 @@ mod tests {
         let mut taken = HashSet::new();
         let names = field_names(&["Self", "self"], &mut taken);
         assert_eq!(names, ["self_2", "self_"]);
+    }
+
+    #[test]
+    fn camel_case_is_judged_as_rustc_does() {
+        for good in ["SendSms", "Self_", "Op2faVerify", "X", "_Hidden", "A2"] {
+            assert!(is_camel_case(good), "{good}");
+        }
+        for bad in ["_nknown", "Gr_E", "Self_2", "Self_State", "A__B", "and"] {
+            assert!(!is_camel_case(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn type_params_are_camel_case_and_never_shadow_the_prelude() {
+        let mut taken = HashSet::from(["Filter".to_owned()]);
+        let names: Vec<String> = ["self_", "from", "x1st", "filter", "a_b", "a_b", "_"]
+            .iter()
+            .map(|f| type_param(f, &mut taken))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "SelfState",
+                "FromState",
+                "X1st",
+                "FilterState",
+                "AB",
+                "ABState",
+                "Input"
+            ]
+        );
+        assert!(names.iter().all(|n| is_camel_case(n)));
     }
 
     #[test]

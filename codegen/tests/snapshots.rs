@@ -12,6 +12,7 @@ fn expand(path: &Path) -> String {
         version: "1.0",
         document: &document,
         operations: None,
+        test_doubles: false,
     })
     .or_else(|e| match e {
         // Documents with a header are expanded under their own name and version.
@@ -25,6 +26,7 @@ fn expand(path: &Path) -> String {
                 version: &header.version,
                 document: &document,
                 operations: None,
+                test_doubles: false,
             })
         }
         other => Err(other),

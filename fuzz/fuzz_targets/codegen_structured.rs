@@ -211,6 +211,7 @@ fuzz_target!(|doc: Document| {
         version: "1.0",
         document: &text,
         operations: if doc.only_first { Some(&first) } else { None },
+        test_doubles: doc.only_first,
     };
     if let Ok(expansion) = expand(&request) {
         if let Err(e) = pretty(&expansion.tokens) {

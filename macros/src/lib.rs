@@ -67,6 +67,8 @@ fn expand(args: &Args) -> Result<proc_macro2::TokenStream, syn::Error> {
         &args.version.value(),
         &document,
         operations.as_deref(),
+        // `tray-connect/test-doubles` turns this on, typically on a dev-dependency.
+        cfg!(feature = "test-doubles"),
     )
     .map_err(|e| {
         let span = match e.blame() {

@@ -39,6 +39,7 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
         &version,
         &document,
         args.operations.as_deref(),
+        false,
     )
     .map_err(|e| Failure::failed(format!("{shown}: {e}")))?;
     let code = render(&expansion.tokens, &name, &version, &args.file)?;

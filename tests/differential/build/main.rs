@@ -35,6 +35,7 @@ fn main() {
             version: "1.0",
             document: &text,
             operations: None,
+            test_doubles: true,
         })
         .unwrap_or_else(|e| panic!("case {index} does not expand: {e}\n{text}"));
         let module = format!("case_{index:04}");
