@@ -66,10 +66,16 @@ impl Parts {
             Some(host) => (*host).to_owned(),
             None => self.own_host.replace(MARK, ""),
         };
+        // The marked parts keep out the characters that would end them, so that the parser
+        // reads them as userinfo, query and fragment (a `/` in the user name would make the
+        // rest a path, which an accepted URL keeps, rightly).
+        let clean = |part: &str, ends: &[char]| part.replace(MARK, "").replace(ends, "");
         let mut url = format!("{scheme}{slashes}");
         if let Some(user) = &self.user {
+            let user = clean(user, &['/', '\\', '?', '#', '@', ':']);
             url.push_str(&format!("{MARK}{user}"));
             if let Some(password) = &self.password {
+                let password = clean(password, &['/', '\\', '?', '#', '@']);
                 url.push_str(&format!(":{MARK}{password}"));
             }
             url.push('@');
@@ -80,10 +86,10 @@ impl Parts {
         }
         url.push_str(&self.path.replace(MARK, "").replace(['?', '#', '@'], ""));
         if let Some(query) = &self.query {
-            url.push_str(&format!("?{MARK}{query}"));
+            url.push_str(&format!("?{MARK}{}", clean(query, &['#'])));
         }
         if let Some(fragment) = &self.fragment {
-            url.push_str(&format!("#{MARK}{fragment}"));
+            url.push_str(&format!("#{MARK}{}", clean(fragment, &[])));
         }
         url
     }
