@@ -246,6 +246,43 @@ fn input_enums_are_strict_and_output_enums_keep_unknown_values() {
 }
 
 #[test]
+fn enums_convert_to_and_from_their_wire_values() {
+    use scalars::{ScalarsColour as Colour, ScalarsOutputStatus as Status};
+    use tray_connect_tests::google_sheets::GetRowsFilterOperator as Operator;
+
+    assert_eq!(Colour::DarkBlue.as_str(), "dark blue");
+    assert_eq!(Colour::DarkBlue.to_string(), "dark blue");
+    assert_eq!(Colour::VALUES, ["red", "green", "dark blue"]);
+    assert_eq!("green".parse::<Colour>(), Ok(Colour::Green));
+    // A value the document does not list names the valid ones.
+    let error = "purple".parse::<Colour>().unwrap_err();
+    assert_eq!(error.value(), "purple");
+    assert_eq!(
+        error.to_string(),
+        "`purple` is not a valid value; expected one of `red`, `green`, `dark blue`"
+    );
+    // Values with apostrophes and spaces read as words.
+    assert_eq!(
+        "Text doesn't contain".parse::<Operator>(),
+        Ok(Operator::TextDoesntContain)
+    );
+    assert!("Equal".parse::<Operator>().is_err());
+
+    // Outputs keep unknown values, also through `FromStr` and `Display`.
+    let unknown: Status = "bounced".parse().unwrap();
+    assert_eq!(unknown, Status::Unknown("bounced".to_owned()));
+    assert_eq!(unknown.to_string(), "bounced");
+
+    // Only strings are enum values: serde's derived enums also read `{"red": null}`.
+    assert!(serde_json::from_value::<Colour>(json!({"red": null})).is_err());
+    assert!(serde_json::from_value::<Status>(json!({"sent": null})).is_err());
+    assert_eq!(
+        serde_json::from_value::<Colour>(json!("red")).unwrap(),
+        Colour::Red
+    );
+}
+
+#[test]
 fn additional_properties_beside_properties_are_kept() {
     let out: objects::ObjectsOutput = from_json(json!({
         "labelled": {"name": "n", "one": "1", "two": "2"},

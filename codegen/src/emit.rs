@@ -836,39 +836,123 @@ impl Emitter<'_> {
         }
     }
 
+    /// A string enum with `as_str`, `Display` and `FromStr`; serde through those (strings
+    /// only, and less code than serde's derives).
     fn string_enum(&self, def: &Def, variants: &[Variant], unknown: Option<&str>) -> TokenStream {
         let name = ident(&def.name);
         let doc = doc_attrs(&self.def_docs(def));
         let allow = allow_enum_lints(&def.name, variants.iter().map(|v| v.rust.as_str()));
-        let derives = self.derives(def.role, quote!(__tray::Eq, __tray::Hash,));
         let variant_tokens = variants.iter().map(|v| {
             let rust = ident(&v.rust);
-            let wire = &v.wire;
-            let fallback = if wire.is_empty() {
+            let fallback = if v.wire.is_empty() {
                 "The empty string.".to_owned()
             } else {
-                format!("`{}`", docs::code(wire))
+                format!("`{}`", docs::code(&v.wire))
             };
             let doc = doc_attrs(&docs::lines(&v.docs, &fallback));
-            quote! { #doc #[serde(rename = #wire)] #rust, }
+            quote! { #doc #rust, }
         });
-        let unknown = unknown.map(|u| {
-            let u = ident(u);
+        let rust: Vec<Ident> = variants.iter().map(|v| ident(&v.rust)).collect();
+        let wire: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
+        let unknown_ident = unknown.map(ident);
+        let unknown_variant = unknown_ident.as_ref().map(|u| {
             quote! {
                 /// A value this version of the document does not list, kept as received.
-                #[serde(untagged)]
                 #u(__tray::String),
             }
         });
+        let unknown_text = unknown_ident
+            .as_ref()
+            .map(|u| quote!(#name::#u(value) => value,));
+        let (error, other) = match &unknown_ident {
+            // Outputs keep what they do not know.
+            Some(u) => (
+                quote!(__tray::Infallible),
+                quote!(other => #name::#u(__tray::String::from(other))),
+            ),
+            None => (
+                quote!(::tray_connect::ParseEnumError),
+                quote!(other => {
+                    return __tray::Err(::tray_connect::ParseEnumError::new(other, Self::VALUES));
+                }),
+            ),
+        };
+        let serialize = self.serialises(def.role).then(|| {
+            quote! {
+                impl __tray::Serialize for #name {
+                    fn serialize<S: __tray::Serializer>(
+                        &self,
+                        serializer: S,
+                    ) -> __tray::Result<S::Ok, S::Error> {
+                        serializer.serialize_str(self.as_str())
+                    }
+                }
+            }
+        });
+        let deserialize = self.deserialises(def.role).then(|| {
+            quote! {
+                impl<'de> __tray::Deserialize<'de> for #name {
+                    fn deserialize<D: __tray::Deserializer<'de>>(
+                        deserializer: D,
+                    ) -> __tray::Result<Self, D::Error> {
+                        __tray::from_str(deserializer)
+                    }
+                }
+            }
+        });
+        let parse_doc = if unknown.is_some() {
+            " Parses a value; one the document does not list is kept as `Unknown`."
+        } else {
+            " Parses a value; one the document does not list is an error naming the valid ones."
+        };
         quote! {
             #doc
             #allow
-            #derives
-            #[serde(crate = "::tray_connect::__private::serde")]
+            #[derive(
+                __tray::Debug,
+                __tray::Clone,
+                __tray::PartialEq,
+                __tray::Eq,
+                __tray::Hash,
+            )]
             pub enum #name {
                 #(#variant_tokens)*
-                #unknown
+                #unknown_variant
             }
+
+            impl #name {
+                /// Every value the document lists, in its order.
+                pub const VALUES: &'static [&'static str] = &[#(#wire),*];
+
+                /// The value as Tray sends and receives it.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #(#name::#rust => #wire,)*
+                        #unknown_text
+                    }
+                }
+            }
+
+            impl __tray::Display for #name {
+                fn fmt(&self, f: &mut __tray::fmt::Formatter<'_>) -> __tray::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+
+            impl __tray::FromStr for #name {
+                type Err = #error;
+
+                #[doc = #parse_doc]
+                fn from_str(value: &str) -> __tray::Result<Self, Self::Err> {
+                    __tray::Ok(match value {
+                        #(#wire => #name::#rust,)*
+                        #other
+                    })
+                }
+            }
+
+            #serialize
+            #deserialize
         }
     }
 

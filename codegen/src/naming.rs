@@ -39,6 +39,7 @@ fn ascii_only(name: &str) -> String {
 /// The snake_case name of a field, setter or module: `camelCase` → `camel_case`,
 /// `1st place` → `x1st_place`, `type` → `type_`, `` → `empty`.
 pub fn snake(name: &str) -> String {
+    let name: &str = &without_apostrophes(name);
     // A name that already reads as snake_case keeps its exact spelling (`extra_`).
     let mut out = if is_plain_snake(name) {
         name.to_owned()
@@ -57,6 +58,16 @@ pub fn snake(name: &str) -> String {
     out
 }
 
+/// `doesn't` reads `doesnt`, not `doesn_t`: an apostrophe joins the word it sits in.
+fn without_apostrophes(name: &str) -> std::borrow::Cow<'_, str> {
+    const APOSTROPHES: [char; 4] = ['\'', '\u{2019}', '\u{2018}', '\u{02bc}'];
+    if name.contains(APOSTROPHES) {
+        name.replace(APOSTROPHES, "").into()
+    } else {
+        name.into()
+    }
+}
+
 /// Lowercase ASCII letters, digits and single underscores, as rustc's `non_snake_case` accepts,
 /// not starting with `_`.
 fn is_plain_snake(name: &str) -> bool {
@@ -72,6 +83,7 @@ fn is_plain_snake(name: &str) -> bool {
 /// The PascalCase name of a type or variant: `send sms` → `SendSms`, `2fa verify` →
 /// `Op2faVerify`, `self` → `Self_`, `` → `Empty`.
 pub fn pascal(name: &str) -> String {
+    let name: &str = &without_apostrophes(name);
     let mut out = ascii_only(&name.to_upper_camel_case());
     if out.is_empty() {
         return "Empty".to_owned();
@@ -89,6 +101,7 @@ pub fn pascal(name: &str) -> String {
 /// `filter` → `GetRowsFilter`): ASCII only, no keyword or digit handling, since it never
 /// starts a name.
 pub fn pascal_part(name: &str) -> String {
+    let name: &str = &without_apostrophes(name);
     ascii_only(&name.to_upper_camel_case())
 }
 
@@ -305,6 +318,8 @@ mod tests {
         assert_eq!(pascal("2fa verify"), "Op2faVerify");
         assert_eq!(pascal("self"), "Self_");
         assert_eq!(pascal(""), "Empty");
+        assert_eq!(pascal("Text doesn't contain"), "TextDoesntContain");
+        assert_eq!(snake("Text doesn’t contain"), "text_doesnt_contain");
     }
 
     #[test]

@@ -44,6 +44,7 @@ mod body;
 mod client;
 mod config;
 mod embedded;
+mod enum_value;
 mod error;
 mod graphql;
 mod lookup;
@@ -74,6 +75,7 @@ pub use authentications::{AuthenticationInfo, NewAuthentication, ScopeInfo, Serv
 pub use client::Client;
 pub use config::{ClientBuilder, Region, RetryPolicy};
 pub use embedded::{Authentication, AuthenticationEnvironment, AuthenticationService, NewUser};
+pub use enum_value::ParseEnumError;
 pub use error::Error;
 pub use lookup::{Lookup, LookupOption};
 pub use operation::Operation;

@@ -3,7 +3,7 @@
 
 pub use crate::typestate::{IsUnset, Set, Unset};
 pub use serde;
-pub use serde::{Deserialize, Serialize};
+pub use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub use serde_json;
 pub use serde_json::{Map, Value};
 
@@ -13,10 +13,12 @@ pub use serde_json::{Map, Value};
 // macros of `Debug`, `Clone`, ... come along with their traits.
 pub use core::clone::Clone;
 pub use core::cmp::{Eq, PartialEq};
-pub use core::convert::{From, Into};
-pub use core::fmt::Debug;
+pub use core::convert::{From, Infallible, Into};
+pub use core::fmt::{self, Debug, Display};
 pub use core::hash::Hash;
 pub use core::option::Option::{self, None, Some};
+pub use core::result::Result::{self, Err, Ok};
+pub use core::str::FromStr;
 pub use std::boxed::Box;
 pub use std::collections::BTreeMap;
 pub use std::string::String;
@@ -107,6 +109,36 @@ where
     D: serde::Deserializer<'de>,
 {
     T::deserialize(deserializer).map(Some)
+}
+
+/// Deserialises a string enum through its `FromStr`: strings only (serde's derived enums also
+/// read `{"value": null}` maps, which let an enum alternative take an object), borrowed when
+/// the input allows, so a known value costs no allocation.
+pub fn from_str<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+where
+    T: FromStr,
+    T::Err: Display,
+    D: serde::Deserializer<'de>,
+{
+    struct Text<T>(core::marker::PhantomData<T>);
+
+    impl<T> serde::de::Visitor<'_> for Text<T>
+    where
+        T: FromStr,
+        T::Err: Display,
+    {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+            value.parse().map_err(E::custom)
+        }
+    }
+
+    deserializer.deserialize_str(Text(core::marker::PhantomData))
 }
 
 /// A lookup template's value as JSON (`Null` if it cannot be serialised, which no generated
