@@ -48,12 +48,11 @@ fn expand(args: &Args) -> Result<proc_macro2::TokenStream, syn::Error> {
     if args.test_panic {
         panic!("panic requested by `__test_panic`");
     }
-    let path = resolve::document_path(&args.path)?;
-    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(std::path::PathBuf::from);
-    let shown = resolve::display_relative(&path, manifest_dir.as_deref());
-    let document = cache::load(&path).map_err(|e| {
+    let found = resolve::document_path(&args.path)?;
+    let shown = found.describe();
+    let document = cache::load(&found.path).map_err(|e| {
         let message = match e {
-            cache::LoadError::Read(e) => format!("cannot read operations document {shown}: {e}"),
+            cache::LoadError::Read(e) => format!("cannot read {shown}: {e}"),
             cache::LoadError::Document(e) => format!("{shown}: {e}"),
         };
         syn::Error::new(args.path.span(), message)
@@ -88,7 +87,7 @@ fn expand(args: &Args) -> Result<proc_macro2::TokenStream, syn::Error> {
         syn::Error::new(span, message)
     })?;
     let tokens = expansion.tokens;
-    let path = path.to_string_lossy();
+    let path = found.path.to_string_lossy();
     Ok(quote! {
         #tokens
         // Makes cargo rebuild when the document changes.

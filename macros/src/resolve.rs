@@ -1,60 +1,141 @@
 //! Finding the document: paths are relative to the crate's `Cargo.toml` directory, then to
 //! each ancestor up to the workspace root, then to the invoking source file (DESIGN §4).
+//!
+//! Messages name the document as the user wrote it. Places are shown relative to the crate
+//! when they lie inside its workspace, else absolute: a relative path from a crate somewhere
+//! else (trybuild's scratch crate lives in the target directory) would change with where that
+//! crate happens to be.
 
 use std::path::{Path, PathBuf};
 use syn::LitStr;
 
+/// A document found on disk.
+pub struct Found {
+    /// Where it is; absolute when the crate's directory is.
+    pub path: PathBuf,
+    /// `PATH` as written in the macro.
+    pub written: String,
+    /// Where it is, for messages, when that is not simply `PATH` under the crate's directory.
+    pub found_at: Option<String>,
+}
+
+impl Found {
+    /// How messages name the document: as written, and where it was found if elsewhere.
+    pub fn describe(&self) -> String {
+        match &self.found_at {
+            Some(place) => format!("operations document `{}` (found at {place})", self.written),
+            None => format!("operations document `{}`", self.written),
+        }
+    }
+}
+
 /// The document `PATH` names, or an error listing every place tried.
-pub fn document_path(literal: &LitStr) -> syn::Result<PathBuf> {
-    let relative = PathBuf::from(literal.value());
+pub fn document_path(literal: &LitStr) -> syn::Result<Found> {
+    let written = literal.value();
+    let relative = PathBuf::from(&written);
     if relative.is_absolute() {
         return if relative.is_file() {
-            Ok(relative)
+            Ok(Found {
+                path: relative,
+                written,
+                found_at: None,
+            })
         } else {
             Err(syn::Error::new(
                 literal.span(),
-                format!("operations document not found: {}", relative.display()),
+                format!(
+                    "operations document `{written}` not found (no file at that absolute path)"
+                ),
             ))
         };
     }
-    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+    let places = Places::of_this_crate();
     let mut tried = Vec::new();
-    if let Some(dir) = &manifest_dir
+    if let Some(dir) = &places.manifest_dir
         && let Some(found) = search_up(dir, &relative, &mut tried)
     {
-        return Ok(found);
+        return Ok(places.found(found, written));
     }
     let source_dir = literal
         .span()
         .unwrap()
         .local_file()
         .and_then(|file| file.parent().map(Path::to_path_buf))
-        .map(|dir| match &manifest_dir {
+        .map(|dir| match &places.manifest_dir {
             Some(base) if dir.is_relative() => base.join(dir),
             _ => dir,
         });
     if let Some(dir) = source_dir
         && let Some(found) = search_up(&dir, &relative, &mut tried)
     {
-        return Ok(found);
+        return Ok(places.found(found, written));
     }
-    let shown: Vec<String> = tried
-        .iter()
-        .map(|p| display_relative(p, manifest_dir.as_deref()))
-        .collect();
+    let shown: Vec<String> = tried.iter().map(|p| places.show(p)).collect();
     Err(syn::Error::new(
         literal.span(),
         format!(
-            "operations document `{}` not found; paths are relative to the directory of the \
-             crate's Cargo.toml (then its ancestors up to the workspace root). Tried: {}",
-            relative.display(),
+            "operations document `{written}` not found; a relative path is looked up from the \
+             directory of the crate's Cargo.toml, then its parents up to the workspace root, \
+             then from the directory of the source file and its parents. Tried: {}",
             shown.join(", ")
         ),
     ))
 }
 
-/// Tries `dir/relative`, then each ancestor's, stopping after the first directory whose
-/// Cargo.toml declares a `[workspace]`.
+/// The invoking crate's directory and its workspace root, for showing places.
+struct Places {
+    manifest_dir: Option<PathBuf>,
+    workspace_root: Option<PathBuf>,
+}
+
+impl Places {
+    fn of_this_crate() -> Places {
+        let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+        let workspace_root = manifest_dir
+            .as_deref()
+            .and_then(|dir| dir.ancestors().find(|a| is_workspace_root(a)))
+            .map(Path::to_path_buf);
+        Places {
+            manifest_dir,
+            workspace_root,
+        }
+    }
+
+    fn found(&self, path: PathBuf, written: String) -> Found {
+        let direct = self
+            .manifest_dir
+            .as_ref()
+            .is_some_and(|dir| dir.join(&written) == path);
+        Found {
+            found_at: (!direct).then(|| self.show(&path)),
+            path,
+            written,
+        }
+    }
+
+    /// `path` relative to the crate's directory (`../schemas/x.json`) when it lies inside the
+    /// crate's workspace (or the crate, outside any workspace), else absolute.
+    fn show(&self, path: &Path) -> String {
+        let Some(base) = &self.manifest_dir else {
+            return path.display().to_string();
+        };
+        // A crate outside any workspace is its own root.
+        let root = self.workspace_root.as_ref().unwrap_or(base);
+        if !path.starts_with(root) {
+            return path.display().to_string();
+        }
+        let mut up = PathBuf::new();
+        for ancestor in base.ancestors() {
+            if let Ok(rest) = path.strip_prefix(ancestor) {
+                return up.join(rest).display().to_string();
+            }
+            up.push("..");
+        }
+        path.display().to_string()
+    }
+}
+
+/// Tries `dir/relative`, then each ancestor's, stopping after the workspace root.
 fn search_up(dir: &Path, relative: &Path, tried: &mut Vec<PathBuf>) -> Option<PathBuf> {
     for ancestor in dir.ancestors() {
         let candidate = ancestor.join(relative);
@@ -71,23 +152,15 @@ fn search_up(dir: &Path, relative: &Path, tried: &mut Vec<PathBuf>) -> Option<Pa
     None
 }
 
+/// Whether `dir/Cargo.toml` declares a workspace: a `[workspace]` table, or only dotted ones
+/// such as `[workspace.dependencies]` (as trybuild's generated manifest has).
 fn is_workspace_root(dir: &Path) -> bool {
     std::fs::read_to_string(dir.join("Cargo.toml"))
-        .map(|manifest| manifest.lines().any(|l| l.trim() == "[workspace]"))
+        .map(|manifest| {
+            manifest.lines().any(|line| {
+                let line = line.trim();
+                line == "[workspace]" || line.starts_with("[workspace.")
+            })
+        })
         .unwrap_or(false)
-}
-
-/// `path` relative to the crate's directory where that reads naturally (`../schemas/x.json`).
-pub fn display_relative(path: &Path, base: Option<&Path>) -> String {
-    let Some(base) = base else {
-        return path.display().to_string();
-    };
-    let mut up = PathBuf::new();
-    for ancestor in base.ancestors() {
-        if let Ok(rest) = path.strip_prefix(ancestor) {
-            return up.join(rest).display().to_string();
-        }
-        up.push("..");
-    }
-    path.display().to_string()
 }
