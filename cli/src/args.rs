@@ -4,15 +4,15 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::connection::Connection;
+use crate::connection::{Connection, LeadingConnection};
 
 /// Typed Rust for Tray's Connectivity API: list, vendor, check, generate, serve, call.
 #[derive(Debug, Parser)]
 #[command(name = "tray-connect", version)]
 pub struct Cli {
-    /// Token, region and API URL.
+    /// Token, region and API URL written before the subcommand.
     #[command(flatten)]
-    pub connection: Connection,
+    pub leading: LeadingConnection,
 
     /// What to do.
     #[command(subcommand)]
@@ -44,10 +44,7 @@ pub enum Command {
     Generate(GenerateArgs),
 
     /// Run the local emulator of the Connectivity API on the documents of a folder.
-    #[command(
-        after_help = "Example:\n  tray-connect serve --schemas schemas --token dev-token\n\n\
-        --token sets the token the emulator requires; without it any non-empty token is accepted."
-    )]
+    #[command(after_help = "Example:\n  tray-connect serve --schemas schemas --token dev-token")]
     Serve(ServeArgs),
 
     /// Vendor operations documents (with their connector header) into files.
@@ -57,10 +54,15 @@ pub enum Command {
         tray-connect pull twilio-output@2.1 slack@9.1")]
     Pull(PullArgs),
 
-    /// Compare vendored documents with the live API; exit 1 on drift.
-    #[command(
-        after_help = "Examples:\n  tray-connect check\n  tray-connect check schemas/twilio.json --json"
-    )]
+    /// Compare vendored documents with the live API (exit 0 up to date, 1 drift, 3 could not check).
+    #[command(after_help = "Examples:\n  \
+        tray-connect check\n  \
+        tray-connect check schemas/twilio.json --json\n  \
+        tray-connect check --fail-on breaking\n\n\
+        Exit codes: 0 every document is up to date (or only non-breaking changes with \
+        --fail-on breaking), 1 drift, 2 usage, 3 a document could not be checked (unreadable, \
+        no connector header, not served by the API, or an API or auth failure). Every document \
+        is reported either way.")]
     Check(CheckArgs),
 
     /// Manage end users of the Embedded API (master token).
@@ -113,6 +115,9 @@ pub struct UsersCreateArgs {
     /// Print JSON (`userId`, `accessToken`).
     #[arg(long)]
     pub json: bool,
+    /// Token, region and API URL.
+    #[command(flatten)]
+    pub connection: Connection,
 }
 
 /// `auths`.
@@ -139,6 +144,9 @@ pub struct AuthsListArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Token, region and API URL.
+    #[command(flatten)]
+    pub connection: Connection,
 }
 
 /// `auth-url`.
@@ -165,6 +173,9 @@ pub struct AuthUrlArgs {
     /// (https://embedded.tray.io, https://embedded.eu1.tray.io, https://embedded.ap1.tray.io).
     #[arg(long)]
     pub dialog_url: Option<String>,
+    /// Token, region and API URL.
+    #[command(flatten)]
+    pub connection: Connection,
 }
 
 /// `connectors`.
@@ -176,6 +187,9 @@ pub struct ConnectorsArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Token, region and API URL.
+    #[command(flatten)]
+    pub connection: Connection,
 }
 
 /// `operations`.
@@ -188,6 +202,9 @@ pub struct OperationsArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Token, region and API URL.
+    #[command(flatten)]
+    pub connection: Connection,
 }
 
 /// `call`.
@@ -205,6 +222,9 @@ pub struct CallArgs {
     /// The input: JSON text, or @FILE to read it from a file.
     #[arg(long, default_value = "{}")]
     pub input: String,
+    /// Token, region and API URL.
+    #[command(flatten)]
+    pub connection: Connection,
 }
 
 /// `generate`.
@@ -238,8 +258,10 @@ pub struct ServeArgs {
     /// Port of 127.0.0.1 to listen on (default: a free one, printed at start).
     #[arg(long)]
     pub port: Option<u16>,
-    // The emulator's token is the global `--token` given on the command line (not
-    // TRAY_TOKEN): without it, any non-empty token is accepted.
+    /// The token the emulator requires (default: any non-empty token). TRAY_TOKEN is not
+    /// read: it usually holds a real token, which `serve` would print.
+    #[arg(long)]
+    pub token: Option<String>,
 }
 
 /// `pull`.
@@ -251,6 +273,13 @@ pub struct PullArgs {
     /// Output file (one connector only); default schemas/{name}.json.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Write the answer even when it is not a usable operations document (no operations,
+    /// or schemas that are not JSON objects).
+    #[arg(long)]
+    pub force: bool,
+    /// Token, region and API URL.
+    #[command(flatten)]
+    pub connection: Connection,
 }
 
 /// `check`.
@@ -261,6 +290,42 @@ pub struct CheckArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Which drift exits 1: any change, or only changes that can break generated code.
+    #[arg(long, value_enum, default_value_t = FailOn::Any)]
+    pub fail_on: FailOn,
+    /// Token, region and API URL.
+    #[command(flatten)]
+    pub connection: Connection,
+}
+
+/// `check --fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Exit 1 only when a change can break code generated from the vendored document.
+    Breaking,
+    /// Exit 1 on any change, documentation included.
+    Any,
+}
+
+impl Command {
+    /// The connection flags of the subcommand, for those that call the API.
+    pub fn connection(&self) -> Option<&Connection> {
+        Some(match self {
+            Command::Connectors(args) => &args.connection,
+            Command::Operations(args) => &args.connection,
+            Command::Call(args) => &args.connection,
+            Command::Pull(args) => &args.connection,
+            Command::Check(args) => &args.connection,
+            Command::Users(UsersArgs {
+                command: UsersCommand::Create(args),
+            }) => &args.connection,
+            Command::Auths(AuthsArgs {
+                command: AuthsCommand::List(args),
+            }) => &args.connection,
+            Command::AuthUrl(args) => &args.connection,
+            Command::Generate(_) | Command::Serve(_) => return None,
+        })
+    }
 }
 
 #[cfg(test)]

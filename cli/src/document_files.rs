@@ -1,15 +1,18 @@
-//! Finding and reading operations documents on disk (`serve`, `check`).
+//! Finding and reading operations documents and other input files on disk.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+
+/// The largest file the CLI reads (a document or `--input @file`). Tray's largest published
+/// documents are a few MB; the client caps API answers at the same size.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A document file read by codegen's reader (the one `connector!` and the emulator use), with
 /// the connector its header names.
 #[derive(Debug)]
 pub struct DocumentFile {
-    /// Where it was read from.
-    pub path: PathBuf,
     /// `connector.name`.
     pub name: String,
     /// `connector.version`.
@@ -18,7 +21,30 @@ pub struct DocumentFile {
     pub elements: Vec<Value>,
 }
 
-/// The `.json` files of `paths` (folders expanded one level, sorted by name).
+/// Why a document cannot be used.
+#[derive(Debug)]
+pub enum DocumentProblem {
+    /// The file cannot be read, or is not an operations document.
+    Unreadable(String),
+    /// It is a document, but without the header saying which connector it describes.
+    Headerless,
+}
+
+impl std::fmt::Display for DocumentProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DocumentProblem::Unreadable(why) => f.write_str(why),
+            DocumentProblem::Headerless => f.write_str(
+                "no connector header saying which connector it describes; add \
+                 `\"connector\": {\"name\": \"<name>\", \"version\": \"<version>\"}` at its top \
+                 (`tray-connect pull` writes documents with it)",
+            ),
+        }
+    }
+}
+
+/// The `.json` files of `paths` (folders expanded one level, sorted by name); a path that does
+/// not exist is kept, so that reading it reports it.
 pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
     for path in paths {
@@ -32,27 +58,23 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
                 .collect();
             found.sort();
             files.extend(found);
-        } else if path.exists() {
-            files.push(path.clone());
         } else {
-            return Err(format!("{} does not exist", path.display()));
+            files.push(path.clone());
         }
     }
     Ok(files)
 }
 
 /// Reads a document and its header; the error says why it cannot be used.
-pub fn read(path: &Path) -> Result<DocumentFile, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read it: {e}"))?;
-    let document = tray_connect_codegen::document::parse(&text).map_err(|e| e.to_string())?;
-    let header = document.connector(None).map_err(|_| {
-        "no connector header saying which connector it describes; add \
-         `\"connector\": {\"name\": \"<name>\", \"version\": \"<version>\"}` at its top \
-         (`tray-connect pull` writes documents with it)"
-            .to_owned()
-    })?;
+pub fn read(path: &Path) -> Result<DocumentFile, DocumentProblem> {
+    let text = read_text(path)
+        .map_err(|why| DocumentProblem::Unreadable(format!("cannot read it: {why}")))?;
+    let document = tray_connect_codegen::document::parse(&text)
+        .map_err(|e| DocumentProblem::Unreadable(e.to_string()))?;
+    let header = document
+        .connector(None)
+        .map_err(|_| DocumentProblem::Headerless)?;
     Ok(DocumentFile {
-        path: path.to_path_buf(),
         name: header.name,
         version: header.version,
         elements: document
@@ -61,4 +83,34 @@ pub fn read(path: &Path) -> Result<DocumentFile, String> {
             .map(|op| Value::Object(op.element().clone()))
             .collect(),
     })
+}
+
+/// The text of a regular file of at most [`MAX_FILE_BYTES`], or why not (to follow "cannot
+/// read FILE: "). FIFOs, devices and folders are
+/// refused before they are opened (opening a FIFO waits for a writer; `/dev/zero` never ends).
+pub fn read_text(path: &Path) -> Result<String, String> {
+    let metadata = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !metadata.is_file() {
+        return Err("not a regular file (a FIFO, device or folder)".to_owned());
+    }
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    // The length read may exceed the length stat'ed: the file grew, or reports no length.
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    String::from_utf8(bytes).map_err(|e| format!("not UTF-8 text ({e})"))
+}
+
+fn too_large() -> String {
+    format!(
+        "larger than the {} MiB limit",
+        MAX_FILE_BYTES / (1024 * 1024)
+    )
 }

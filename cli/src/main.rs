@@ -4,7 +4,7 @@
 //! call (`call`).
 //!
 //! Exit codes: 0 success, 1 drift or a failed request, 2 usage (bad flags, missing token,
-//! unusable input). Errors are one line on stderr.
+//! unusable input), 3 `check` could not check a document. Errors are one line on stderr.
 
 mod args;
 mod commands;
@@ -16,9 +16,10 @@ mod versions;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, FromArgMatches};
+use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
 use args::{Cli, Command};
+use connection::Connection;
 use failure::Failure;
 
 fn main() -> ExitCode {
@@ -27,11 +28,6 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
-    // `serve` takes its token from the command line only: TRAY_TOKEN is a client setting.
-    let serve_token = matches
-        .subcommand_matches("serve")
-        .filter(|m| m.value_source("token") == Some(clap::parser::ValueSource::CommandLine))
-        .and_then(|_| cli.connection.token.clone());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -42,20 +38,36 @@ fn main() -> ExitCode {
             return Failure::failed(format!("could not start the async runtime: {e}")).report();
         }
     };
-    match runtime.block_on(run(cli, serve_token)) {
+    match runtime.block_on(run(cli, leaf(&matches))) {
         Ok(code) => code,
         Err(failure) => failure.report(),
     }
 }
 
-async fn run(cli: Cli, serve_token: Option<String>) -> Result<ExitCode, Failure> {
-    let connection = &cli.connection;
+/// The matches of the innermost subcommand (`users create`), which owns the connection flags.
+fn leaf(matches: &ArgMatches) -> &ArgMatches {
+    match matches.subcommand() {
+        Some((_, sub)) => leaf(sub),
+        None => matches,
+    }
+}
+
+async fn run(cli: Cli, leaf: &ArgMatches) -> Result<ExitCode, Failure> {
+    let connection = match cli.command.connection() {
+        Some(own) => own.clone().settle(leaf, &cli.leading),
+        None => Connection::default(),
+    };
+    let connection = &connection;
     match cli.command {
         Command::Connectors(args) => commands::connectors::run(connection, args).await,
         Command::Operations(args) => commands::operations::run(connection, args).await,
         Command::Call(args) => commands::call::run(connection, args).await,
         Command::Generate(args) => commands::generate::run(args),
-        Command::Serve(args) => commands::serve::run(args, serve_token).await,
+        Command::Serve(args) => {
+            // `serve`'s own --token, or one written before it; never TRAY_TOKEN.
+            let token = args.token.clone().or(cli.leading.token);
+            commands::serve::run(args, token).await
+        }
         Command::Pull(args) => commands::pull::run(connection, args).await,
         Command::Check(args) => commands::check::run(connection, args).await,
         Command::Users(args) => commands::users::run(connection, args).await,

@@ -158,22 +158,63 @@ fn rejected_call_exits_1_with_the_error_message() {
 }
 
 #[test]
-fn unknown_operation_is_a_connector_error() {
+fn misspelt_operation_names_the_closest_operations() {
     let api = Api::start();
+    let call = |operation: &str| {
+        let output = api
+            .command()
+            .args([
+                "call",
+                "twilio-output",
+                "2.1",
+                operation,
+                "--auth-id",
+                AUTH_ID,
+            ])
+            .assert()
+            .code(1)
+            .stdout("");
+        text(&output.get_output().stderr)
+    };
+    // Tray's answer to an unknown operation is a generic "connector unexpectedly failed";
+    // the CLI lists the connector's operations to say what was meant.
+    let stderr = call("sned_sms");
+    assert_eq!(
+        stderr,
+        "error: twilio-output 2.1 has no operation `sned_sms`; did you mean `send_sms`? \
+         (`tray-connect operations twilio-output 2.1` lists them)\n"
+    );
+    let stderr = call("zzz");
+    assert_eq!(
+        stderr,
+        "error: twilio-output 2.1 has no operation `zzz`; \
+         `tray-connect operations twilio-output 2.1` lists them\n"
+    );
+}
+
+#[test]
+fn third_party_failure_of_a_real_operation_is_reported_as_is() {
+    let api = Api::start();
+    api.emulator.inject(
+        tray_connect_emulator::Fault::ThirdPartyError(json!({"message": "Number blocked"})),
+        tray_connect_emulator::Scope::Next(1),
+    );
     api.command()
         .args([
             "call",
             "twilio-output",
             "2.1",
-            "no_such_op",
+            "send_sms",
             "--auth-id",
             AUTH_ID,
         ])
+        .args([
+            "--input",
+            r#"{"to": "+1555", "from": "+1666", "body": "hi"}"#,
+        ])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains(
-            "connector returned outcome \"error\"",
-        ));
+        .stderr("error: connector returned outcome \"error\": Number blocked\n");
 }
 
 #[test]
@@ -428,7 +469,7 @@ fn check_reports_drift_on_a_modified_document() {
 }
 
 #[test]
-fn check_of_a_connector_the_api_no_longer_serves_fails() {
+fn check_of_a_connector_the_api_no_longer_serves_could_not_check() {
     let api = Api::start();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("gone.json");
@@ -441,20 +482,23 @@ fn check_of_a_connector_the_api_no_longer_serves_fails() {
         .arg("check")
         .arg(&file)
         .assert()
-        .code(1)
-        .stderr(predicate::str::contains("Tray API error 404"));
+        .code(3)
+        .stdout(predicate::str::contains(
+            "could not check: the API does not serve gone 1 (Tray API error 404",
+        ))
+        .stderr("error: 1 of 1 document(s) could not be checked\n");
 }
 
 #[test]
-fn check_skips_headerless_files_and_needs_at_least_one_document() {
+fn check_of_a_headerless_file_could_not_check_and_says_how_to_add_the_header() {
     let api = Api::start();
     api.command()
         .arg("check")
         .arg(fixture("headerless.json"))
         .assert()
-        .code(2)
-        .stderr(predicate::str::contains("skipping"))
-        .stderr(predicate::str::contains(
-            "headerless.json: no connector header",
-        ));
+        .code(3)
+        .stdout(predicate::str::contains(
+            "headerless.json: could not check: no connector header",
+        ))
+        .stdout(predicate::str::contains("\"connector\": {\"name\""));
 }

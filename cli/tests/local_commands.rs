@@ -309,6 +309,44 @@ fn serve_without_token_accepts_any_and_names_skipped_files() {
 }
 
 #[test]
+fn serve_ignores_tray_token_and_never_prints_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("echo-1.2.json"), dir.path().join("echo.json")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tray-connect"))
+        .env("TRAY_TOKEN", "real-master-token")
+        .arg("serve")
+        .arg("--schemas")
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let served = Served(child);
+    let lines: Vec<String> = stdout
+        .lines()
+        .map(Result::unwrap)
+        .take_while(|l| !l.starts_with("Press Ctrl-C"))
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("any non-empty token is accepted")),
+        "{lines:?}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.contains("real-master-token")),
+        "{lines:?}"
+    );
+    let url = lines[0].rsplit(' ').next().unwrap();
+    bare_command()
+        .args(["--api-url", url, "--token", "anything", "connectors"])
+        .assert()
+        .success();
+    drop(served);
+}
+
+#[test]
 fn serve_exits_2_when_nothing_loads() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(

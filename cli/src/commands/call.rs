@@ -1,19 +1,22 @@
 //! `tray-connect call NAME VERSION OPERATION`: one Call Connector request.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use serde_json::Value;
+use tray_connect::Client;
 
 use super::print_json;
 use crate::args::CallArgs;
 use crate::connection::Connection;
+use crate::document_files;
 use crate::failure::Failure;
 
 /// Calls the operation and prints its output as JSON; any failure exits 1 with the error.
 pub async fn run(connection: &Connection, args: CallArgs) -> Result<ExitCode, Failure> {
     let input = read_input(&args.input)?;
     let client = connection.client()?;
-    let output = client
+    let result = client
         .call_raw(
             &args.name,
             &args.version,
@@ -21,23 +24,94 @@ pub async fn run(connection: &Connection, args: CallArgs) -> Result<ExitCode, Fa
             &args.auth_id,
             input,
         )
-        .await
+        .await;
+    match result {
+        Ok(output) => {
+            print_json(&output);
+            Ok(ExitCode::SUCCESS)
+        }
+        // Tray answers a misspelt operation with its generic "connector unexpectedly failed";
+        // only after a failure is it worth a request to see whether the name exists.
+        Err(error @ tray_connect::Error::Connector { .. }) => {
+            let message = match unknown_operation(&client, &args).await {
+                Some(hint) => hint,
+                None => error.to_string(),
+            };
+            Err(Failure::failed(message))
+        }
         // A rejected call is a call failure (1) whatever its kind, bad names included.
-        .map_err(|e| Failure::failed(e.to_string()))?;
-    print_json(&output);
-    Ok(ExitCode::SUCCESS)
+        Err(error) => Err(Failure::failed(error.to_string())),
+    }
+}
+
+/// When the connector has no operation of that name: a message naming the closest ones.
+async fn unknown_operation(client: &Client, args: &CallArgs) -> Option<String> {
+    let operations = client
+        .list_operations(&args.name, &args.version)
+        .await
+        .ok()?;
+    if operations.iter().any(|op| op.name == args.operation) {
+        return None;
+    }
+    let names: Vec<&str> = operations.iter().map(|op| op.name.as_str()).collect();
+    let closest = closest(&args.operation, &names);
+    let listing = format!(
+        "`tray-connect operations {} {}` lists them",
+        args.name, args.version
+    );
+    let base = format!(
+        "{} {} has no operation `{}`",
+        args.name, args.version, args.operation
+    );
+    Some(match closest.as_slice() {
+        [] => format!("{base}; {listing}"),
+        [one] => format!("{base}; did you mean `{one}`? ({listing})"),
+        several => format!(
+            "{base}; did you mean one of {}? ({listing})",
+            several
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    })
+}
+
+/// Up to three names close to `name`, closest first (the measure `connector!` uses for its
+/// `operations = [..]` suggestions).
+fn closest<'a>(name: &str, candidates: &[&'a str]) -> Vec<&'a str> {
+    let mut scored: Vec<(f64, &str)> = candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(name, c), *c))
+        .filter(|(score, _)| *score > 0.7)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.into_iter().take(3).map(|(_, c)| c).collect()
 }
 
 /// `--input`: JSON text, or `@FILE`.
 fn read_input(input: &str) -> Result<Value, Failure> {
     let (text, origin) = match input.strip_prefix('@') {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| Failure::usage(format!("cannot read --input file {path}: {e}")))?;
+            let text = document_files::read_text(Path::new(path))
+                .map_err(|why| Failure::usage(format!("cannot read --input file {path}: {why}")))?;
             (text, format!("--input file {path}"))
         }
         None => (input.to_owned(), "--input".to_owned()),
     };
     serde_json::from_str(&text)
         .map_err(|e| Failure::usage(format!("{origin} is not valid JSON: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::closest;
+
+    #[test]
+    fn closest_names_come_first_and_unrelated_ones_are_left_out() {
+        let names = ["send_sms", "get_message", "list_messages", "delete_account"];
+        assert_eq!(closest("sned_sms", &names), ["send_sms"]);
+        assert_eq!(closest("get_messages", &names)[0], "get_message");
+        assert!(closest("zzzz", &names).is_empty());
+    }
 }

@@ -1,87 +1,168 @@
 //! `tray-connect check`: vendored documents against the live API.
+//!
+//! Every document is reported, whatever happens to the others, and the exit code says the
+//! worst: 3 when any document could not be checked (a CI job must not read "up to date" from
+//! a run that checked nothing), else 1 on drift (`--fail-on breaking`: on breaking drift), else 0.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use serde_json::{Value, json};
+use tray_connect::Client;
 
 use super::print_json;
-use crate::args::CheckArgs;
+use crate::args::{CheckArgs, FailOn};
 use crate::connection::Connection;
-use crate::document_files;
+use crate::document_files::{self, DocumentProblem};
 use crate::drift::{self, Change};
 use crate::failure::Failure;
 
 /// Tray rate-limits the list endpoints at 30 requests per second.
 const REQUEST_INTERVAL: Duration = Duration::from_millis(1000 / 30 + 1);
 
+/// Exit code when a document could not be checked.
+const COULD_NOT_CHECK: u8 = 3;
+
 /// The result for one vendored document.
 struct Report {
     file: PathBuf,
-    name: String,
-    version: String,
-    changes: Vec<Change>,
+    /// The connector and version its header names, when it could be read.
+    connector: Option<(String, String)>,
+    outcome: Outcome,
 }
 
-/// Checks every document; exit 0 when all are equal to the API, 1 on any drift.
+enum Outcome {
+    /// Compared with the live document: these changes (none when up to date).
+    Compared(Vec<Change>),
+    /// Not compared, and why.
+    NotChecked { reason: Reason, message: String },
+}
+
+/// Why a document could not be checked.
+#[derive(Clone, Copy)]
+enum Reason {
+    /// Not readable as an operations document.
+    Unreadable,
+    /// No header naming its connector.
+    Headerless,
+    /// The API does not serve its connector and version (404).
+    NotUpstream,
+    /// The API refused the token, or failed.
+    Api,
+}
+
+impl Reason {
+    fn key(self) -> &'static str {
+        match self {
+            Reason::Unreadable => "unreadable",
+            Reason::Headerless => "headerless",
+            Reason::NotUpstream => "not_upstream",
+            Reason::Api => "api",
+        }
+    }
+}
+
+/// Checks every document and reports each; see the module docs for the exit code.
 pub async fn run(connection: &Connection, args: CheckArgs) -> Result<ExitCode, Failure> {
     let paths = if args.paths.is_empty() {
-        vec![PathBuf::from("schemas")]
+        let default = PathBuf::from("schemas");
+        if !default.is_dir() {
+            return Err(Failure::usage(
+                "no schemas folder here: pass the documents or folders to check",
+            ));
+        }
+        vec![default]
     } else {
         args.paths.clone()
     };
     let files = document_files::expand_paths(&paths).map_err(Failure::usage)?;
-    let mut documents = Vec::new();
-    for path in &files {
-        match document_files::read(path) {
-            Ok(document) => documents.push(document),
-            Err(why) => eprintln!("skipping {}: {why}", path.display()),
-        }
-    }
-    if documents.is_empty() {
-        return Err(Failure::usage(
-            "no operations document with a connector header to check",
-        ));
+    if files.is_empty() {
+        return Err(Failure::usage(format!(
+            "no .json documents in {}",
+            shown_paths(&paths)
+        )));
     }
     let client = connection.client()?;
     let mut pacing = tokio::time::interval(REQUEST_INTERVAL);
     pacing.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut reports = Vec::new();
-    for document in documents {
-        pacing.tick().await;
-        let live = client
-            .operations_document(&document.name, &document.version)
-            .await
-            .map_err(|e| {
-                Failure::failed(format!(
-                    "{} ({} {}): {e}",
-                    document.path.display(),
-                    document.name,
-                    document.version
-                ))
-            })?;
-        let changes = drift::compare(&document.elements, elements(&live));
-        reports.push(Report {
-            file: document.path,
-            name: document.name,
-            version: document.version,
-            changes,
-        });
+    for file in files {
+        reports.push(check_one(&client, &mut pacing, file).await);
     }
-    let drifted = reports.iter().any(|r| !r.changes.is_empty());
+
     if args.json {
         print_json(&Value::Array(reports.iter().map(report_json).collect()));
     } else {
         for report in &reports {
             print_report(report);
         }
+        println!("{}", summary(&reports));
     }
+    let not_checked = reports
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::NotChecked { .. }))
+        .count();
+    if not_checked > 0 {
+        eprintln!(
+            "error: {not_checked} of {} document(s) could not be checked",
+            reports.len()
+        );
+        return Ok(ExitCode::from(COULD_NOT_CHECK));
+    }
+    let fails = |change: &Change| args.fail_on == FailOn::Any || change.breaking;
+    let drifted = reports.iter().any(|r| match &r.outcome {
+        Outcome::Compared(changes) => changes.iter().any(fails),
+        Outcome::NotChecked { .. } => false,
+    });
     Ok(if drifted {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+async fn check_one(client: &Client, pacing: &mut tokio::time::Interval, file: PathBuf) -> Report {
+    let document = match document_files::read(&file) {
+        Ok(document) => document,
+        Err(problem) => {
+            let reason = match problem {
+                DocumentProblem::Unreadable(_) => Reason::Unreadable,
+                DocumentProblem::Headerless => Reason::Headerless,
+            };
+            return Report {
+                file,
+                connector: None,
+                outcome: Outcome::NotChecked {
+                    reason,
+                    message: problem.to_string(),
+                },
+            };
+        }
+    };
+    pacing.tick().await;
+    let outcome = match client
+        .operations_document(&document.name, &document.version)
+        .await
+    {
+        Ok(live) => Outcome::Compared(drift::compare(&document.elements, elements(&live))),
+        Err(error) if error.status() == Some(404) => Outcome::NotChecked {
+            reason: Reason::NotUpstream,
+            message: format!(
+                "the API does not serve {} {} ({error}); see `tray-connect connectors --all`",
+                document.name, document.version
+            ),
+        },
+        Err(error) => Outcome::NotChecked {
+            reason: Reason::Api,
+            message: error.to_string(),
+        },
+    };
+    Report {
+        file,
+        connector: Some((document.name, document.version)),
+        outcome,
+    }
 }
 
 fn elements(document: &Value) -> &[Value] {
@@ -91,19 +172,39 @@ fn elements(document: &Value) -> &[Value] {
         .map_or(&[], Vec::as_slice)
 }
 
-fn print_report(report: &Report) {
-    let title = format!(
-        "{} {} ({})",
-        report.name,
-        report.version,
-        report.file.display()
-    );
-    if report.changes.is_empty() {
-        println!("{title}: up to date");
-        return;
+fn shown_paths(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn title(file: &Path, connector: Option<&(String, String)>) -> String {
+    match connector {
+        Some((name, version)) => format!("{name} {version} ({})", file.display()),
+        None => file.display().to_string(),
     }
-    let breaking: Vec<&Change> = report.changes.iter().filter(|c| c.breaking).collect();
-    let other: Vec<&Change> = report.changes.iter().filter(|c| !c.breaking).collect();
+}
+
+fn print_report(report: &Report) {
+    let title = title(&report.file, report.connector.as_ref());
+    let changes = match &report.outcome {
+        Outcome::NotChecked { message, .. } => {
+            println!(
+                "{title}: could not check: {}",
+                message.replace(['\n', '\r'], " ")
+            );
+            return;
+        }
+        Outcome::Compared(changes) if changes.is_empty() => {
+            println!("{title}: up to date");
+            return;
+        }
+        Outcome::Compared(changes) => changes,
+    };
+    let breaking: Vec<&Change> = changes.iter().filter(|c| c.breaking).collect();
+    let other: Vec<&Change> = changes.iter().filter(|c| !c.breaking).collect();
     println!(
         "{title}: drift ({} breaking, {} non-breaking)",
         breaking.len(),
@@ -123,21 +224,52 @@ fn print_report(report: &Report) {
     }
 }
 
+/// "3 documents: 1 up to date, 1 with drift, 1 could not be checked".
+fn summary(reports: &[Report]) -> String {
+    let (mut equal, mut drift, mut not_checked) = (0, 0, 0);
+    for report in reports {
+        match &report.outcome {
+            Outcome::Compared(changes) if changes.is_empty() => equal += 1,
+            Outcome::Compared(_) => drift += 1,
+            Outcome::NotChecked { .. } => not_checked += 1,
+        }
+    }
+    format!(
+        "{} document(s): {equal} up to date, {drift} with drift, {not_checked} could not be checked",
+        reports.len()
+    )
+}
+
 fn report_json(report: &Report) -> Value {
-    let texts = |breaking: bool| -> Vec<&str> {
-        report
-            .changes
-            .iter()
-            .filter(|c| c.breaking == breaking)
-            .map(|c| c.text.as_str())
-            .collect()
-    };
-    json!({
+    let (name, version) = report
+        .connector
+        .as_ref()
+        .map_or((Value::Null, Value::Null), |(n, v)| (json!(n), json!(v)));
+    let mut entry = json!({
         "file": report.file.display().to_string(),
-        "connector": report.name,
-        "version": report.version,
-        "status": if report.changes.is_empty() { "equal" } else { "drift" },
-        "breaking": texts(true),
-        "nonBreaking": texts(false),
-    })
+        "connector": name,
+        "version": version,
+    });
+    match &report.outcome {
+        Outcome::Compared(changes) => {
+            let texts = |breaking: bool| -> Vec<&str> {
+                changes
+                    .iter()
+                    .filter(|c| c.breaking == breaking)
+                    .map(|c| c.text.as_str())
+                    .collect()
+            };
+            entry["status"] = json!(if changes.is_empty() { "equal" } else { "drift" });
+            entry["breaking"] = json!(texts(true));
+            entry["nonBreaking"] = json!(texts(false));
+        }
+        Outcome::NotChecked { reason, message } => {
+            entry["status"] = json!("error");
+            entry["reason"] = json!(reason.key());
+            entry["error"] = json!(message);
+            entry["breaking"] = json!([]);
+            entry["nonBreaking"] = json!([]);
+        }
+    }
+    entry
 }

@@ -6,13 +6,14 @@ use std::process::ExitCode;
 use tray_connect_codegen::HeaderError;
 
 use crate::args::GenerateArgs;
+use crate::document_files;
 use crate::failure::Failure;
 
 /// Expands the document and writes the pretty-printed code to stdout or `-o`.
 pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
     let shown = args.file.display().to_string();
-    let text = std::fs::read_to_string(&args.file)
-        .map_err(|e| Failure::failed(format!("cannot read {shown}: {e}")))?;
+    let text = document_files::read_text(&args.file)
+        .map_err(|why| Failure::failed(format!("cannot read {shown}: {why}")))?;
     let document = tray_connect_codegen::document::parse(&text)
         .map_err(|e| Failure::failed(format!("{shown}: {e}")))?;
     // The header rule of every reader: a header names the connector; `--name`/`--version`

@@ -3,9 +3,13 @@
 //! Key order: the API's own order is kept (serde_json's `preserve_order`), because codegen
 //! reads optional fields in document order; an unchanged API therefore gives byte-identical
 //! files. Files end with a newline and hold no timestamps.
+//!
+//! Writes are atomic (a temporary file in the same folder, renamed over the document), and an
+//! answer that is not a usable document is refused unless `--force`: a vendored document is
+//! what the build reads, so a bad pull must never replace a good one.
 
-use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -15,6 +19,8 @@ use tray_connect::Client;
 
 use crate::args::PullArgs;
 use crate::connection::Connection;
+use crate::document_files;
+use crate::drift;
 use crate::failure::Failure;
 
 /// Tray rate-limits the list endpoints at 30 requests per second.
@@ -59,19 +65,15 @@ pub async fn run(connection: &Connection, args: PullArgs) -> Result<ExitCode, Fa
                 ))
             })?;
         pacing.tick().await;
-        let count = pull_one(&client, header, target).await?;
-        let line = format!(
-            "wrote {} ({} {}, {count} operations)",
-            target.file.display(),
-            target.name,
-            target.version
-        );
-        match &progress {
-            Some(bar) => {
-                bar.println(line);
-                bar.inc(1);
+        let lines = pull_one(&client, header, target, args.force).await?;
+        for line in lines {
+            match &progress {
+                Some(bar) => bar.println(line),
+                None => eprintln!("{line}"),
             }
-            None => eprintln!("{line}"),
+        }
+        if let Some(bar) = &progress {
+            bar.inc(1);
         }
     }
     if let Some(bar) = progress {
@@ -80,11 +82,14 @@ pub async fn run(connection: &Connection, args: PullArgs) -> Result<ExitCode, Fa
     Ok(ExitCode::SUCCESS)
 }
 
+/// Pulls one document and writes it unless it is unusable (and not `force`d); returns the
+/// lines that say what was written and what changed.
 async fn pull_one(
     client: &Client,
     header: &tray_connect::Connector,
     target: &Target,
-) -> Result<usize, Failure> {
+    force: bool,
+) -> Result<Vec<String>, Failure> {
     let answer = client
         .operations_document(&target.name, &target.version)
         .await?;
@@ -92,23 +97,134 @@ async fn pull_one(
         .get("elements")
         .cloned()
         .unwrap_or(Value::Array(Vec::new()));
-    let count = elements.as_array().map_or(0, Vec::len);
     let mut document = Map::new();
     document.insert(
         "connector".to_owned(),
         serde_json::to_value(header).map_err(|e| Failure::failed(e.to_string()))?,
     );
     document.insert("elements".to_owned(), elements);
-    let mut text = serde_json::to_string_pretty(&Value::Object(document))
-        .map_err(|e| Failure::failed(e.to_string()))?;
-    text.push('\n');
-    if let Some(parent) = target.file.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| Failure::failed(format!("cannot create {}: {e}", parent.display())))?;
+    let document = Value::Object(document);
+    let file = target.file.display();
+    if !force && let Err(why) = usable(&document) {
+        return Err(Failure::failed(format!(
+            "the API's answer for {} {} is not a usable operations document ({why}); \
+             {file} is left as it was (pass --force to write the answer anyway)",
+            target.name, target.version
+        )));
     }
-    std::fs::write(&target.file, text)
-        .map_err(|e| Failure::failed(format!("cannot write {}: {e}", target.file.display())))?;
-    Ok(count)
+    let mut text =
+        serde_json::to_string_pretty(&document).map_err(|e| Failure::failed(e.to_string()))?;
+    text.push('\n');
+
+    let new_elements = document["elements"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice);
+    let count = new_elements.len();
+    let title = format!(
+        "{file} ({} {}, {count} operations)",
+        target.name, target.version
+    );
+    let previous = std::fs::read(&target.file).ok();
+    if previous.as_deref() == Some(text.as_bytes()) {
+        // Not rewritten, so its modification time (and cargo's rebuild) is left alone.
+        return Ok(vec![format!("unchanged {title}")]);
+    }
+    let before = previous
+        .is_some()
+        .then(|| document_files::read(&target.file).ok())
+        .map(|read| read.map(|d| d.elements));
+    write_atomically(&target.file, &text)?;
+
+    let mut lines = vec![format!("wrote {title}")];
+    match before {
+        None => lines[0].push_str(": new file"),
+        Some(None) => lines[0].push_str(": replaced a file that was not a readable document"),
+        Some(Some(old)) => {
+            let changes = drift::compare(&old, new_elements);
+            if changes.is_empty() {
+                lines[0].push_str(": operations unchanged (header or formatting changed)");
+            } else {
+                let breaking = changes.iter().filter(|c| c.breaking).count();
+                lines[0].push_str(&format!(
+                    ": {} change(s), {breaking} of them breaking",
+                    changes.len()
+                ));
+                lines.extend(changes.iter().map(|c| {
+                    let kind = if c.breaking {
+                        "breaking"
+                    } else {
+                        "non-breaking"
+                    };
+                    format!("  - {kind}: {}", c.text)
+                }));
+            }
+        }
+    }
+    Ok(lines)
+}
+
+/// Why `document` cannot be vendored: codegen's reader refuses it, it has no operations, or
+/// an operation's schema is not a JSON object (an absent or `null` schema is fine).
+fn usable(document: &Value) -> Result<(), String> {
+    let read =
+        tray_connect_codegen::document::from_value(document.clone()).map_err(|e| e.to_string())?;
+    if read.operations.is_empty() {
+        return Err("it has no operations".to_owned());
+    }
+    for operation in &read.operations {
+        for key in ["inputSchema", "outputSchema"] {
+            match operation.element().get(key) {
+                None | Some(Value::Null | Value::Object(_)) => {}
+                Some(_) => {
+                    return Err(format!(
+                        "the {key} of operation `{}` is not a JSON object",
+                        operation.name
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes `text` to a temporary file in `file`'s folder, then renames it over `file`: a write
+/// that fails midway (disk full, file-size limit) leaves the previous document in place.
+fn write_atomically(file: &Path, text: &str) -> Result<(), Failure> {
+    let cannot =
+        |e: std::io::Error| Failure::failed(format!("cannot write {}: {e}", file.display()));
+    let folder = match file.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(parent) => {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Failure::failed(format!("cannot create {}: {e}", parent.display())))?;
+            parent
+        }
+        None => Path::new("."),
+    };
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        // As `std::fs::write` would create it (the umask applies), not tempfile's 0600.
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut temporary = builder.tempfile_in(folder).map_err(cannot)?;
+    if let Ok(existing) = std::fs::metadata(file) {
+        // A re-pulled document keeps the permissions it had.
+        temporary
+            .as_file()
+            .set_permissions(existing.permissions())
+            .map_err(cannot)?;
+    }
+    temporary.write_all(text.as_bytes()).map_err(cannot)?;
+    temporary.as_file().sync_all().map_err(cannot)?;
+    temporary.persist(file).map_err(|e| cannot(e.error))?;
+    Ok(())
 }
 
 /// `NAME VERSION` or `NAME@VERSION ...`, with their files.

@@ -10,6 +10,12 @@ use crate::failure::Failure;
 
 /// Starts the emulator, prints how to reach it, and runs until Ctrl-C.
 pub async fn run(args: ServeArgs, token: Option<String>) -> Result<ExitCode, Failure> {
+    if !args.schemas.is_dir() {
+        return Err(Failure::usage(format!(
+            "{} is not a folder (--schemas names the folder of documents to serve)",
+            args.schemas.display()
+        )));
+    }
     let files = document_files::expand_paths(std::slice::from_ref(&args.schemas))
         .map_err(Failure::usage)?;
     let mut builder = Emulator::builder();

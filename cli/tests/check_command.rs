@@ -1,0 +1,300 @@
+//! `tray-connect check` as CI uses it: every document reported whatever happens to the
+//! others, and an exit code for each outcome (0 up to date, 1 drift, 2 usage, 3 could not check).
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use predicates::prelude::*;
+use serde_json::{Value, json};
+use support::{Api, bare_command, fixture, text, workspace_file};
+
+fn twilio() -> Value {
+    serde_json::from_slice(&std::fs::read(workspace_file("schemas/twilio.json")).unwrap()).unwrap()
+}
+
+fn write(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+fn write_json(dir: &Path, name: &str, document: &Value) -> PathBuf {
+    write(dir, name, serde_json::to_vec_pretty(document).unwrap())
+}
+
+/// The `--json` report of `check` with these arguments, and its exit code.
+fn json_report(api: &Api, args: &[&std::ffi::OsStr]) -> (Value, i32) {
+    let output = api
+        .command()
+        .arg("check")
+        .args(args)
+        .arg("--json")
+        .output()
+        .unwrap();
+    let report = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", text(&output.stdout)));
+    (report, output.status.code().unwrap())
+}
+
+#[test]
+fn exit_0_when_every_document_is_up_to_date() {
+    let api = Api::start();
+    api.command()
+        .arg("check")
+        .arg(workspace_file("schemas"))
+        .arg(fixture("echo-1.2.json"))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("twilio-output 2.1"))
+        .stdout(predicate::str::contains("echo 1.2"))
+        .stdout(predicate::str::contains(
+            "2 document(s): 2 up to date, 0 with drift, 0 could not be checked",
+        ))
+        .stderr("");
+}
+
+#[test]
+fn exit_3_reports_every_document_when_some_cannot_be_checked() {
+    let api = Api::start();
+    let dir = tempfile::tempdir().unwrap();
+    let text_of_twilio = std::fs::read_to_string(workspace_file("schemas/twilio.json")).unwrap();
+    // The files are checked in name order: a good one among broken ones, and a drifted one.
+    write(dir.path(), "a-good.json", &text_of_twilio);
+    write(
+        dir.path(),
+        "b-truncated.json",
+        &text_of_twilio[..text_of_twilio.len() / 2],
+    );
+    write(dir.path(), "c-binary.json", [0u8, 159, 146, 150, 255, 1, 2]);
+    std::fs::copy(
+        fixture("headerless.json"),
+        dir.path().join("d-headerless.json"),
+    )
+    .unwrap();
+    write(
+        dir.path(),
+        "e-gone.json",
+        r#"{"connector": {"name": "gone", "version": "1"}, "elements": [{"name": "x"}]}"#,
+    );
+    let mut drifted = twilio();
+    drifted["elements"][0]["inputSchema"]["required"] = json!(["to", "body"]);
+    write_json(dir.path(), "f-drifted.json", &drifted);
+
+    let output = api.command().arg("check").arg(dir.path()).assert().code(3);
+    let stdout = text(&output.get_output().stdout);
+    let lines: Vec<&str> = stdout.lines().filter(|l| !l.starts_with(' ')).collect();
+    assert_eq!(lines.len(), 7, "{stdout}");
+    assert!(lines[0].ends_with("a-good.json): up to date"), "{stdout}");
+    assert!(
+        lines[1].contains("b-truncated.json: could not check: invalid JSON"),
+        "{stdout}"
+    );
+    assert!(
+        lines[2].contains("c-binary.json: could not check: cannot read it"),
+        "{stdout}"
+    );
+    assert!(
+        lines[3].contains("d-headerless.json: could not check: no connector header"),
+        "{stdout}"
+    );
+    assert!(
+        lines[4].contains("e-gone.json): could not check: the API does not serve gone 1"),
+        "{stdout}"
+    );
+    assert!(
+        lines[5].contains("f-drifted.json): drift (1 breaking, 0 non-breaking)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("send_sms: required input `from` added"),
+        "{stdout}"
+    );
+    assert_eq!(
+        lines[6],
+        "6 document(s): 1 up to date, 1 with drift, 4 could not be checked"
+    );
+    assert_eq!(
+        text(&output.get_output().stderr),
+        "error: 4 of 6 document(s) could not be checked\n"
+    );
+
+    let (report, code) = json_report(&api, &[dir.path().as_os_str()]);
+    assert_eq!(code, 3);
+    let statuses: Vec<(&str, &str)> = report
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["status"].as_str().unwrap(),
+                d["reason"].as_str().unwrap_or("-"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("equal", "-"),
+            ("error", "unreadable"),
+            ("error", "unreadable"),
+            ("error", "headerless"),
+            ("error", "not_upstream"),
+            ("drift", "-"),
+        ]
+    );
+    assert_eq!(report[4]["connector"], "gone");
+    assert!(
+        report[1]["error"].as_str().unwrap().contains("line"),
+        "{report}"
+    );
+}
+
+#[test]
+fn exit_3_when_the_api_refuses_the_token_and_every_document_says_so() {
+    let api = Api::start();
+    let output = bare_command()
+        .arg("--api-url")
+        .arg(api.emulator.base_url())
+        .args(["--token", "wrong", "check"])
+        .arg(workspace_file("schemas/twilio.json"))
+        .arg(fixture("echo-1.2.json"))
+        .assert()
+        .code(3);
+    let stdout = text(&output.get_output().stdout);
+    assert_eq!(
+        stdout
+            .matches("could not check: Tray API error 401")
+            .count(),
+        2,
+        "{stdout}"
+    );
+}
+
+#[test]
+fn exit_1_on_drift_and_fail_on_breaking_lets_documentation_changes_pass() {
+    let api = Api::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut docs_only = twilio();
+    docs_only["elements"][0]["description"] = json!("An older description");
+    docs_only["elements"][0]["inputSchema"]["properties"]["body"]["title"] = json!("Text");
+    let docs_only = write_json(dir.path(), "docs-only.json", &docs_only);
+
+    for fail_on in [None, Some("any")] {
+        let mut command = api.command();
+        command.arg("check").arg(&docs_only);
+        if let Some(fail_on) = fail_on {
+            command.args(["--fail-on", fail_on]);
+        }
+        command.assert().code(1);
+    }
+    let output = api
+        .command()
+        .arg("check")
+        .arg(&docs_only)
+        .args(["--fail-on", "breaking"])
+        .assert()
+        .code(0);
+    let stdout = text(&output.get_output().stdout);
+    // Passing does not mean silent: the changes are still listed.
+    assert!(
+        stdout.contains("drift (0 breaking, 2 non-breaking)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("send_sms: documentation or other non-type changes (description)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("send_sms: documentation of input `body` changed (title)"),
+        "{stdout}"
+    );
+
+    let mut breaking = twilio();
+    breaking["elements"][0]["inputSchema"]["required"] = json!(["to", "body"]);
+    let breaking = write_json(dir.path(), "breaking.json", &breaking);
+    api.command()
+        .arg("check")
+        .arg(&breaking)
+        .args(["--fail-on", "breaking"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn documentation_changes_are_listed_next_to_breaking_changes_of_the_same_operation() {
+    let api = Api::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut document = twilio();
+    let send_sms = &mut document["elements"][0];
+    send_sms["inputSchema"]["required"] = json!(["to", "body"]);
+    send_sms["title"] = json!("Send a text");
+    send_sms["inputSchema"]["properties"]["to"]["description"] = json!("Who gets it");
+    let file = write_json(dir.path(), "twilio.json", &document);
+
+    let output = api.command().arg("check").arg(&file).assert().code(1);
+    let stdout = text(&output.get_output().stdout);
+    assert!(
+        stdout.contains("drift (1 breaking, 2 non-breaking)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("send_sms: required input `from` added"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("send_sms: documentation or other non-type changes (title)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("send_sms: documentation of input `to` changed (description)"),
+        "{stdout}"
+    );
+
+    let (report, code) = json_report(&api, &[file.as_os_str()]);
+    assert_eq!(code, 1);
+    assert_eq!(report[0]["status"], "drift");
+    assert_eq!(
+        report[0]["breaking"],
+        json!(["send_sms: required input `from` added"])
+    );
+    assert_eq!(
+        report[0]["nonBreaking"].as_array().unwrap().len(),
+        2,
+        "{report}"
+    );
+}
+
+#[test]
+fn exit_2_on_usage_problems() {
+    let api = Api::start();
+    let empty = tempfile::tempdir().unwrap();
+    // No token.
+    bare_command()
+        .arg("--api-url")
+        .arg(api.emulator.base_url())
+        .arg("check")
+        .arg(workspace_file("schemas"))
+        .assert()
+        .code(2)
+        .stderr("error: no token: pass --token or set TRAY_TOKEN\n");
+    // No documents to check.
+    api.command()
+        .arg("check")
+        .arg(empty.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no .json documents in"));
+    // No schemas folder where it runs, and no paths given.
+    api.command()
+        .current_dir(empty.path())
+        .arg("check")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no schemas folder here"));
+    // A bad flag value.
+    api.command()
+        .args(["check", "--fail-on", "sometimes"])
+        .assert()
+        .code(2);
+}

@@ -1,0 +1,196 @@
+//! `tray-connect pull` never leaves a broken document behind: writes are atomic, unusable
+//! answers are refused unless `--force`, and it says what changed.
+
+mod support;
+
+use std::path::Path;
+
+use predicates::prelude::*;
+use serde_json::{Value, json};
+use support::{Api, TOKEN, fixture, text, workspace_file};
+
+fn twilio_bytes() -> Vec<u8> {
+    std::fs::read(workspace_file("schemas/twilio.json")).unwrap()
+}
+
+/// An emulator serving one connector `odd 1.0` with these elements.
+fn serving_odd(dir: &Path, elements: Value) -> Api {
+    let path = dir.join("served-odd.json");
+    let document = json!({"connector": {"name": "odd", "version": "1.0"}, "elements": elements});
+    std::fs::write(&path, serde_json::to_vec(&document).unwrap()).unwrap();
+    Api::with_documents(&[path])
+}
+
+#[test]
+fn an_answer_with_no_operations_is_refused_unless_forced() {
+    let served = tempfile::tempdir().unwrap();
+    let api = serving_odd(served.path(), json!([]));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("odd.json");
+    std::fs::write(&file, b"the good document").unwrap();
+    api.command()
+        .args(["pull", "odd", "1.0", "-o"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "the API's answer for odd 1.0 is not a usable operations document (it has no operations)",
+        ))
+        .stderr(predicate::str::contains("pass --force"));
+    assert_eq!(std::fs::read(&file).unwrap(), b"the good document");
+
+    api.command()
+        .args(["pull", "odd", "1.0", "--force", "-o"])
+        .arg(&file)
+        .assert()
+        .success();
+    let written: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(written["elements"], json!([]));
+}
+
+#[test]
+fn an_answer_whose_schemas_are_not_objects_is_refused() {
+    let served = tempfile::tempdir().unwrap();
+    let api = serving_odd(
+        served.path(),
+        json!([
+            {"name": "fine", "inputSchema": {"type": "object"}},
+            {"name": "broken", "inputSchema": {"type": "object"}, "outputSchema": "oops"}
+        ]),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    api.command()
+        .current_dir(dir.path())
+        .args(["pull", "odd", "1.0"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "the outputSchema of operation `broken` is not a JSON object",
+        ));
+    assert!(!dir.path().join("schemas/odd.json").exists());
+}
+
+#[test]
+fn a_write_that_fails_midway_leaves_the_previous_document_and_no_temporary_file() {
+    let api = Api::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("twilio.json");
+    let previous = std::fs::read(fixture("echo-1.2.json")).unwrap();
+    std::fs::write(&file, &previous).unwrap();
+    // A file-size limit of one block, far below the 20 kB document: the write fails with
+    // EFBIG part way (SIGXFSZ ignored, as a shell's `trap` passes on through exec).
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"trap '' XFSZ; ulimit -f 1 && exec "$0" "$@""#)
+        .arg(env!("CARGO_BIN_EXE_tray-connect"))
+        .arg("--api-url")
+        .arg(api.emulator.base_url())
+        .args(["--token", TOKEN, "pull", "twilio-output", "2.1", "-o"])
+        .arg(&file)
+        .env_remove("TRAY_TOKEN")
+        .output()
+        .unwrap();
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("error: cannot write "), "{stderr}");
+    assert_eq!(std::fs::read(&file).unwrap(), previous);
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["twilio.json"]);
+
+    // Without the limit the same pull replaces it.
+    api.command()
+        .args(["pull", "twilio-output", "2.1", "-o"])
+        .arg(&file)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(&file).unwrap(), twilio_bytes());
+}
+
+#[test]
+fn pull_says_what_changed_and_leaves_an_unchanged_document_untouched() {
+    let api = Api::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("twilio.json");
+    let mut older: Value = serde_json::from_slice(&twilio_bytes()).unwrap();
+    older["elements"][0]["inputSchema"]["required"] = json!(["to", "body"]);
+    older["elements"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"name": "old_operation", "inputSchema": {}}));
+    std::fs::write(&file, serde_json::to_vec_pretty(&older).unwrap()).unwrap();
+
+    let output = api
+        .command()
+        .args(["pull", "twilio-output", "2.1", "-o"])
+        .arg(&file)
+        .assert()
+        .success();
+    let stderr = text(&output.get_output().stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(
+        lines[0].starts_with("wrote ")
+            && lines[0]
+                .ends_with("(twilio-output 2.1, 3 operations): 2 change(s), 2 of them breaking"),
+        "{stderr}"
+    );
+    assert!(
+        lines.contains(&"  - breaking: operation `old_operation` removed"),
+        "{stderr}"
+    );
+    assert!(
+        lines.contains(&"  - breaking: send_sms: required input `from` added"),
+        "{stderr}"
+    );
+
+    let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+    api.command()
+        .args(["pull", "twilio-output", "2.1", "-o"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stderr(predicate::str::starts_with("unchanged "));
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().modified().unwrap(),
+        modified
+    );
+
+    let other = dir.path().join("new.json");
+    api.command()
+        .args(["pull", "twilio-output", "2.1", "-o"])
+        .arg(&other)
+        .assert()
+        .success()
+        .stderr(predicate::str::ends_with(": new file\n"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_replaced_document_keeps_its_permissions_and_a_new_one_gets_the_usual_ones() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let api = Api::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("twilio.json");
+    std::fs::write(&file, b"{}").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+    api.command()
+        .args(["pull", "twilio-output", "2.1", "-o"])
+        .arg(&file)
+        .assert()
+        .success();
+    assert_eq!(mode(&file), 0o640);
+
+    // A new document gets what any new file gets under this umask, not a temporary file's 0600.
+    let sibling = dir.path().join("plain.txt");
+    std::fs::write(&sibling, b"").unwrap();
+    let new = dir.path().join("new.json");
+    api.command()
+        .args(["pull", "twilio-output", "2.1", "-o"])
+        .arg(&new)
+        .assert()
+        .success();
+    assert_eq!(mode(&new), mode(&sibling));
+}
