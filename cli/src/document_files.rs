@@ -4,6 +4,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+use tray_connect_codegen::OperationsDocument;
 
 /// The largest file the CLI reads (a document or `--input @file`). Tray's largest published
 /// documents are a few MB; the client caps API answers at the same size.
@@ -77,12 +78,17 @@ pub fn read(path: &Path) -> Result<DocumentFile, DocumentProblem> {
     Ok(DocumentFile {
         name: header.name,
         version: header.version,
-        elements: document
-            .operations
-            .iter()
-            .map(|op| Value::Object(op.element().clone()))
-            .collect(),
+        elements: elements(&document),
     })
+}
+
+/// The operations of a document, each element exactly as written.
+pub fn elements(document: &OperationsDocument) -> Vec<Value> {
+    document
+        .operations
+        .iter()
+        .map(|op| Value::Object(op.element().clone()))
+        .collect()
 }
 
 /// The text of a regular file of at most [`MAX_FILE_BYTES`], or why not (to follow "cannot

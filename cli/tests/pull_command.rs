@@ -194,3 +194,71 @@ fn a_replaced_document_keeps_its_permissions_and_a_new_one_gets_the_usual_ones()
         .success();
     assert_eq!(mode(&new), mode(&sibling));
 }
+
+#[test]
+fn only_regular_files_are_replaced_and_a_symlinked_document_is_replaced_where_it_points() {
+    let api = Api::start();
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo.json");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    api.command()
+        .timeout(std::time::Duration::from_secs(30))
+        .args(["pull", "twilio-output", "2.1", "-o"])
+        .arg(&fifo)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("is not a regular file"));
+    assert!(!std::fs::metadata(&fifo).unwrap().is_file());
+
+    #[cfg(unix)]
+    {
+        let vendor = dir.path().join("vendor");
+        std::fs::create_dir(&vendor).unwrap();
+        std::fs::write(vendor.join("twilio.json"), b"{}").unwrap();
+        let link = dir.path().join("twilio.json");
+        std::os::unix::fs::symlink("vendor/twilio.json", &link).unwrap();
+        api.command()
+            .args(["pull", "twilio-output", "2.1", "-o"])
+            .arg(&link)
+            .assert()
+            .success();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(
+            std::fs::read(vendor.join("twilio.json")).unwrap(),
+            twilio_bytes()
+        );
+    }
+}
+
+#[test]
+fn changes_are_listed_against_a_previous_document_without_header() {
+    let api = Api::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("twilio.json");
+    let mut raw: Value = serde_json::from_slice(&twilio_bytes()).unwrap();
+    raw.as_object_mut().unwrap().remove("connector");
+    raw["elements"].as_array_mut().unwrap().truncate(2);
+    std::fs::write(&file, serde_json::to_vec(&raw).unwrap()).unwrap();
+    api.command()
+        .args(["pull", "twilio-output", "2.1", "-o"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            ": 1 change(s), 0 of them breaking",
+        ))
+        .stderr(predicate::str::contains(
+            "  - non-breaking: operation `list_messages` added",
+        ));
+}

@@ -124,16 +124,35 @@ async fn pull_one(
         "{file} ({} {}, {count} operations)",
         target.name, target.version
     );
-    let previous = std::fs::read(&target.file).ok();
-    if previous.as_deref() == Some(text.as_bytes()) {
+    // A symlinked document is replaced where the link points, as a write through it would.
+    let destination = match std::fs::symlink_metadata(&target.file) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            std::fs::canonicalize(&target.file).unwrap_or_else(|_| target.file.clone())
+        }
+        _ => target.file.clone(),
+    };
+    let previous = match std::fs::metadata(&destination) {
+        Err(_) => None,
+        // Renaming over a device or a FIFO (`-o /dev/null`) would replace it.
+        Ok(meta) if !meta.is_file() => {
+            return Err(Failure::failed(format!(
+                "{file} is not a regular file; pull only replaces documents"
+            )));
+        }
+        Ok(_) => Some(document_files::read_text(&destination)),
+    };
+    if let Some(Ok(previous)) = &previous
+        && previous.as_bytes() == text.as_bytes()
+    {
         // Not rewritten, so its modification time (and cargo's rebuild) is left alone.
         return Ok(vec![format!("unchanged {title}")]);
     }
-    let before = previous
-        .is_some()
-        .then(|| document_files::read(&target.file).ok())
-        .map(|read| read.map(|d| d.elements));
-    write_atomically(&target.file, &text)?;
+    let before = previous.map(|read| {
+        read.ok()
+            .and_then(|text| tray_connect_codegen::document::parse(&text).ok())
+            .map(|document| document_files::elements(&document))
+    });
+    write_atomically(&destination, &text)?;
 
     let mut lines = vec![format!("wrote {title}")];
     match before {
