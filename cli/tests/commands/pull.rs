@@ -1,13 +1,11 @@
 //! `tray-connect pull` never leaves a broken document behind: writes are atomic, unusable
 //! answers are refused unless `--force`, and it says what changed.
 
-mod support;
-
 use std::path::Path;
 
+use crate::support::{Api, TOKEN, fixture, text, workspace_file};
 use predicates::prelude::*;
 use serde_json::{Value, json};
-use support::{Api, TOKEN, fixture, text, workspace_file};
 
 fn twilio_bytes() -> Vec<u8> {
     std::fs::read(workspace_file("schemas/twilio.json")).unwrap()

@@ -1,13 +1,11 @@
 //! `tray-connect check` as CI uses it: every document reported whatever happens to the
 //! others, and an exit code for each outcome (0 up to date, 1 drift, 2 usage, 3 could not check).
 
-mod support;
-
 use std::path::{Path, PathBuf};
 
+use crate::support::{Api, bare_command, fixture, text, workspace_file};
 use predicates::prelude::*;
 use serde_json::{Value, json};
-use support::{Api, bare_command, fixture, text, workspace_file};
 
 fn twilio() -> Value {
     serde_json::from_slice(&std::fs::read(workspace_file("schemas/twilio.json")).unwrap()).unwrap()

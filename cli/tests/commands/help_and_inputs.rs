@@ -1,13 +1,11 @@
 //! What `--help` lists, where the connection flags are read, and how input files are read:
 //! regular files only, with a size cap.
 
-mod support;
-
 use std::path::Path;
 use std::time::Duration;
 
+use crate::support::{Api, TOKEN, bare_command, text, workspace_file};
 use predicates::prelude::*;
-use support::{Api, TOKEN, bare_command, text, workspace_file};
 
 /// A hang guard: a command that waits on a FIFO or reads a device forever fails the test.
 const HANG_GUARD: Duration = Duration::from_secs(30);
@@ -197,7 +195,7 @@ fn call_input_files_must_be_regular_files_under_the_size_cap() {
                 "2.1",
                 "send_sms",
                 "--auth-id",
-                support::AUTH_ID,
+                crate::support::AUTH_ID,
             ])
             .arg("--input")
             .arg(format!("@{}", path.display()))
