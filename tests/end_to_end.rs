@@ -202,3 +202,76 @@ async fn a_wrong_token_is_a_401_that_does_not_echo_the_token() {
     );
     assert!(!format!("{err:?}").contains("a-wrong-token-123"));
 }
+
+#[tokio::test]
+async fn typed_scripting_answers_the_output_and_reads_the_inputs_back() {
+    let (emulator, client) = twilio_emulator().await;
+    let mut scripted = client.call(AUTH_ID, sms()).await.expect("synthesised");
+    scripted.sid = "SM-scripted".to_owned();
+    scripted.status = twilio::SendSmsOutputStatus::Delivered;
+    emulator.clear_calls();
+
+    emulator
+        .respond_to::<twilio::SendSms>(scripted.clone())
+        .expect("twilio-output 2.1 is served");
+    let first = client.call(AUTH_ID, sms()).await.expect("first call");
+    assert_eq!(first, scripted);
+    let second = twilio::SendSms::builder()
+        .to("+15550000000")
+        .from("+15557654321")
+        .body("Second")
+        .build();
+    client
+        .call(AUTH_ID, second.clone())
+        .await
+        .expect("second call");
+    // Calls to another operation are not read as send_sms inputs.
+    client
+        .call(AUTH_ID, twilio::ListMessages::builder().build())
+        .await
+        .expect("list_messages");
+
+    let sent = emulator
+        .calls_to::<twilio::SendSms>()
+        .expect("typed inputs");
+    assert_eq!(sent, vec![sms(), second]);
+    assert_eq!(emulator.calls().len(), 3, "the Value form keeps every call");
+}
+
+#[tokio::test]
+async fn typed_scripting_names_what_the_emulator_does_not_serve() {
+    let (emulator, _client) = twilio_emulator().await;
+    let output: tray_connect_tests::slack::SendMessageOutput =
+        serde_json::from_value(json!({"ok": true})).expect("a minimal slack answer");
+    let err = emulator
+        .respond_to::<tray_connect_tests::slack::SendMessage>(output)
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.starts_with("cannot script slack 9.1 send_message: no document describes"),
+        "{message}"
+    );
+    assert!(message.contains("(served: twilio-output 2.1)"), "{message}");
+}
+
+#[tokio::test]
+async fn a_recorded_input_its_type_cannot_hold_is_an_error_naming_the_call() {
+    let (emulator, client) = twilio_emulator().await;
+    client.call(AUTH_ID, sms()).await.expect("typed call");
+    // Refused by the emulator's validation, but recorded all the same.
+    let _ = client
+        .call_raw(
+            "twilio-output",
+            "2.1",
+            "send_sms",
+            AUTH_ID,
+            json!({"to": 7}),
+        )
+        .await;
+    let err = emulator.calls_to::<twilio::SendSms>().unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.starts_with("call 2 to twilio-output 2.1 send_sms (counting from 1) sent an input"),
+        "{message}"
+    );
+}

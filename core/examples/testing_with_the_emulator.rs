@@ -81,11 +81,12 @@ mod checks {
     use tray_connect_emulator::{Fault, Scope};
 
     use super::harness::{AUTH_ID, start};
-    use super::remind_customer;
+    use super::{remind_customer, twilio};
 
     pub async fn the_reminder_goes_to_the_customer_with_the_time() {
         let (emulator, client) = start().await;
-        // Script Twilio's answer (without it the emulator synthesises one from the schema).
+        // Script Twilio's answer (without it the emulator synthesises one from the schema);
+        // `emulator.respond_to::<twilio::SendSms>(output)` takes a typed `SendSmsOutput`.
         emulator.respond(
             "twilio-output",
             "send_sms",
@@ -98,15 +99,15 @@ mod checks {
             .expect("the reminder is sent");
 
         assert_eq!(id, "SM42");
-        let calls = emulator.calls();
-        assert_eq!(calls.len(), 1);
-        assert_eq!(calls[0].operation, "send_sms");
-        assert_eq!(calls[0].auth_id.as_deref(), Some(AUTH_ID));
-        assert_eq!(calls[0].input["to"], "+15551234567");
-        assert_eq!(
-            calls[0].input["body"],
-            "Reminder: your appointment is at 9:30."
-        );
+        // What was sent, read back as the typed input (the emulator's `typed` feature, on by
+        // default; `emulator.calls()` has the same calls as JSON, with their authIds).
+        let sent = emulator
+            .calls_to::<twilio::SendSms>()
+            .expect("every send_sms input fits the type");
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].to, "+15551234567");
+        assert_eq!(sent[0].body, "Reminder: your appointment is at 9:30.");
+        assert_eq!(emulator.calls()[0].auth_id.as_deref(), Some(AUTH_ID));
     }
 
     pub async fn a_number_twilio_refuses_is_an_error_with_twilios_message() {

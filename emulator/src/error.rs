@@ -74,6 +74,36 @@ pub enum EmulatorError {
         /// The document that repeats it.
         second: String,
     },
+    /// [`Emulator::respond_to`](crate::Emulator::respond_to) was given an operation that no
+    /// document of the emulator describes.
+    #[error("cannot script {operation}: {reason}")]
+    NotServed {
+        /// `connector version operation`.
+        operation: String,
+        /// What is missing.
+        reason: String,
+    },
+    /// A scripted output could not be written as JSON.
+    #[error("cannot script {operation}: its output cannot be written as JSON: {source}")]
+    Script {
+        /// `connector version operation`.
+        operation: String,
+        /// serde_json's error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A recorded input could not be read as the operation's input type
+    /// ([`Emulator::calls_to`](crate::Emulator::calls_to)).
+    #[error("call {} to {operation} (counting from 1) sent an input its type cannot hold: {source}", index + 1)]
+    RecordedInput {
+        /// `connector version operation`.
+        operation: String,
+        /// The call's position among the calls to this operation, from 0.
+        index: usize,
+        /// serde_json's error, with the path of the field that did not fit.
+        #[source]
+        source: serde_json::Error,
+    },
     /// The listening socket could not be bound on `127.0.0.1:0`.
     #[error("cannot bind the emulator to 127.0.0.1: {source}")]
     Bind {

@@ -10,6 +10,9 @@
 //!   the operation's `inputSchema` (400 in Tray's wording on failure), and the output is the one
 //!   scripted with [`Emulator::respond`] or synthesised to conform to `outputSchema`.
 //!
+//! With the default `typed` feature, [`Emulator::respond_to`] and [`Emulator::calls_to`] do the
+//! same with the types `connector!` generates, naming the operation by its type.
+//!
 //! Every call is recorded ([`Emulator::calls`]) and faults can be injected on any endpoint
 //! ([`Emulator::inject`]) to test a client's retries and timeouts.
 //!
@@ -76,6 +79,8 @@ mod faults;
 mod record;
 mod server;
 mod synth;
+#[cfg(feature = "typed")]
+mod typed;
 mod validate;
 
 use std::collections::HashMap;

@@ -1,0 +1,122 @@
+//! Scripting and inspecting the emulator with the types `connector!` generates.
+//!
+//! The `Value` forms ([`Emulator::respond`], [`Emulator::calls`]) take connector and operation
+//! names as text, so a misspelt one is found when a test fails. These take them from the
+//! operation's type: [`Emulator::respond_to`] scripts a typed output, and
+//! [`Emulator::calls_to`] reads the recorded inputs back as typed inputs.
+//!
+//! Generated outputs implement only `Deserialize` and inputs only `Serialize` (the direction
+//! `Client::call` uses); this feature turns on `tray-connect`'s `test-doubles` feature, which
+//! derives the other direction too, in the builds that use the emulator (a dev-dependency's
+//! features reach only tests, examples and benches).
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tray_connect::Operation;
+
+use crate::{Emulator, EmulatorError};
+
+impl Emulator {
+    /// Scripts the output of the operation `O` (the input type `connector!` generates): every
+    /// later call to it answers `output`, as [`respond`](Self::respond) would.
+    ///
+    /// ```ignore
+    /// emulator.respond_to::<twilio::SendSms>(twilio::SendSmsOutput { sid: "SM1".into(), .. })?;
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`EmulatorError::NotServed`] when no document of the emulator describes `O`'s connector
+    /// version and operation (the emulator would answer its calls with an error), and
+    /// [`EmulatorError::Script`] when `output` cannot be written as JSON.
+    pub fn respond_to<O>(&self, output: O::Output) -> Result<(), EmulatorError>
+    where
+        O: Operation,
+        O::Output: Serialize,
+    {
+        self.check_served::<O>()?;
+        let output = serde_json::to_value(output).map_err(|source| EmulatorError::Script {
+            operation: operation_label::<O>(),
+            source,
+        })?;
+        self.respond(O::CONNECTOR, O::NAME, output);
+        Ok(())
+    }
+
+    /// The inputs of every recorded call to the operation `O` (same connector, version and
+    /// operation), in arrival order, read back as `O`.
+    ///
+    /// # Errors
+    ///
+    /// [`EmulatorError::RecordedInput`] when a recorded input does not fit `O` (a call that
+    /// did not come from `O`'s builder, e.g. one the emulator refused as invalid), naming the
+    /// call.
+    pub fn calls_to<O>(&self) -> Result<Vec<O>, EmulatorError>
+    where
+        O: Operation + DeserializeOwned,
+    {
+        self.calls()
+            .into_iter()
+            .filter(|call| {
+                call.connector == O::CONNECTOR
+                    && call.version == O::VERSION
+                    && call.operation == O::NAME
+            })
+            .enumerate()
+            .map(|(index, call)| {
+                O::deserialize(call.input).map_err(|source| EmulatorError::RecordedInput {
+                    operation: operation_label::<O>(),
+                    index,
+                    source,
+                })
+            })
+            .collect()
+    }
+
+    fn check_served<O: Operation>(&self) -> Result<(), EmulatorError> {
+        let served = self
+            .shared
+            .connectors
+            .iter()
+            .find(|c| c.name == O::CONNECTOR && c.version == O::VERSION);
+        match served {
+            Some(connector) if connector.operations.contains_key(O::NAME) => Ok(()),
+            Some(connector) => Err(EmulatorError::NotServed {
+                operation: operation_label::<O>(),
+                reason: format!(
+                    "its document {} has no operation {:?}",
+                    connector.document,
+                    O::NAME
+                ),
+            }),
+            None => {
+                let mut served: Vec<String> = self
+                    .shared
+                    .connectors
+                    .iter()
+                    .map(|c| format!("{} {}", c.name, c.version))
+                    .collect();
+                served.sort();
+                let served = if served.is_empty() {
+                    "none".to_owned()
+                } else {
+                    served.join(", ")
+                };
+                Err(EmulatorError::NotServed {
+                    operation: operation_label::<O>(),
+                    reason: format!(
+                        "no document describes connector {:?} version {:?} (served: {served}); \
+                         load the document connector! reads with EmulatorBuilder::document",
+                        O::CONNECTOR,
+                        O::VERSION
+                    ),
+                })
+            }
+        }
+    }
+}
+
+/// `twilio-output 2.1 send_sms`, for messages.
+fn operation_label<O: Operation>() -> String {
+    format!("{} {} {}", O::CONNECTOR, O::VERSION, O::NAME)
+}
