@@ -582,10 +582,7 @@ impl Emitter<'_> {
         for (k, field) in required.iter().enumerate() {
             let param = &params[k];
             let setter = setter_name(field);
-            let doc = doc_attrs(&docs::lines(
-                &field.docs,
-                &format!("`{}`", docs::code(&field.wire)),
-            ));
+            let doc = doc_attrs(&setter_doc_lines(field, REQUIRED_NOTE));
             let inner = self.ty(&field.ty);
             let stored = &required_tys[k];
             let after: Vec<TokenStream> = params
@@ -677,10 +674,7 @@ impl Emitter<'_> {
         for (k, field) in optional.iter().enumerate() {
             let setter = setter_name(field);
             let maybe = format_ident!("maybe_{}", field.rust);
-            let doc = doc_attrs(&docs::lines(
-                &field.docs,
-                &format!("`{}`", docs::code(&field.wire)),
-            ));
+            let doc = doc_attrs(&setter_doc_lines(field, OPTIONAL_NOTE));
             let inner = self.ty(&field.ty);
             let k = proc_macro2::Literal::usize_unsuffixed(k);
             let (value, maybe_ty, maybe_doc) = match field.presence {
@@ -772,10 +766,29 @@ impl Emitter<'_> {
         });
         let generics = (!params.is_empty()).then(|| quote!(<#(#params),*>));
         let defaults = (!params.is_empty()).then(|| quote!(<#(#params = #unset),*>));
-        let builder_doc = format!(
-            " Builds [`{}`]: set each required input once, then call `.build()`.",
-            def.name
-        );
+        let whose = if is_root {
+            format!("the `{}` input", docs::code(op))
+        } else {
+            format!("part of the `{}` input", docs::code(op))
+        };
+        let required_list = required
+            .iter()
+            .map(|f| format!("`{}`", docs::code(&f.wire)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let builder_doc = if required.is_empty() {
+            format!(
+                " Builds [`{}`], {whose}: every input is optional; set those you need, then \
+                 call `.build()`.",
+                def.name
+            )
+        } else {
+            format!(
+                " Builds [`{}`], {whose}: set each required input ({required_list}) once, then \
+                 call `.build()`.",
+                def.name
+            )
+        };
         let state_mod_tokens = (!traits.is_empty()).then(|| {
             quote! {
                 /// Which required inputs a builder has set, tracked in its type.
@@ -785,11 +798,23 @@ impl Emitter<'_> {
                 }
             }
         });
-        let start_doc = format!(" Starts building a `{}` input.", docs::code(op));
-        let build_doc = format!(
-            " The `{}` input. Compiles once every required input is set.",
-            docs::code(op)
-        );
+        let start_doc = if is_root {
+            format!(" Starts building a `{}` input.", docs::code(op))
+        } else {
+            format!(" Starts building a [`{}`], {whose}.", def.name)
+        };
+        let build_doc = match (is_root, required.is_empty()) {
+            (true, true) => format!(" The `{}` input.", docs::code(op)),
+            (true, false) => format!(
+                " The `{}` input. Compiles once every required input is set.",
+                docs::code(op)
+            ),
+            (false, true) => format!(" The [`{}`].", def.name),
+            (false, false) => format!(
+                " The [`{}`]. Compiles once every required input is set.",
+                def.name
+            ),
+        };
         let allow = allow_lints(builder_name);
         // The optional inputs are kept in one tuple, so each setter of a required input moves
         // them at once; clippy finds the tuple's type complex.
@@ -1111,6 +1136,19 @@ impl Emitter<'_> {
             }
         }
     }
+}
+
+/// Said by a required input's setter.
+const REQUIRED_NOTE: &str = "Required: `.build()` compiles once it is set.";
+/// Said by an optional input's setter.
+const OPTIONAL_NOTE: &str = "Optional: left out of the input unless set.";
+
+/// A setter's docs: the property's, then whether it is required.
+fn setter_doc_lines(field: &Field, presence_note: &str) -> Vec<String> {
+    let mut lines = docs::lines(&field.docs, &format!("`{}`", docs::code(&field.wire)));
+    lines.push(String::new());
+    lines.push(format!(" {presence_note}"));
+    lines
 }
 
 /// Nesting beyond which clippy's `type_complexity` fires on a field's type.
