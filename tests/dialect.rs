@@ -624,3 +624,32 @@ async fn client_lookup_returns_the_emulators_options() {
         json!({"spreadsheet_id": "s-1", "sheet": "Sheet", "page": 1, "mode": "exact"})
     );
 }
+
+#[test]
+fn structs_read_objects_only_and_refuse_a_member_given_twice() {
+    use tray_connect_tests::twilio::SendSmsOutputSubresourceUris as Uris;
+
+    let read = serde_json::from_str::<Uris>(r#"{"media": "/m", "feedback": null, "x": 1}"#)
+        .expect("an object with an unlisted member");
+    assert_eq!(read.media.as_deref(), Some("/m"));
+    assert_eq!(read.feedback, None);
+    assert_eq!(read.extra.get("x"), Some(&serde_json::json!(1)));
+
+    // Serde's derived structs also read an array as their fields in order.
+    let err = serde_json::from_str::<Uris>(r#"["/m", "/f"]"#).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid type: sequence, expected an object (SendSmsOutputSubresourceUris) at line 1 column 0"
+    );
+    let err = serde_json::from_str::<Uris>(r#"{"media": "/a", "media": "/b"}"#).unwrap_err();
+    assert!(
+        err.to_string().starts_with("duplicate field `media`"),
+        "{err}"
+    );
+    // Borrowed, escaped and owned member names all read (from text, and from a `Value`).
+    let escaped = serde_json::from_str::<Uris>(r#"{"medi\u0061": "/m"}"#).expect("escaped");
+    assert_eq!(escaped.media.as_deref(), Some("/m"));
+    let from_value =
+        serde_json::from_value::<Uris>(serde_json::json!({"media": "/m"})).expect("from a Value");
+    assert_eq!(from_value.media.as_deref(), Some("/m"));
+}

@@ -121,16 +121,20 @@ fn lookup_input(value: &serde_json::Value, params: &[LookupParam]) -> TokenStrea
             if !pieces.iter().any(|p| matches!(p, TemplatePiece::Name(_))) {
                 return quote!(#json::Value::String(__tray::String::from(#text)));
             }
-            let parts = pieces.iter().map(|piece| match piece {
-                TemplatePiece::Text(text) => quote!(text.push_str(#text);),
-                TemplatePiece::Name(name) => match param_of(name) {
-                    Some(param) => {
+            let parts: Vec<TokenStream> = pieces
+                .iter()
+                .filter_map(|piece| match piece {
+                    TemplatePiece::Text(text) => Some(quote!(text.push_str(#text);)),
+                    TemplatePiece::Name(name) => param_of(name).map(|param| {
                         let rust = ident(&param.rust);
                         quote!(text.push_str(&__tray::lookup_text(&#rust));)
-                    }
-                    None => quote!(),
-                },
-            });
+                    }),
+                })
+                .collect();
+            if parts.is_empty() {
+                // Only templates naming nothing the lookup can fill: they are left out.
+                return quote!(#json::Value::String(__tray::String::new()));
+            }
             quote!({
                 let mut text = __tray::String::new();
                 #(#parts)*
@@ -284,64 +288,6 @@ impl Emitter<'_> {
         }
     }
 
-    /// The serde attributes a field's presence needs, for the directions derived.
-    fn presence_attrs(&self, role: Role, field: &Field, strict_optional: bool) -> Vec<TokenStream> {
-        let (ser, de) = (self.serialises(role), self.deserialises(role));
-        let skip = quote!(skip_serializing_if = "::core::option::Option::is_none");
-        let reader = |function: &str| {
-            let path = format!("::tray_connect::__private::{function}");
-            quote!(deserialize_with = #path)
-        };
-        let mut parts = Vec::new();
-        match field.presence {
-            Presence::Required => {}
-            // Serde reads a missing `Option` field as `None`; a required one must be there.
-            Presence::RequiredNullable => {
-                if de {
-                    parts.push(reader("nullable"));
-                }
-            }
-            Presence::Optional | Presence::OptionalNullable => {
-                if de {
-                    parts.push(quote!(default));
-                }
-                if ser {
-                    parts.push(skip);
-                }
-                let function = match field.presence {
-                    Presence::OptionalNullable => Some("double_option"),
-                    // The type holds `null` itself (`null` is `Some(..)`, only absence is
-                    // `None`), or the struct refuses a `null` the schema does not allow.
-                    _ if strict_optional || admits_null(&self.model.defs, &field.ty) => {
-                        Some("present")
-                    }
-                    _ => None,
-                };
-                if let Some(function) = function.filter(|_| de) {
-                    parts.push(reader(function));
-                }
-            }
-        }
-        parts
-    }
-
-    /// Whether `ty` is a struct that serde would also read from a JSON array: one without a
-    /// flattened map (those read objects only).
-    fn reads_arrays(&self, ty: &Ty) -> bool {
-        match ty {
-            Ty::Boxed(inner) => self.reads_arrays(inner),
-            Ty::Named(index) => matches!(
-                &self.model.defs[*index].kind,
-                DefKind::Struct {
-                    additional: None,
-                    extra: None,
-                    ..
-                }
-            ),
-            _ => false,
-        }
-    }
-
     /// The field's type with the `Option` layers its presence adds.
     fn field_ty(&self, field: &Field) -> TokenStream {
         let ty = self.ty(&field.ty);
@@ -387,11 +333,6 @@ impl Emitter<'_> {
         }
     }
 
-    /// `#[serde(..)]` with the parts that apply, or nothing.
-    fn serde_attr(parts: Vec<TokenStream>) -> Option<TokenStream> {
-        (!parts.is_empty()).then(|| quote!(#[serde(#(#parts),*)]))
-    }
-
     fn def(&self, def: &Def) -> TokenStream {
         match &def.kind {
             DefKind::Struct {
@@ -432,7 +373,7 @@ impl Emitter<'_> {
         let name = ident(&def.name);
         let doc = doc_attrs(&self.def_docs(def));
         let allow = allow_lints(&def.name);
-        let derives = self.derives(def.role, quote!());
+        let derives = quote!(#[derive(__tray::Debug, __tray::Clone, __tray::PartialEq)]);
         let field_tokens = fields.iter().map(|field| {
             let rust = ident(&field.rust);
             let ty = self.field_ty(field);
@@ -440,19 +381,13 @@ impl Emitter<'_> {
                 &field.docs,
                 &format!("`{}`", docs::code(&field.wire)),
             ));
-            let rename = (field.rust != field.wire).then(|| {
-                let wire = &field.wire;
-                quote!(#[serde(rename = #wire)])
-            });
-            let presence = Self::serde_attr(self.presence_attrs(def.role, field, strict_optional));
-            quote! { #doc #rename #presence pub #rust: #ty, }
+            quote! { #doc pub #rust: #ty, }
         });
         let additional_field = additional.map(|additional| {
             let field = ident(&additional.rust);
             let ty = self.ty(&additional.ty);
             quote! {
                 /// Properties beyond the listed ones (`additionalProperties`).
-                #[serde(flatten)]
                 pub #field: __tray::BTreeMap<__tray::String, #ty>,
             }
         });
@@ -468,17 +403,12 @@ impl Emitter<'_> {
             let field = ident(extra);
             quote! {
                 #[doc = #extra_doc]
-                #[serde(flatten)]
                 pub #field: __tray::Map<
                     __tray::String,
                     __tray::Value,
                 >,
             }
         });
-        // A struct with no catch-all stands for a schema that forbids unlisted members: reading
-        // one must fail, or an untagged enum would take any object as this alternative.
-        let closed = (additional.is_none() && extra.is_none() && self.deserialises(def.role))
-            .then(|| quote!(#[serde(deny_unknown_fields)]));
         // Deeply nested arrays (a schema's own nesting) read as complex types to clippy.
         let complex = fields
             .iter()
@@ -489,18 +419,200 @@ impl Emitter<'_> {
             #allow
             #complex
             #derives
-            #[serde(crate = "::tray_connect::__private::serde")]
-            #closed
             pub struct #name {
                 #(#field_tokens)*
                 #additional_field
                 #extra_field
             }
         };
+        let object = StructShape {
+            name: &name,
+            type_name: &def.name,
+            fields,
+            additional,
+            extra,
+            strict_optional,
+        };
+        if self.serialises(def.role) {
+            out.extend(self.struct_serialize(&object));
+        }
+        if self.deserialises(def.role) {
+            out.extend(self.struct_deserialize(&object));
+        }
         if def.role == Role::Input {
             out.extend(self.builder(def, fields, additional, extra));
         }
         out
+    }
+
+    /// `Serialize` for a struct: an object of the listed members that are set, then the
+    /// catch-all map's.
+    fn struct_serialize(&self, shape: &StructShape<'_>) -> TokenStream {
+        let name = shape.name;
+        let entries = shape.fields.iter().map(|field| {
+            let rust = ident(&field.rust);
+            let wire = &field.wire;
+            if field.presence.is_required() {
+                quote!(map.serialize_entry(#wire, &self.#rust)?;)
+            } else {
+                quote!(__tray::entry_if_set(&mut map, #wire, &self.#rust)?;)
+            }
+        });
+        let rest = shape.catch_all().map(|rest| {
+            let rest = ident(rest);
+            quote!(__tray::entries(&mut map, &self.#rest)?;)
+        });
+        let body = if shape.fields.is_empty() && rest.is_none() {
+            quote!(serializer.serialize_map(__tray::Some(0))?.end())
+        } else {
+            quote! {
+                let mut map = serializer.serialize_map(__tray::None)?;
+                #(#entries)*
+                #rest
+                map.end()
+            }
+        };
+        quote! {
+            impl __tray::Serialize for #name {
+                fn serialize<S: __tray::Serializer>(
+                    &self,
+                    serializer: S,
+                ) -> __tray::Result<S::Ok, S::Error> {
+                    use __tray::SerializeMap as _;
+                    #body
+                }
+            }
+        }
+    }
+
+    /// `Deserialize` for a struct: objects only, one pass over the members, unlisted ones into
+    /// the catch-all map (or refused when the schema forbids them).
+    fn struct_deserialize(&self, shape: &StructShape<'_>) -> TokenStream {
+        let name = shape.name;
+        let type_name = shape.type_name;
+        // The members are collected in locals named after their fields; the visitor's own
+        // names start with `__`, which no generated field does.
+        let slots: Vec<Ident> = shape
+            .fields
+            .iter()
+            .map(|field| ident(&field.rust))
+            .collect();
+        let arms = shape.fields.iter().zip(&slots).map(|(field, slot)| {
+            let wire = &field.wire;
+            let value = if self.reads_wrapped(field, shape.strict_optional) {
+                quote!(__tray::Some(__map.next_value()?))
+            } else {
+                quote!(__map.next_value()?)
+            };
+            quote!(#wire => __tray::set(&mut #slot, #wire, #value)?,)
+        });
+        let finish = shape.fields.iter().zip(&slots).map(|(field, slot)| {
+            let rust = ident(&field.rust);
+            let wire = &field.wire;
+            if field.presence.is_required() {
+                quote!(#rust: __tray::required(#slot, #wire)?,)
+            } else {
+                quote!(#rust: __tray::optional(#slot),)
+            }
+        });
+        let rest_ty = match (shape.additional, shape.extra) {
+            (Some(additional), _) => {
+                let ty = self.ty(&additional.ty);
+                Some(quote!(__tray::BTreeMap<__tray::String, #ty>))
+            }
+            (None, Some(_)) => Some(quote!(__tray::Map<__tray::String, __tray::Value>)),
+            (None, None) => None,
+        };
+        let next_key = quote!(__map.next_key::<__tray::Key<'de>>()?);
+        let (rest_init, members, rest_finish) = match shape.catch_all() {
+            Some(rest) => {
+                let rest = ident(rest);
+                let keep = quote!(#rest.insert(__key.into_string(), __map.next_value()?););
+                let members = if shape.fields.is_empty() {
+                    quote!(while let __tray::Some(__key) = #next_key { #keep })
+                } else {
+                    quote! {
+                        while let __tray::Some(__key) = #next_key {
+                            match __key.as_str() {
+                                #(#arms)*
+                                _ => { #keep }
+                            }
+                        }
+                    }
+                };
+                (
+                    Some(quote!(let mut #rest: #rest_ty = __tray::Default::default();)),
+                    members,
+                    Some(quote!(#rest,)),
+                )
+            }
+            // The schema forbids unlisted members: reading one must fail, or an untagged enum
+            // would take any object as this alternative.
+            None => {
+                let wires = shape.fields.iter().map(|f| f.wire.as_str());
+                let refuse = quote! {
+                    return __tray::Err(__tray::de::Error::unknown_field(
+                        __key.as_str(),
+                        &[#(#wires),*],
+                    ));
+                };
+                let members = if shape.fields.is_empty() {
+                    quote!(if let __tray::Some(__key) = #next_key { #refuse })
+                } else {
+                    quote! {
+                        while let __tray::Some(__key) = #next_key {
+                            match __key.as_str() {
+                                #(#arms)*
+                                _ => { #refuse }
+                            }
+                        }
+                    }
+                };
+                (None, members, None)
+            }
+        };
+        quote! {
+            impl<'de> __tray::Deserialize<'de> for #name {
+                fn deserialize<D: __tray::Deserializer<'de>>(
+                    deserializer: D,
+                ) -> __tray::Result<Self, D::Error> {
+                    struct __Visitor;
+                    impl<'de> __tray::Visitor<'de> for __Visitor {
+                        type Value = #name;
+                        fn expecting(
+                            &self,
+                            f: &mut __tray::fmt::Formatter<'_>,
+                        ) -> __tray::fmt::Result {
+                            __tray::expecting_object(f, #type_name)
+                        }
+                        fn visit_map<A: __tray::MapAccess<'de>>(
+                            self,
+                            mut __map: A,
+                        ) -> __tray::Result<#name, A::Error> {
+                            #(let mut #slots = __tray::None;)*
+                            #rest_init
+                            #members
+                            __tray::Ok(#name {
+                                #(#finish)*
+                                #rest_finish
+                            })
+                        }
+                    }
+                    deserializer.deserialize_map(__Visitor)
+                }
+            }
+        }
+    }
+
+    /// Whether a member's value is read as the field's inner type and wrapped in `Some` (absent
+    /// is `None`, `null` is whatever the type makes of it), rather than read as the field's own
+    /// type (an `Option` reads `null` as `None`).
+    fn reads_wrapped(&self, field: &Field, strict_optional: bool) -> bool {
+        match field.presence {
+            Presence::Required | Presence::RequiredNullable => false,
+            Presence::OptionalNullable => true,
+            Presence::Optional => strict_optional || admits_null(&self.model.defs, &field.ty),
+        }
     }
 
     fn builder(
@@ -989,11 +1101,6 @@ impl Emitter<'_> {
         let variant_tokens = variants.iter().map(|(v, ty)| {
             let v_ident = ident(v);
             let named = matches!(ty, Ty::Named(_) | Ty::Boxed(_) | Ty::Value);
-            // A struct without a flattened map would also read an array (serde's positional
-            // form), taking values meant for a later alternative.
-            let object_only = (self.deserialises(def.role) && self.reads_arrays(ty)).then(
-                || quote!(#[serde(deserialize_with = "::tray_connect::__private::object_only")]),
-            );
             let ty = self.ty(ty);
             let doc = if named {
                 doc_line(&format!("The `{v}` alternative."))
@@ -1006,7 +1113,7 @@ impl Emitter<'_> {
                 };
                 doc_line(&format!("{article} {kind} value."))
             };
-            quote! { #doc #object_only #v_ident(#ty), }
+            quote! { #doc #v_ident(#ty), }
         });
         // Conversions follow each variant's type, not its name (a `oneOf` alternative named
         // `String` may hold a struct), and each source type converts into its first variant.
@@ -1135,6 +1242,25 @@ impl Emitter<'_> {
                 }
             }
         }
+    }
+}
+
+/// What a struct's serde impls need to know.
+struct StructShape<'a> {
+    name: &'a Ident,
+    type_name: &'a str,
+    fields: &'a [Field],
+    additional: Option<&'a AdditionalMap>,
+    extra: Option<&'a str>,
+    strict_optional: bool,
+}
+
+impl StructShape<'_> {
+    /// The field holding unlisted members, if the struct has one.
+    fn catch_all(&self) -> Option<&str> {
+        self.additional
+            .map(|additional| additional.rust.as_str())
+            .or(self.extra)
     }
 }
 

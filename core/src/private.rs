@@ -14,6 +14,7 @@ pub use serde_json::{Map, Value};
 pub use core::clone::Clone;
 pub use core::cmp::{Eq, PartialEq};
 pub use core::convert::{From, Infallible, Into};
+pub use core::default::Default;
 pub use core::fmt::{self, Debug, Display};
 pub use core::hash::Hash;
 pub use core::option::Option::{self, None, Some};
@@ -23,93 +24,6 @@ pub use std::boxed::Box;
 pub use std::collections::BTreeMap;
 pub use std::string::String;
 pub use std::vec::Vec;
-
-/// Deserialises a property that may be absent (`None`), `null` (`Some(None)`) or a value
-/// (`Some(Some(v))`); serde alone folds `null` into absent.
-pub fn double_option<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    T: serde::Deserialize<'de>,
-    D: serde::Deserializer<'de>,
-{
-    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
-}
-
-/// Deserialises a required property that may be `null` (`None`). Unlike a plain `Option`
-/// field, a missing property is an error: the schema requires it.
-pub fn nullable<'de, T, D>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    T: serde::Deserialize<'de>,
-    D: serde::Deserializer<'de>,
-{
-    <Option<T> as serde::Deserialize>::deserialize(deserializer)
-}
-
-/// Deserialises a struct from a JSON object only. Serde's derived structs also read a JSON
-/// array as their fields in order, which would let a struct alternative of an untagged enum
-/// take an array meant for a later alternative.
-pub fn object_only<'de, T, D>(deserializer: D) -> Result<T, D::Error>
-where
-    T: serde::Deserialize<'de>,
-    D: serde::Deserializer<'de>,
-{
-    T::deserialize(object_only::ObjectOnly(deserializer))
-}
-
-mod object_only {
-    use serde::de::{Deserializer, MapAccess, Visitor};
-    use std::fmt;
-
-    pub(super) struct ObjectOnly<D>(pub(super) D);
-
-    impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectOnly<D> {
-        type Error = D::Error;
-
-        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-            self.0.deserialize_any(MapVisitor(visitor))
-        }
-
-        fn deserialize_struct<V: Visitor<'de>>(
-            self,
-            name: &'static str,
-            fields: &'static [&'static str],
-            visitor: V,
-        ) -> Result<V::Value, D::Error> {
-            self.0.deserialize_struct(name, fields, MapVisitor(visitor))
-        }
-
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
-            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
-            identifier ignored_any
-        }
-    }
-
-    /// Passes maps on to the struct's visitor; anything else is refused as the wrong type.
-    struct MapVisitor<V>(V);
-
-    impl<'de, V: Visitor<'de>> Visitor<'de> for MapVisitor<V> {
-        type Value = V::Value;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            self.0.expecting(f)
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-            self.0.visit_map(map)
-        }
-    }
-}
-
-/// Deserialises a property that may be absent (`None`) as its type reads it, `null` included:
-/// a type that holds `null` itself (`Value`, `()`, enums with such a variant) gets `Some(..)`,
-/// any other type refuses it. Serde alone would read `null` as absent.
-pub fn present<'de, T, D>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    T: serde::Deserialize<'de>,
-    D: serde::Deserializer<'de>,
-{
-    T::deserialize(deserializer).map(Some)
-}
 
 /// Deserialises a string enum through its `FromStr`: strings only (serde's derived enums also
 /// read `{"value": null}` maps, which let an enum alternative take an object), borrowed when
@@ -154,4 +68,110 @@ pub fn lookup_text<T: serde::Serialize>(value: &T) -> String {
         serde_json::Value::String(text) => text,
         other => other.to_string(),
     }
+}
+
+// ---- Objects read and written without serde's derives ----
+//
+// Generated structs implement `Serialize` / `Deserialize` by hand, through the helpers below:
+// one `visit_map` with a `match` on the key, no field enum, no reading of objects from arrays,
+// and unlisted members straight into the catch-all map (serde's `flatten` buffers the whole
+// object first). That is less code for rustc to check than serde's derives, and faster.
+
+pub use serde::de::{self, MapAccess, Visitor};
+pub use serde::ser::SerializeMap;
+
+/// A member name of a JSON object, borrowed from the input when the deserializer allows.
+#[derive(Debug)]
+pub struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> Key<'de> {
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The name, owned (for a catch-all map).
+    pub fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(value)))
+            }
+
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(value.to_owned())))
+            }
+
+            fn visit_string<E: de::Error>(self, value: String) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(value)))
+            }
+        }
+
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// Keeps the value of the member `name`; a member given twice is an error, as with serde.
+pub fn set<T, E: de::Error>(slot: &mut Option<T>, name: &'static str, value: T) -> Result<(), E> {
+    if slot.is_some() {
+        return Err(E::duplicate_field(name));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+/// The value of the required member `name`, or serde's "missing field" error.
+pub fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(name))
+}
+
+/// The value of an optional member: `None` when absent.
+pub fn optional<T>(slot: Option<Option<T>>) -> Option<T> {
+    slot.flatten()
+}
+
+/// Writes the member `name` when its value is set (an optional member left out is absent).
+pub fn entry_if_set<M: SerializeMap, T: serde::Serialize>(
+    map: &mut M,
+    name: &'static str,
+    value: &Option<T>,
+) -> Result<(), M::Error> {
+    match value {
+        Some(value) => map.serialize_entry(name, value),
+        None => Ok(()),
+    }
+}
+
+/// Writes every member of a catch-all map.
+pub fn entries<'a, M, K, V>(
+    map: &mut M,
+    members: impl IntoIterator<Item = (&'a K, &'a V)>,
+) -> Result<(), M::Error>
+where
+    M: SerializeMap,
+    K: serde::Serialize + 'a,
+    V: serde::Serialize + 'a,
+{
+    for (key, value) in members {
+        map.serialize_entry(key, value)?;
+    }
+    Ok(())
+}
+
+/// The `expecting` text of a generated struct: `an object (SendSmsOutput)`.
+pub fn expecting_object(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
+    write!(f, "an object ({name})")
 }
