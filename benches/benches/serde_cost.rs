@@ -8,6 +8,9 @@
 //!   envelope, and on the way back body → `Value` → `decode_output::<Operation0Output>`.
 //! - `value_client_path`: what `Client::call_raw` / a hand-written `json!` client does: the request
 //!   envelope of a `Value` input, and body → `Value`.
+//! - `decode_output/connector`: the answer's bytes straight into `Operation0Output` as
+//!   `connector!` generates it; `decode_output/serde_derive`: the same types written with serde's
+//!   derives (`tray_connect_benches::derive_baseline`), the way a hand-written client would.
 //! - `typed_direct`: typed without the `Value` intermediate (input serialised straight into the
 //!   envelope, output deserialised straight from the bytes): what `Client::call` does since 618dc02.
 
@@ -16,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::hint::black_box;
 use tray_connect::__wire::{decode_call, decode_output, encode_call};
-use tray_connect_benches::{operation_0_samples, ops};
+use tray_connect_benches::{derive_baseline, operation_0_samples, ops};
 
 #[derive(Serialize)]
 struct Envelope<'a, I> {
@@ -52,6 +55,27 @@ fn bench(c: &mut Criterion) {
         serde_json::to_vec(&input_value).unwrap().len(),
         body.len()
     );
+
+    let ours: Answer<ops::Operation0Output> = serde_json::from_slice(&body).unwrap();
+    let derived: Answer<derive_baseline::Operation0Output> = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        (ours.output.extra.len(), derived.output.extra.len()),
+        (2, 2),
+        "both keep the unlisted fields"
+    );
+    let mut decode = c.benchmark_group("decode_output");
+    decode.bench_function("connector", |b| {
+        b.iter(|| {
+            serde_json::from_slice::<Answer<ops::Operation0Output>>(black_box(&body)).unwrap()
+        })
+    });
+    decode.bench_function("serde_derive", |b| {
+        b.iter(|| {
+            serde_json::from_slice::<Answer<derive_baseline::Operation0Output>>(black_box(&body))
+                .unwrap()
+        })
+    });
+    decode.finish();
 
     let mut group = c.benchmark_group("serde_per_call");
     group.bench_function("typed_client_path", |b| {

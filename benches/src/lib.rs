@@ -219,6 +219,8 @@ pub mod ops {
     tray_connect::connector!("synthetic", "1.0", "data/one_operation.json");
 }
 
+pub mod derive_baseline;
+
 /// The one-operation document the run-time benchmarks serve.
 pub fn one_operation_document() -> String {
     std::fs::read_to_string(here().join("data/one_operation.json")).unwrap()
