@@ -12,6 +12,11 @@ pub fn local_pointer(reference: &str) -> Option<String> {
     (decoded.is_empty() || decoded.starts_with('/')).then_some(decoded)
 }
 
+/// One segment of a JSON pointer, `~`-escaped (`a/b` → `a~1b`).
+pub fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
 /// URI percent-decoding of a fragment (`%20` → space); `None` when an escape is malformed or
 /// the bytes are not UTF-8.
 fn percent_decode(text: &str) -> Option<String> {

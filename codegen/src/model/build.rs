@@ -1,0 +1,672 @@
+//! Walking an operation's input and output schemas into the model: one `ModelBuilder` per
+//! expansion, a `Site` per schema node (its JSON pointer, suggested type name and role).
+
+use super::ir::*;
+use super::keywords::*;
+use super::state::*;
+use crate::docs;
+use crate::document::{OperationDoc, OperationsDocument};
+use crate::naming;
+use serde_json::{Map, Value};
+use std::collections::{HashMap, HashSet};
+
+/// Builds the model of `operations` (indices into the document's operations).
+pub fn build(
+    connector: &str,
+    version: &str,
+    document: &OperationsDocument,
+    operations: &[usize],
+) -> Model {
+    let mut builder = ModelBuilder {
+        current_op: String::new(),
+        root: Value::Null,
+        refs: HashMap::new(),
+        pending_ref: None,
+        lookups: Vec::new(),
+        struct_chain: Vec::new(),
+        path: Vec::new(),
+        defs: Vec::new(),
+        value_fallbacks: Vec::new(),
+        type_names: HashSet::new(),
+        module_names: HashSet::new(),
+    };
+    let ops: Vec<&OperationDoc> = operations
+        .iter()
+        .map(|&i| &document.operations[i])
+        .collect();
+
+    // Operation input and output names are reserved before any nested name.
+    let originals: Vec<&str> = ops.iter().map(|op| op.name.as_str()).collect();
+    let input_names = naming::assign_unique(
+        &originals,
+        naming::pascal,
+        |orig, _| naming::is_snake_case(orig),
+        "",
+        &mut builder.type_names,
+    );
+    let output_names: Vec<String> = input_names
+        .iter()
+        .map(|name| builder.claim(&format!("{name}Output")))
+        .collect();
+
+    let mut models = Vec::with_capacity(ops.len());
+    for ((op, input_name), output_name) in ops.iter().zip(input_names).zip(output_names) {
+        builder.current_op.clone_from(&op.name);
+        let input = builder.input_root(op, input_name);
+        let lookups = builder.resolve_lookups();
+        let output = builder.output_root(op, output_name);
+        models.push(OperationModel {
+            wire: op.name.clone(),
+            input,
+            output,
+            lookups,
+        });
+    }
+    Model {
+        connector: connector.to_owned(),
+        version: version.to_owned(),
+        operations: models,
+        defs: builder.defs,
+        value_fallbacks: builder.value_fallbacks,
+    }
+}
+
+impl ModelBuilder {
+    /// Claims a type name, numbering it (`Name2`, `Name3`) when taken.
+    pub(super) fn claim(&mut self, candidate: &str) -> String {
+        naming::claim(candidate, "", &mut self.type_names)
+    }
+
+    /// Types an operation's root schema, registered as the target of `{"$ref": "#"}` so that a
+    /// reference to the root reuses (and boxes) its type.
+    pub(super) fn root_ty(&mut self, schema: &Map<String, Value>, site: &Site) -> (Ty, bool) {
+        let key = format!("{}#", site.root_pointer());
+        let declared_null = type_set(schema).nullable;
+        self.refs
+            .insert(key.clone(), RefState::InProgress(None, declared_null));
+        self.pending_ref = Some(PendingRef {
+            key: key.clone(),
+            pointer: site.pointer.clone(),
+        });
+        let (ty, nullable) = self.ty(schema, site, &mut Docs::default());
+        self.pending_ref = None;
+        self.refs.insert(key, RefState::Done(ty.clone(), nullable));
+        (ty, nullable)
+    }
+
+    /// The name of the type defined at `site`: operation roots were reserved up front.
+    pub(super) fn def_name(&mut self, site: &Site) -> String {
+        if site.depth == 0 {
+            site.type_name.clone()
+        } else {
+            self.claim(&site.type_name)
+        }
+    }
+
+    pub(super) fn push(&mut self, mut def: Def) -> usize {
+        def.operation.clone_from(&self.current_op);
+        self.defs.push(def);
+        self.defs.len() - 1
+    }
+
+    pub(super) fn fallback(&mut self, site: &Site, reason: &str, docs: &mut Docs) -> Ty {
+        self.note_fallback(site, reason);
+        docs.notes.push(format!("Typed as JSON `Value`: {reason}."));
+        Ty::Value
+    }
+
+    /// Lists a node whose values are (partly) kept as JSON in `VALUE_FALLBACKS`.
+    pub(super) fn note_fallback(&mut self, site: &Site, reason: &str) {
+        let at = if site.pointer.is_empty() {
+            "/"
+        } else {
+            &site.pointer
+        };
+        self.value_fallbacks.push(format!("{at}: {reason}"));
+    }
+
+    pub(super) fn admits_null(&self, ty: &Ty) -> bool {
+        admits_null(&self.defs, ty)
+    }
+
+    pub(super) fn operation_docs(op: &OperationDoc) -> Docs {
+        Docs {
+            title: op.title.clone(),
+            description: op.description.clone(),
+            notes: vec![format!("Operation `{}`.", docs::code(&op.name))],
+        }
+    }
+
+    /// An operation's input: a struct when its schema is an object with properties (Call
+    /// Connector's input is always an object), else a transparent map newtype.
+    pub(super) fn input_root(&mut self, op: &OperationDoc, name: String) -> usize {
+        let site = Site::root(
+            format!("{}/inputSchema", op.pointer()),
+            name.clone(),
+            Role::Input,
+        );
+        let docs = Self::operation_docs(op);
+        self.root = op.input_schema().clone();
+        match op.input_schema().as_object() {
+            Some(schema) if schema.get("properties").is_some_and(Value::is_object) => {
+                let key = format!("{}#", site.root_pointer());
+                self.refs
+                    .insert(key.clone(), RefState::InProgress(None, false));
+                self.pending_ref = Some(PendingRef {
+                    key: key.clone(),
+                    pointer: site.pointer.clone(),
+                });
+                let index = self.struct_def(schema, &site, docs);
+                self.pending_ref = None;
+                self.refs
+                    .insert(key, RefState::Done(Ty::Named(index), false));
+                index
+            }
+            _ => {
+                let builder = Some(self.claim(&format!("{name}Builder")));
+                self.push(Def {
+                    name,
+                    role: Role::Input,
+                    docs,
+                    kind: DefKind::MapNewtype,
+                    builder,
+                    state_module: None,
+                    operation: String::new(),
+                })
+            }
+        }
+    }
+
+    /// An operation's output: the type its schema gives, named after the operation; an alias
+    /// when that type is not generated here (or when the output may be `null`).
+    pub(super) fn output_root(&mut self, op: &OperationDoc, name: String) -> usize {
+        let site = Site::root(
+            format!("{}/outputSchema", op.pointer()),
+            name.clone(),
+            Role::Output,
+        );
+        let mut docs = Docs::default();
+        self.root = op.output_schema().clone();
+        let schema = op.output_schema().as_object().filter(|s| !s.is_empty());
+        let (ty, nullable) = match schema {
+            _ if op.has_dynamic_output => {
+                let reason = "the operation has dynamic output (`hasDynamicOutput`); \
+                     `Client::output_schema` asks Tray for the schema of one input";
+                (self.fallback(&site, reason, &mut docs), false)
+            }
+            None => {
+                let reason = "the document gives no output schema";
+                (self.fallback(&site, reason, &mut docs), false)
+            }
+            Some(schema) => {
+                if let Some(description) = text(schema, "description") {
+                    docs.description = Some(description);
+                }
+                self.root_ty(schema, &site)
+            }
+        };
+        if let Ty::Named(index) = ty
+            && self.defs[index].name == name
+        {
+            if !nullable {
+                return index;
+            }
+            // `XOutput` becomes `Option<..>` of the type, which takes another name.
+            let renamed = self.claim(&format!("{name}Value"));
+            self.defs[index].name = renamed;
+        }
+        let ty = nullable_if(nullable, ty);
+        self.push(Def {
+            name,
+            role: Role::Output,
+            docs,
+            kind: DefKind::Alias(ty),
+            builder: None,
+            state_module: None,
+            operation: String::new(),
+        })
+    }
+
+    /// The type of a schema node. Returns the type and whether the node admits a `null` the
+    /// type cannot hold (then the field becomes an `Option`); notes for the enclosing field go
+    /// into `docs`.
+    pub(super) fn ty(
+        &mut self,
+        schema: &Map<String, Value>,
+        site: &Site,
+        docs: &mut Docs,
+    ) -> (Ty, bool) {
+        if site.depth > MAX_DEPTH {
+            let reason = format!("nested deeper than {MAX_DEPTH} levels");
+            return (self.fallback(site, &reason, docs), false);
+        }
+        let (ty, nullable) = self.node_ty(schema, site, docs);
+        // `Value`, `()` and enums with such a variant hold `null` themselves.
+        let nullable = nullable && !self.admits_null(&ty);
+        (ty, nullable)
+    }
+
+    pub(super) fn node_ty(
+        &mut self,
+        schema: &Map<String, Value>,
+        site: &Site,
+        docs: &mut Docs,
+    ) -> (Ty, bool) {
+        let types = type_set(schema);
+        let nullable = types.nullable;
+        if let Some(Value::String(reference)) = schema.get("$ref") {
+            let (ty, ref_nullable) = self.ref_ty(reference, site, docs);
+            return (ty, nullable || ref_nullable);
+        }
+        for keyword in ["const", "not"] {
+            if schema.contains_key(keyword) {
+                let reason = format!("`{keyword}` has no Rust type");
+                return (self.fallback(site, &reason, docs), nullable);
+            }
+        }
+        for keyword in ["oneOf", "anyOf"] {
+            if let Some(Value::Array(alternatives)) = schema.get(keyword) {
+                let (ty, alt_nullable) =
+                    self.alternatives_ty(keyword, alternatives, schema, site, docs);
+                return (ty, nullable || alt_nullable);
+            }
+        }
+        if let Some(Value::Array(parts)) = schema.get("allOf") {
+            return self.all_of_ty(parts, schema, site, docs);
+        }
+        if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+            let (ty, null_member) = self.enum_ty(schema, values, &types, site, docs);
+            return (ty, nullable || null_member);
+        }
+        let ty = match types.members.as_slice() {
+            [] if schema.get("properties").is_some_and(Value::is_object) => {
+                self.typeless_object_ty(schema, site)
+            }
+            [] if types.lists_null => Ty::Unit,
+            [] => self.fallback(site, "the schema gives no `type`", docs),
+            [single] => self.single_ty(single, schema, site, docs),
+            _ => self.untagged_ty(&types.members, schema, site, docs),
+        };
+        (ty, nullable)
+    }
+
+    pub(super) fn single_ty(
+        &mut self,
+        t: &str,
+        schema: &Map<String, Value>,
+        site: &Site,
+        docs: &mut Docs,
+    ) -> Ty {
+        match t {
+            "string" => {
+                if let Some(format) = text(schema, "format") {
+                    docs.notes
+                        .push(format!("Format: `{}`.", docs::code(&format)));
+                    if format == "password" {
+                        return Ty::Secret;
+                    }
+                }
+                Ty::String
+            }
+            "integer" => Ty::Integer,
+            "number" => Ty::Number,
+            "boolean" => Ty::Boolean,
+            "array" => self.array_ty(schema, site, docs),
+            "object" => self.object_ty(schema, site, docs),
+            other => {
+                let reason = format!("unknown type `{}`", docs::code(other));
+                self.fallback(site, &reason, docs)
+            }
+        }
+    }
+
+    pub(super) fn array_ty(
+        &mut self,
+        schema: &Map<String, Value>,
+        site: &Site,
+        docs: &mut Docs,
+    ) -> Ty {
+        match schema.get("items") {
+            Some(Value::Object(items)) if !items.is_empty() => {
+                let item_site = site.child("items", format!("{}Item", site.type_name));
+                let mut item_docs = Docs::default();
+                let (ty, nullable) = self.ty(items, &item_site, &mut item_docs);
+                docs.notes.extend(item_docs.notes);
+                Ty::Vec(Box::new(nullable_if(nullable, unboxed(ty))))
+            }
+            _ => Ty::Vec(Box::new(Ty::Value)),
+        }
+    }
+
+    /// `patternProperties` give unlisted keys schemas of their own, so no single value type
+    /// covers them: they are kept as JSON.
+    pub(super) fn pattern_note(
+        &mut self,
+        schema: &Map<String, Value>,
+        site: &Site,
+        docs: &mut Docs,
+    ) -> bool {
+        let has_patterns = schema
+            .get("patternProperties")
+            .and_then(Value::as_object)
+            .is_some_and(|p| !p.is_empty());
+        if has_patterns {
+            let reason = "`patternProperties` are kept as JSON beside the listed properties";
+            self.note_fallback(site, reason);
+            docs.notes.push(format!("{}.", capitalise(reason)));
+        }
+        has_patterns
+    }
+
+    pub(super) fn object_ty(
+        &mut self,
+        schema: &Map<String, Value>,
+        site: &Site,
+        docs: &mut Docs,
+    ) -> Ty {
+        // Listed or required members, or none allowed at all: a struct. (An empty struct for
+        // `additionalProperties: false` sends `{}`, where a map could send anything.)
+        let required = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|r| r.iter().any(Value::is_string));
+        let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
+        if schema.get("properties").is_some_and(Value::is_object) || required || closed {
+            let index = self.struct_def(schema, site, Docs::default());
+            return Ty::Named(index);
+        }
+        if self.pattern_note(schema, site, docs) {
+            return Ty::JsonMap;
+        }
+        match schema.get("additionalProperties") {
+            Some(Value::Object(values)) if !values.is_empty() => {
+                let value_site =
+                    site.child("additionalProperties", format!("{}Value", site.type_name));
+                let (ty, nullable) = self.ty(values, &value_site, docs);
+                Ty::Map(Box::new(nullable_if(nullable, unboxed(ty))))
+            }
+            _ => Ty::JsonMap,
+        }
+    }
+
+    /// Properties without a `type`: draft 4 applies them to objects only, so any other JSON
+    /// value is valid too. An enum of the struct and that other value.
+    pub(super) fn typeless_object_ty(&mut self, schema: &Map<String, Value>, site: &Site) -> Ty {
+        let name = self.def_name(site);
+        let index = self.reserve(site, name.clone());
+        let mut object_site = site.clone();
+        object_site.type_name = format!("{name}Object");
+        object_site.depth = site.depth.max(1);
+        let object = self.struct_def(schema, &object_site, Docs::default());
+        self.note_fallback(
+            site,
+            "the schema lists `properties` but no `type`; values other than objects are kept \
+             by the `Other` variant",
+        );
+        let mut enum_docs = node_docs(schema);
+        enum_docs.notes.push(
+            "The schema lists properties but no `type`, so any other JSON value is valid too."
+                .to_owned(),
+        );
+        let def = &mut self.defs[index];
+        def.docs = enum_docs;
+        def.kind = DefKind::Untagged {
+            variants: vec![
+                ("Object".to_owned(), Ty::Named(object)),
+                ("Other".to_owned(), Ty::Value),
+            ],
+        };
+        Ty::Named(index)
+    }
+
+    /// `enum`: a string enum, or the scalar type every value shares (values listed in the
+    /// docs). A `null` member makes the node nullable. Returns the type and that.
+    pub(super) fn enum_ty(
+        &mut self,
+        schema: &Map<String, Value>,
+        values: &[Value],
+        types: &TypeSet,
+        site: &Site,
+        docs: &mut Docs,
+    ) -> (Ty, bool) {
+        let members = enum_members(schema, values);
+        let listed = members
+            .iter()
+            .map(|(v, _)| match v {
+                Value::String(s) => format!("`{}`", docs::code(s)),
+                other => format!("`{}`", docs::code(&other.to_string())),
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        // `null` is valid when it is a member and `type` (if given) allows it.
+        let null_member = members.iter().any(|(v, _)| v.is_null());
+        let nullable = null_member && (types.members.is_empty() || types.nullable);
+        let members: Vec<&(Value, Option<String>)> =
+            members.iter().filter(|(v, _)| !v.is_null()).collect();
+        if members.is_empty() {
+            let ty = if null_member {
+                Ty::Unit
+            } else {
+                self.fallback(site, "the `enum` lists no values", docs)
+            };
+            return (ty, nullable);
+        }
+        if members.iter().all(|(v, _)| v.is_string()) {
+            let strings: Vec<(&str, Option<&str>)> = members
+                .iter()
+                .filter_map(|(v, label)| Some((v.as_str()?, label.as_deref())))
+                .collect();
+            return (
+                Ty::Named(self.string_enum(schema, &strings, site)),
+                nullable,
+            );
+        }
+        docs.notes.push(format!("One of: {listed}."));
+        let says = |t: &str| types.members.iter().any(|m| m == t);
+        let ty = if members.iter().all(|(v, _)| v.is_number()) {
+            // JSON Schema compares numbers by value, so `1.0` is a member of `[1]`: only a
+            // declared `integer` type (which refuses `1.0`) makes the field an `i64`.
+            let integers = members.iter().all(|(v, _)| v.is_i64() || v.is_u64());
+            if integers && says("integer") && !says("number") {
+                Ty::Integer
+            } else {
+                Ty::Number
+            }
+        } else if members.iter().all(|(v, _)| v.is_boolean()) {
+            Ty::Boolean
+        } else {
+            self.fallback(site, "the `enum` mixes value types", docs)
+        };
+        (ty, nullable)
+    }
+
+    /// A string enum of `values` (with their labels), duplicates dropped.
+    pub(super) fn string_enum(
+        &mut self,
+        schema: &Map<String, Value>,
+        values: &[(&str, Option<&str>)],
+        site: &Site,
+    ) -> usize {
+        let mut unique: Vec<&str> = Vec::new();
+        let mut labels: Vec<Option<String>> = Vec::new();
+        for (value, label) in values {
+            if !unique.contains(value) {
+                unique.push(value);
+                labels.push(label.map(str::to_owned));
+            }
+        }
+        let names = naming::variant_names(&unique);
+        let variants = unique
+            .iter()
+            .zip(names)
+            .zip(labels)
+            .map(|((wire, rust), label)| Variant {
+                rust,
+                wire: (*wire).to_owned(),
+                docs: Docs {
+                    title: label.filter(|l| !l.trim().is_empty()),
+                    ..Docs::default()
+                },
+            })
+            .collect::<Vec<_>>();
+        let unknown = (site.role == Role::Output).then(|| {
+            if variants.iter().any(|v| v.rust == "Unknown") {
+                "Unknown_".to_owned()
+            } else {
+                "Unknown".to_owned()
+            }
+        });
+        let name = self.def_name(site);
+        let docs = node_docs(schema);
+        self.push(Def {
+            name,
+            role: site.role,
+            docs,
+            kind: DefKind::StringEnum { variants, unknown },
+            builder: None,
+            state_module: None,
+            operation: String::new(),
+        })
+    }
+
+    pub(super) fn struct_def(
+        &mut self,
+        schema: &Map<String, Value>,
+        site: &Site,
+        docs: Docs,
+    ) -> usize {
+        let name = self.def_name(site);
+        let index = self.reserve(site, name.clone());
+        if site.role == Role::Input {
+            let builder = self.claim(&format!("{name}Builder"));
+            let base = format!("__{}_state", naming::snake(&name));
+            let state_module = naming::claim(&base, "_", &mut self.module_names);
+            let def = &mut self.defs[index];
+            def.builder = Some(builder);
+            def.state_module = Some(state_module);
+        }
+        let properties = schema.get("properties").and_then(Value::as_object);
+        let empty = Map::new();
+        let properties = properties.unwrap_or(&empty);
+
+        // Every required name is a field, described or not: the schema refuses a value
+        // without it, so a builder must ask for it.
+        let mut required: Vec<&str> = Vec::new();
+        if let Some(list) = schema.get("required").and_then(Value::as_array) {
+            for key in list.iter().filter_map(Value::as_str) {
+                if !required.contains(&key) {
+                    required.push(key);
+                }
+            }
+        }
+        let advanced = advanced_list(schema);
+        let mut order: Vec<&str> = required.clone();
+        order.extend(
+            properties
+                .keys()
+                .map(String::as_str)
+                .filter(|k| !required.contains(k)),
+        );
+
+        let mut taken = HashSet::new();
+        let rust_names = naming::field_names(&order, &mut taken);
+        let mut fields = Vec::with_capacity(order.len());
+        let mut properties_site = site.child("properties", String::new());
+        // `properties` is a hop in the pointer, not a level of nesting.
+        properties_site.depth = site.depth;
+        self.struct_chain.push(index);
+        for (wire, rust) in order.iter().zip(rust_names) {
+            self.path.push((*wire).to_owned());
+            let child_name = format!("{name}{}", naming::pascal_part(wire));
+            let child_site = properties_site.child(wire, child_name);
+            let undescribed = Value::Null;
+            let property = properties.get(*wire).unwrap_or(&undescribed);
+            let (ty, nullable, field_docs) = match property {
+                Value::Null if !properties.contains_key(*wire) => {
+                    let mut field_docs = Docs::default();
+                    let ty = self.fallback(
+                        &child_site,
+                        "the schema requires this property but does not describe it",
+                        &mut field_docs,
+                    );
+                    (ty, false, field_docs)
+                }
+                Value::Object(property) => {
+                    let mut field_docs = node_docs(property);
+                    let (ty, nullable) = self.ty(property, &child_site, &mut field_docs);
+                    field_notes(property, &mut field_docs);
+                    if site.role == Role::Input {
+                        self.note_lookup(property);
+                    }
+                    if advanced.contains(wire)
+                        || property.get("advanced") == Some(&Value::Bool(true))
+                    {
+                        field_docs.notes.push("Advanced input.".to_owned());
+                    }
+                    (ty, nullable, field_docs)
+                }
+                Value::Bool(true) => {
+                    let mut field_docs = Docs::default();
+                    let ty = self.fallback(
+                        &child_site,
+                        "the schema is `true` (anything)",
+                        &mut field_docs,
+                    );
+                    (ty, false, field_docs)
+                }
+                _ => {
+                    let mut field_docs = Docs::default();
+                    let ty = self.fallback(
+                        &child_site,
+                        "the property's schema is not an object",
+                        &mut field_docs,
+                    );
+                    (ty, false, field_docs)
+                }
+            };
+            self.path.pop();
+            fields.push(Field {
+                rust,
+                wire: (*wire).to_owned(),
+                presence: Presence::of(required.contains(wire), nullable),
+                ty,
+                docs: field_docs,
+            });
+        }
+        self.struct_chain.pop();
+
+        let mut def_docs = docs;
+        if def_docs.title.is_none() && def_docs.description.is_none() {
+            def_docs = node_docs(schema);
+        }
+        let has_patterns = self.pattern_note(schema, site, &mut def_docs);
+        let additional = match schema.get("additionalProperties") {
+            Some(Value::Object(values)) if !values.is_empty() && !has_patterns => {
+                let value_site = site.child("additionalProperties", format!("{name}Additional"));
+                let (ty, nullable) = self.ty(values, &value_site, &mut Docs::default());
+                let ty = nullable_if(nullable, unboxed(ty));
+                let rust =
+                    naming::catch_all_name("additional", fields.iter().map(|f| f.rust.as_str()));
+                Some(AdditionalMap { rust, ty })
+            }
+            _ => None,
+        };
+        // Outputs keep whatever they are sent; inputs can send what the schema allows.
+        let forbids_unlisted = schema.get("additionalProperties") == Some(&Value::Bool(false));
+        let catch_all = match site.role {
+            Role::Output => additional.is_none(),
+            Role::Input => additional.is_none() && (!forbids_unlisted || has_patterns),
+        };
+        let extra = catch_all
+            .then(|| naming::catch_all_name("extra", fields.iter().map(|f| f.rust.as_str())));
+        let def = &mut self.defs[index];
+        def.docs = def_docs;
+        def.kind = DefKind::Struct {
+            fields,
+            additional,
+            extra,
+            strict_optional: false,
+        };
+        index
+    }
+}

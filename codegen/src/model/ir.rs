@@ -1,0 +1,256 @@
+//! The model: the Rust types, fields, variants, operations and lookups an expansion defines.
+
+use serde_json::Value;
+
+/// Whether a type is sent (input) or received (output); outputs are lenient where inputs are
+/// strict (enum catch-alls, the `extra` map).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Part of an operation's input.
+    Input,
+    /// Part of an operation's output.
+    Output,
+}
+
+/// A Rust type, as the model sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ty {
+    /// `String`.
+    String,
+    /// `tray_connect::Secret` (`format: password`).
+    Secret,
+    /// `i64`.
+    Integer,
+    /// `f64`.
+    Number,
+    /// `bool`.
+    Boolean,
+    /// `()` (a schema whose only type is `"null"`).
+    Unit,
+    /// `serde_json::Value`.
+    Value,
+    /// `Vec<T>`.
+    Vec(Box<Ty>),
+    /// `serde_json::Map<String, Value>` (a free-form object).
+    JsonMap,
+    /// `BTreeMap<String, T>` (an object whose values follow one schema).
+    Map(Box<Ty>),
+    /// A generated type, by index into [`Model::defs`].
+    Named(usize),
+    /// `Box<T>`: a struct edge inside a `$ref` cycle.
+    Boxed(Box<Ty>),
+    /// `Option<T>`: a value that may be `null` where no field presence says so (a whole output,
+    /// an array item, a map value).
+    Nullable(Box<Ty>),
+}
+
+/// How a property is present on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Always present, never null: `T`.
+    Required,
+    /// May be absent: `Option<T>`, left out when `None`.
+    Optional,
+    /// Always present, may be null: `Option<T>`, always serialised.
+    RequiredNullable,
+    /// May be absent or null: `Option<Option<T>>`.
+    OptionalNullable,
+}
+
+impl Presence {
+    pub(crate) fn of(required: bool, nullable: bool) -> Presence {
+        match (required, nullable) {
+            (true, false) => Presence::Required,
+            (false, false) => Presence::Optional,
+            (true, true) => Presence::RequiredNullable,
+            (false, true) => Presence::OptionalNullable,
+        }
+    }
+
+    /// Whether the builder tracks this input in its type.
+    pub fn is_required(self) -> bool {
+        matches!(self, Presence::Required | Presence::RequiredNullable)
+    }
+}
+
+/// Documentation gathered from a schema node, not yet escaped for rustdoc.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Docs {
+    /// `title`, or the operation title.
+    pub title: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// Further facts: default, format, advanced, enum labels, lookup, fallbacks.
+    pub notes: Vec<String>,
+}
+
+/// One property of a generated struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The Rust field (and setter) name.
+    pub rust: String,
+    /// The property name on the wire.
+    pub wire: String,
+    /// The type without the `Option` layers that `presence` adds.
+    pub ty: Ty,
+    /// Required or not, nullable or not.
+    pub presence: Presence,
+    /// The property's docs.
+    pub docs: Docs,
+}
+
+/// One variant of a string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// The Rust variant name.
+    pub rust: String,
+    /// The value on the wire.
+    pub wire: String,
+    /// Docs (from `enumLabels`).
+    pub docs: Docs,
+}
+
+/// The flattened map of properties beyond the listed ones, typed by `additionalProperties`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdditionalMap {
+    /// The Rust field name (`additional`, or `additional_` when a property took it).
+    pub rust: String,
+    /// The type of its values.
+    pub ty: Ty,
+}
+
+/// What a generated type is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DefKind {
+    /// A struct with named fields.
+    Struct {
+        /// Required fields first (in `required` order), then the rest in document order.
+        fields: Vec<Field>,
+        /// `additionalProperties: <schema>` beside `properties`: flattened map of that type.
+        additional: Option<AdditionalMap>,
+        /// The catch-all map of unlisted fields: every output struct without `additional`, and
+        /// input structs whose schema does not forbid unlisted properties.
+        extra: Option<String>,
+        /// Optional fields refuse `null` unless the schema allows it. Set on `oneOf`/`anyOf`
+        /// alternatives, where reading `null` as absent would let this alternative take a value
+        /// that a later one keeps whole; elsewhere `null` reads as `None`, leniently.
+        strict_optional: bool,
+    },
+    /// An enum of string values.
+    StringEnum {
+        /// The listed values.
+        variants: Vec<Variant>,
+        /// Outputs: the name of the catch-all variant that keeps unknown values.
+        unknown: Option<String>,
+    },
+    /// `#[serde(untagged)]` enum of alternatives: a `type` array's members in the fixed order,
+    /// `oneOf`/`anyOf` alternatives in document order, or an object and any other value.
+    Untagged {
+        /// Variant name and type.
+        variants: Vec<(String, Ty)>,
+    },
+    /// An input root that is not an object with properties: a transparent map newtype.
+    MapNewtype,
+    /// `pub type X = T;`
+    Alias(Ty),
+}
+
+/// A generated type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Def {
+    /// The Rust type name.
+    pub name: String,
+    /// Input or output.
+    pub role: Role,
+    /// Docs for the type.
+    pub docs: Docs,
+    /// What it is.
+    pub kind: DefKind,
+    /// Input structs and map newtypes: the builder's name.
+    pub builder: Option<String>,
+    /// Input structs: the module holding the builder's state traits (unique per expansion:
+    /// `FieldAB` and `FieldAb` would both read `__field_ab_state`).
+    pub state_module: Option<String>,
+    /// The wire name of the operation this type belongs to.
+    pub operation: String,
+}
+
+/// One expanded operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationModel {
+    /// The wire name.
+    pub wire: String,
+    /// The input type, by index into [`Model::defs`].
+    pub input: usize,
+    /// The output type, by index into [`Model::defs`].
+    pub output: usize,
+    /// Lookup functions to generate on the input type.
+    pub lookups: Vec<LookupModel>,
+}
+
+/// A `{path}_lookup(..)` function: the call of a lookup operation that lists the valid values
+/// of one input property.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LookupModel {
+    /// The Rust function name, e.g. `worksheet_name_lookup`.
+    pub function: String,
+    /// The property's path of wire names, e.g. `filter.column_heading`.
+    pub property: String,
+    /// The lookup operation's wire name.
+    pub operation: String,
+    /// The lookup input as written, templates included.
+    pub input: Value,
+    /// One parameter per distinct template name, in order of appearance.
+    pub params: Vec<LookupParam>,
+    /// Whether the lookup says it needs an authentication (`authRequired`).
+    pub auth_required: bool,
+}
+
+/// A parameter of a lookup function: the input a template (`{{x}}` / `{{{x}}}`) names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LookupParam {
+    /// The name inside the braces.
+    pub template: String,
+    /// The Rust parameter name.
+    pub rust: String,
+    /// The type of the input it names, or `None` (then `impl Into<Value>`).
+    pub ty: Option<Ty>,
+}
+
+/// Everything one `connector!` expands to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// The connector name.
+    pub connector: String,
+    /// The connector version.
+    pub version: String,
+    /// The expanded operations, in document order.
+    pub operations: Vec<OperationModel>,
+    /// Every generated type.
+    pub defs: Vec<Def>,
+    /// `"<json pointer>: <reason>"` for every node typed as `Value`.
+    pub value_fallbacks: Vec<String>,
+}
+
+/// Whether a value of `ty` can itself be `null`, so an `Option` around it must not turn `null`
+/// into `None`: `Value`, `()`, and enums with such a variant.
+pub fn admits_null(defs: &[Def], ty: &Ty) -> bool {
+    fn walk(defs: &[Def], ty: &Ty, seen: &mut Vec<usize>) -> bool {
+        match ty {
+            Ty::Value | Ty::Unit | Ty::Nullable(_) => true,
+            Ty::Boxed(inner) => walk(defs, inner, seen),
+            Ty::Named(index) if !seen.contains(index) => {
+                seen.push(*index);
+                match &defs[*index].kind {
+                    DefKind::Untagged { variants } => {
+                        variants.iter().any(|(_, ty)| walk(defs, ty, seen))
+                    }
+                    DefKind::Alias(ty) => walk(defs, ty, seen),
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+    walk(defs, ty, &mut Vec::new())
+}

@@ -1,0 +1,24 @@
+//! Schema → model: what Rust types an operations document becomes, before any tokens.
+//!
+//! Schemas are read keyword by keyword from `serde_json::Value`: a keyword of an unexpected
+//! shape is ignored, and a node that cannot be typed becomes `serde_json::Value` with the reason
+//! recorded (it ends up in the docs and in `VALUE_FALLBACKS`). Nothing here fails.
+//!
+//! `ir` is the model itself (what `emit` turns into tokens), re-exported here. The other
+//! submodules build it: `state` is a build's state, `build` walks the schemas, `keywords` reads
+//! single keywords, `refs` follows `$ref`, `combinators` types `oneOf`/`anyOf`/`allOf` and
+//! `type` arrays, `lookups` resolves lookups and their templates. The walk is one set of
+//! `ModelBuilder` methods spread over those files, so they call one another through `self`;
+//! their imports only go down (`ir` ← `keywords`, `state` ← the rest), never in a cycle.
+
+mod build;
+mod combinators;
+mod ir;
+mod keywords;
+mod lookups;
+mod refs;
+mod state;
+
+pub use build::build;
+pub use ir::*;
+pub use lookups::{TemplatePiece, template_name, template_pieces};

@@ -1,0 +1,132 @@
+//! The state of one model build: the `ModelBuilder` (what has been typed so far, and where the
+//! walk is) and the `Site` of each schema node. The walk itself is in `build`, `refs`,
+//! `combinators` and `lookups`, as methods of `ModelBuilder`.
+
+use super::ir::{Def, Role, Ty};
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+
+/// Types nest at most this deep before the rest becomes `Value`. DESIGN §4 says 64, but rustc
+/// evaluates auto traits (`Send`, `Freeze`) through every level and overflows its default
+/// recursion limit of 128 at about 25 nested `Vec`s, so code nested deeper would not compile.
+pub(super) const MAX_DEPTH: usize = 24;
+
+/// Where in the document a schema node is, and what its type would be called.
+#[derive(Clone)]
+pub(super) struct Site {
+    pub(super) pointer: String,
+    pub(super) type_name: String,
+    pub(super) role: Role,
+    pub(super) depth: usize,
+    /// The operation root: its pointer (`/elements/0/inputSchema`) and type name.
+    pub(super) root: (String, String),
+}
+
+impl Site {
+    pub(super) fn root(pointer: String, type_name: String, role: Role) -> Site {
+        Site {
+            root: (pointer.clone(), type_name.clone()),
+            pointer,
+            type_name,
+            role,
+            depth: 0,
+        }
+    }
+
+    /// `key` may hold several `/`-separated segments, each already escaped.
+    pub(super) fn child(&self, key: &str, type_name: String) -> Site {
+        let key = if key.contains('/') {
+            key.to_owned()
+        } else {
+            crate::pointer::escape(key)
+        };
+        Site {
+            pointer: format!("{}/{key}", self.pointer),
+            type_name,
+            role: self.role,
+            depth: self.depth + 1,
+            root: self.root.clone(),
+        }
+    }
+
+    pub(super) fn root_pointer(&self) -> &str {
+        &self.root.0
+    }
+
+    pub(super) fn root_name(&self) -> &str {
+        &self.root.1
+    }
+}
+/// How far a `$ref` target has been typed.
+#[derive(Clone)]
+pub(super) enum RefState {
+    /// Being typed; the type it became so far, if any (a cycle back to it is boxed), and
+    /// whether its own keywords admit `null`.
+    InProgress(Option<usize>, bool),
+    /// Typed.
+    Done(Ty, bool),
+}
+
+/// A `$ref` target being typed whose own type is not created yet: the first type defined at
+/// `pointer` becomes what a cycle back to `key` refers to.
+pub(super) struct PendingRef {
+    pub(super) key: String,
+    pub(super) pointer: String,
+}
+
+/// A lookup as found, resolved once the whole input is modelled.
+pub(super) struct LookupSite {
+    /// The structs from the input root to the property's parent.
+    pub(super) chain: Vec<usize>,
+    pub(super) path: Vec<String>,
+    pub(super) operation: String,
+    pub(super) input: Value,
+    pub(super) auth_required: bool,
+}
+
+pub(super) struct ModelBuilder {
+    pub(super) current_op: String,
+    /// The schema `$ref`s resolve against (the operation's input or output schema).
+    pub(super) root: Value,
+    /// `$ref` targets by absolute pointer, so each is typed once.
+    pub(super) refs: HashMap<String, RefState>,
+    /// See [`PendingRef`].
+    pub(super) pending_ref: Option<PendingRef>,
+    /// Lookups found while modelling the current operation's input.
+    pub(super) lookups: Vec<LookupSite>,
+    /// Structs from the operation root to the one being modelled.
+    pub(super) struct_chain: Vec<usize>,
+    /// Wire names from the operation root to the property being modelled.
+    pub(super) path: Vec<String>,
+    pub(super) defs: Vec<Def>,
+    pub(super) value_fallbacks: Vec<String>,
+    pub(super) type_names: HashSet<String>,
+    /// Names of the builders' state modules.
+    pub(super) module_names: HashSet<String>,
+}
+
+/// A cycle through an array item or a map value needs no `Box`: the `Vec` or map already
+/// holds its values on the heap.
+pub(super) fn unboxed(ty: Ty) -> Ty {
+    match ty {
+        Ty::Boxed(inner) => *inner,
+        other => other,
+    }
+}
+
+/// `ty`, or `Option<ty>` when its values may also be `null`.
+pub(super) fn nullable_if(nullable: bool, ty: Ty) -> Ty {
+    if nullable {
+        Ty::Nullable(Box::new(ty))
+    } else {
+        ty
+    }
+}
+
+/// "`x` is" → "`X` is": a reason as the start of a sentence.
+pub(super) fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
