@@ -62,12 +62,48 @@ pub fn build(
             lookups,
         });
     }
+    let mut defs = builder.defs;
+    for op in &models {
+        defs[op.input].root = true;
+        defs[op.output].root = true;
+    }
+    name_builder_parts(&mut defs);
     Model {
         connector: connector.to_owned(),
         version: version.to_owned(),
         operations: models,
-        defs: builder.defs,
+        defs,
         value_fallbacks: builder.value_fallbacks,
+    }
+}
+
+/// Names each input struct's setters and type parameters, once every type name is known (a
+/// type parameter must not shadow a generated type a setter takes).
+fn name_builder_parts(defs: &mut [Def]) {
+    let type_names: HashSet<String> = defs.iter().map(|d| d.name.clone()).collect();
+    for def in defs.iter_mut().filter(|d| d.role == Role::Input) {
+        let DefKind::Struct { fields, .. } = &mut def.kind else {
+            continue;
+        };
+        // A property called `build` or `maybe_x` must not shadow those methods.
+        let mut methods: HashSet<String> = HashSet::from(["build".to_owned()]);
+        methods.extend(
+            fields
+                .iter()
+                .filter(|f| f.presence != Presence::Required)
+                .map(|f| format!("maybe_{}", f.rust)),
+        );
+        let mut params_taken = type_names.clone();
+        for field in fields.iter_mut() {
+            field.setter = if methods.contains(&field.rust) {
+                format!("{}_", field.rust)
+            } else {
+                field.rust.clone()
+            };
+            if field.presence.is_required() {
+                field.state_param = Some(naming::type_param(&field.rust, &mut params_taken));
+            }
+        }
     }
 }
 
@@ -172,6 +208,7 @@ impl ModelBuilder {
                     builder,
                     state_module: None,
                     operation: String::new(),
+                    root: false,
                 })
             }
         }
@@ -224,6 +261,7 @@ impl ModelBuilder {
             builder: None,
             state_module: None,
             operation: String::new(),
+            root: false,
         })
     }
 
@@ -526,6 +564,7 @@ impl ModelBuilder {
             builder: None,
             state_module: None,
             operation: String::new(),
+            root: false,
         })
     }
 
@@ -631,6 +670,8 @@ impl ModelBuilder {
                 presence: Presence::of(required.contains(wire), nullable),
                 ty,
                 docs: field_docs,
+                setter: String::new(),
+                state_param: None,
             });
         }
         self.struct_chain.pop();

@@ -294,6 +294,7 @@ impl ModelBuilder {
                     builder: None,
                     state_module: None,
                     operation: String::new(),
+                    root: false,
                 });
                 (Ty::Named(index), nullable)
             }

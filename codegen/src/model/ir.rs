@@ -97,6 +97,12 @@ pub struct Field {
     pub presence: Presence,
     /// The property's docs.
     pub docs: Docs,
+    /// Input structs: the builder's setter (the field name, or `{field}_` where that would
+    /// shadow `build` or a `maybe_` setter). Empty elsewhere.
+    pub setter: String,
+    /// Required inputs: the builder's type parameter and state trait tracking whether it is set
+    /// (never a generated type's name nor a prelude name). `None` elsewhere.
+    pub state_param: Option<String>,
 }
 
 /// One variant of a string enum.
@@ -173,6 +179,8 @@ pub struct Def {
     pub state_module: Option<String>,
     /// The wire name of the operation this type belongs to.
     pub operation: String,
+    /// The operation's input or output type itself, rather than a part of one.
+    pub root: bool,
 }
 
 /// One expanded operation.

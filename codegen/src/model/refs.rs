@@ -27,6 +27,7 @@ impl ModelBuilder {
             builder: None,
             state_module: None,
             operation: String::new(),
+            root: false,
         });
         if let Some(pending) = self.pending_ref.take() {
             if pending.pointer == site.pointer {

@@ -4,15 +4,21 @@
 //! their own items never shadow a name the expansion uses. (Fully qualified std paths at every
 //! use were a fifth of the tokens emitted: `__tray::Option` is 4 tokens, `::core::option::Option`
 //! 9.) Serde attribute strings keep full paths.
+//!
+//! Every name comes from the model; this module writes the items per kind of definition, with
+//! `builder` (input builders) and `objects` (structs' serde impls) in their own files.
+
+mod builder;
+mod objects;
 
 use crate::docs;
 use crate::model::{
     AdditionalMap, Def, DefKind, Field, LookupModel, LookupParam, Model, Presence, Role,
-    TemplatePiece, Ty, Variant, admits_null,
+    TemplatePiece, Ty, Variant,
 };
 use crate::naming;
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 use std::collections::HashSet;
 
 fn ident(name: &str) -> Ident {
@@ -33,17 +39,6 @@ pub fn model(model: &Model, test_doubles: bool) -> TokenStream {
     let emitter = Emitter {
         model,
         test_doubles,
-        type_names: model.defs.iter().map(|d| d.name.as_str()).collect(),
-        inputs: model
-            .operations
-            .iter()
-            .map(|op| model.defs[op.input].name.as_str())
-            .collect(),
-        outputs: model
-            .operations
-            .iter()
-            .map(|op| model.defs[op.output].name.as_str())
-            .collect(),
     };
     let connector = &model.connector;
     let version = &model.version;
@@ -164,11 +159,6 @@ struct Emitter<'a> {
     model: &'a Model,
     /// Derive both serde directions, for typed test doubles.
     test_doubles: bool,
-    /// Every generated type name (builders' type parameters must not shadow one).
-    type_names: HashSet<&'a str>,
-    /// Names of the operations' input and output types.
-    inputs: HashSet<&'a str>,
-    outputs: HashSet<&'a str>,
 }
 
 impl Emitter<'_> {
@@ -241,7 +231,7 @@ impl Emitter<'_> {
 
     /// A type's doc lines; operation outputs without docs of their own say what they are.
     fn def_docs(&self, def: &Def) -> Vec<String> {
-        let is_output = self.outputs.contains(def.name.as_str());
+        let is_output = def.root && def.role == Role::Output;
         let fallback = if is_output {
             format!("What `{}` returns.", docs::code(&def.operation))
         } else {
@@ -425,7 +415,7 @@ impl Emitter<'_> {
                 #extra_field
             }
         };
-        let object = StructShape {
+        let object = objects::StructShape {
             name: &name,
             type_name: &def.name,
             fields,
@@ -443,534 +433,6 @@ impl Emitter<'_> {
             out.extend(self.builder(def, fields, additional, extra));
         }
         out
-    }
-
-    /// `Serialize` for a struct: an object of the listed members that are set, then the
-    /// catch-all map's.
-    fn struct_serialize(&self, shape: &StructShape<'_>) -> TokenStream {
-        let name = shape.name;
-        let entries = shape.fields.iter().map(|field| {
-            let rust = ident(&field.rust);
-            let wire = &field.wire;
-            if field.presence.is_required() {
-                quote!(map.serialize_entry(#wire, &self.#rust)?;)
-            } else {
-                quote!(__tray::entry_if_set(&mut map, #wire, &self.#rust)?;)
-            }
-        });
-        let rest = shape.catch_all().map(|rest| {
-            let rest = ident(rest);
-            quote!(__tray::entries(&mut map, &self.#rest)?;)
-        });
-        let body = if shape.fields.is_empty() && rest.is_none() {
-            quote!(serializer.serialize_map(__tray::Some(0))?.end())
-        } else {
-            quote! {
-                let mut map = serializer.serialize_map(__tray::None)?;
-                #(#entries)*
-                #rest
-                map.end()
-            }
-        };
-        quote! {
-            impl __tray::Serialize for #name {
-                fn serialize<S: __tray::Serializer>(
-                    &self,
-                    serializer: S,
-                ) -> __tray::Result<S::Ok, S::Error> {
-                    use __tray::SerializeMap as _;
-                    #body
-                }
-            }
-        }
-    }
-
-    /// `Deserialize` for a struct: objects only, one pass over the members, unlisted ones into
-    /// the catch-all map (or refused when the schema forbids them).
-    fn struct_deserialize(&self, shape: &StructShape<'_>) -> TokenStream {
-        let name = shape.name;
-        let type_name = shape.type_name;
-        // The members are collected in locals named after their fields; the visitor's own
-        // names start with `__`, which no generated field does.
-        let slots: Vec<Ident> = shape
-            .fields
-            .iter()
-            .map(|field| ident(&field.rust))
-            .collect();
-        let arms = shape.fields.iter().zip(&slots).map(|(field, slot)| {
-            let wire = &field.wire;
-            let value = if self.reads_wrapped(field, shape.strict_optional) {
-                quote!(__tray::Some(__map.next_value()?))
-            } else {
-                quote!(__map.next_value()?)
-            };
-            quote!(#wire => __tray::set(&mut #slot, #wire, #value)?,)
-        });
-        let finish = shape.fields.iter().zip(&slots).map(|(field, slot)| {
-            let rust = ident(&field.rust);
-            let wire = &field.wire;
-            if field.presence.is_required() {
-                quote!(#rust: __tray::required(#slot, #wire)?,)
-            } else {
-                quote!(#rust: __tray::optional(#slot),)
-            }
-        });
-        let rest_ty = match (shape.additional, shape.extra) {
-            (Some(additional), _) => {
-                let ty = self.ty(&additional.ty);
-                Some(quote!(__tray::BTreeMap<__tray::String, #ty>))
-            }
-            (None, Some(_)) => Some(quote!(__tray::Map<__tray::String, __tray::Value>)),
-            (None, None) => None,
-        };
-        let next_key = quote!(__map.next_key::<__tray::Key<'de>>()?);
-        let (rest_init, members, rest_finish) = match shape.catch_all() {
-            Some(rest) => {
-                let rest = ident(rest);
-                let keep = quote!(#rest.insert(__key.into_string(), __map.next_value()?););
-                let members = if shape.fields.is_empty() {
-                    quote!(while let __tray::Some(__key) = #next_key { #keep })
-                } else {
-                    quote! {
-                        while let __tray::Some(__key) = #next_key {
-                            match __key.as_str() {
-                                #(#arms)*
-                                _ => { #keep }
-                            }
-                        }
-                    }
-                };
-                (
-                    Some(quote!(let mut #rest: #rest_ty = __tray::Default::default();)),
-                    members,
-                    Some(quote!(#rest,)),
-                )
-            }
-            // The schema forbids unlisted members: reading one must fail, or an untagged enum
-            // would take any object as this alternative.
-            None => {
-                let wires = shape.fields.iter().map(|f| f.wire.as_str());
-                let refuse = quote! {
-                    return __tray::Err(__tray::de::Error::unknown_field(
-                        __key.as_str(),
-                        &[#(#wires),*],
-                    ));
-                };
-                let members = if shape.fields.is_empty() {
-                    quote!(if let __tray::Some(__key) = #next_key { #refuse })
-                } else {
-                    quote! {
-                        while let __tray::Some(__key) = #next_key {
-                            match __key.as_str() {
-                                #(#arms)*
-                                _ => { #refuse }
-                            }
-                        }
-                    }
-                };
-                (None, members, None)
-            }
-        };
-        quote! {
-            impl<'de> __tray::Deserialize<'de> for #name {
-                fn deserialize<D: __tray::Deserializer<'de>>(
-                    deserializer: D,
-                ) -> __tray::Result<Self, D::Error> {
-                    struct __Visitor;
-                    impl<'de> __tray::Visitor<'de> for __Visitor {
-                        type Value = #name;
-                        fn expecting(
-                            &self,
-                            f: &mut __tray::fmt::Formatter<'_>,
-                        ) -> __tray::fmt::Result {
-                            __tray::expecting_object(f, #type_name)
-                        }
-                        fn visit_map<A: __tray::MapAccess<'de>>(
-                            self,
-                            mut __map: A,
-                        ) -> __tray::Result<#name, A::Error> {
-                            #(let mut #slots = __tray::None;)*
-                            #rest_init
-                            #members
-                            __tray::Ok(#name {
-                                #(#finish)*
-                                #rest_finish
-                            })
-                        }
-                    }
-                    deserializer.deserialize_map(__Visitor)
-                }
-            }
-        }
-    }
-
-    /// Whether a member's value is read as the field's inner type and wrapped in `Some` (absent
-    /// is `None`, `null` is whatever the type makes of it), rather than read as the field's own
-    /// type (an `Option` reads `null` as `None`).
-    fn reads_wrapped(&self, field: &Field, strict_optional: bool) -> bool {
-        match field.presence {
-            Presence::Required | Presence::RequiredNullable => false,
-            Presence::OptionalNullable => true,
-            Presence::Optional => strict_optional || admits_null(&self.model.defs, &field.ty),
-        }
-    }
-
-    fn builder(
-        &self,
-        def: &Def,
-        fields: &[Field],
-        additional: Option<&AdditionalMap>,
-        extra: Option<&str>,
-    ) -> TokenStream {
-        let name = ident(&def.name);
-        let builder_name = def.builder.as_deref().unwrap_or(&def.name);
-        let builder = ident(builder_name);
-        let (required, optional): (Vec<&Field>, Vec<&Field>) =
-            fields.iter().partition(|f| f.presence.is_required());
-
-        // Type parameters are named after the inputs they track; they must not shadow a
-        // generated type used in a setter, nor a prelude name.
-        let mut params_taken: HashSet<String> =
-            self.type_names.iter().map(|n| (*n).to_owned()).collect();
-        let params: Vec<Ident> = required
-            .iter()
-            .map(|f| ident(&naming::type_param(&f.rust, &mut params_taken)))
-            .collect();
-        let state_mod = ident(def.state_module.as_deref().unwrap_or("__state"));
-        let unset = quote!(__tray::Unset);
-        let set = quote!(__tray::Set);
-
-        // Setter names: a property called `build` or `maybe_x` must not shadow those methods.
-        let mut method_names: HashSet<String> = HashSet::from(["build".to_owned()]);
-        for f in &optional {
-            method_names.insert(format!("maybe_{}", f.rust));
-        }
-        for f in &required {
-            if matches!(f.presence, Presence::RequiredNullable) {
-                method_names.insert(format!("maybe_{}", f.rust));
-            }
-        }
-        let setter_name = |f: &Field| {
-            if method_names.contains(&f.rust) {
-                format_ident!("{}_", f.rust)
-            } else {
-                ident(&f.rust)
-            }
-        };
-
-        let optional_tys: Vec<TokenStream> = optional.iter().map(|f| self.field_ty(f)).collect();
-        let required_tys: Vec<TokenStream> = required.iter().map(|f| self.field_ty(f)).collect();
-        let mut storage = Vec::new();
-        let mut init = Vec::new();
-        if !required.is_empty() {
-            let unsets = required.iter().map(|_| &unset);
-            storage.push(quote!(required: (#(#params,)*),));
-            init.push(quote!(required: (#(#unsets,)*),));
-        }
-        if !optional.is_empty() {
-            let nones = optional.iter().map(|_| quote!(__tray::None));
-            storage.push(quote!(optional: (#(#optional_tys,)*),));
-            init.push(quote!(optional: (#(#nones,)*),));
-        }
-        if let Some(additional) = additional {
-            let ty = self.ty(&additional.ty);
-            storage.push(quote!(additional: __tray::BTreeMap<__tray::String, #ty>,));
-            init.push(quote!(additional: __tray::BTreeMap::new(),));
-        }
-        if extra.is_some() {
-            storage.push(quote!(extra: __tray::Map<__tray::String, __tray::Value>,));
-            init.push(quote!(extra: __tray::Map::new(),));
-        }
-        let keep_optional = (!optional.is_empty()).then(|| quote!(optional: self.optional,));
-        let keep_additional = additional
-            .is_some()
-            .then(|| quote!(additional: self.additional,));
-        let keep_extra = extra.is_some().then(|| quote!(extra: self.extra,));
-
-        let op = &def.operation;
-        let is_root = self.inputs.contains(def.name.as_str());
-        let mut setters = Vec::new();
-        let mut traits = Vec::new();
-        for (k, field) in required.iter().enumerate() {
-            let param = &params[k];
-            let setter = setter_name(field);
-            let doc = doc_attrs(&setter_doc_lines(field, REQUIRED_NOTE));
-            let inner = self.ty(&field.ty);
-            let stored = &required_tys[k];
-            let after: Vec<TokenStream> = params
-                .iter()
-                .enumerate()
-                .map(|(j, p)| {
-                    if j == k {
-                        quote!(#set<#stored>)
-                    } else {
-                        quote!(#p)
-                    }
-                })
-                .collect();
-            let moved = |value: TokenStream| {
-                let parts = (0..params.len()).map(|j| {
-                    if j == k {
-                        quote!(#set(#value))
-                    } else {
-                        let j = proc_macro2::Literal::usize_unsuffixed(j);
-                        quote!(self.required.#j)
-                    }
-                });
-                quote! {
-                    #builder {
-                        required: (#(#parts,)*),
-                        #keep_optional
-                        #keep_additional
-                        #keep_extra
-                    }
-                }
-            };
-            let nullable = matches!(field.presence, Presence::RequiredNullable);
-            let value = if nullable {
-                quote!(__tray::Some(value.into()))
-            } else {
-                quote!(value.into())
-            };
-            let body = moved(value);
-            let unit = unit_arg(&field.ty);
-            setters.push(quote! {
-                #doc
-                #unit
-                pub fn #setter(self, value: impl __tray::Into<#inner>) -> #builder<#(#after),*>
-                where
-                    #param: __tray::IsUnset,
-                {
-                    #body
-                }
-            });
-            if nullable {
-                let maybe = format_ident!("maybe_{}", field.rust);
-                let doc = format!(" Sets `{}` or, with `None`, sends `null`.", field.rust);
-                let body = moved(quote!(value));
-                setters.push(quote! {
-                    #[doc = #doc]
-                    pub fn #maybe(self, value: __tray::Option<#inner>) -> #builder<#(#after),*>
-                    where
-                        #param: __tray::IsUnset,
-                    {
-                        #body
-                    }
-                });
-            }
-            let wire = &field.wire;
-            let message = if is_root {
-                format!(
-                    "missing required input `{wire}` for operation `{op}`: call `.{setter}(..)` before `.build()`"
-                )
-            } else {
-                format!(
-                    "missing required input `{wire}` of `{}` in operation `{op}`: call `.{setter}(..)` before `.build()`",
-                    def.name
-                )
-            };
-            let label = format!("`{wire}` is not set");
-            traits.push(quote! {
-                #[diagnostic::on_unimplemented(message = #message, label = #label)]
-                pub trait #param<T> {
-                    /// The value that was set.
-                    fn into_input(self) -> T;
-                }
-                impl<T> #param<T> for ::tray_connect::__private::Set<T> {
-                    fn into_input(self) -> T {
-                        self.0
-                    }
-                }
-            });
-        }
-        for (k, field) in optional.iter().enumerate() {
-            let setter = setter_name(field);
-            let maybe = format_ident!("maybe_{}", field.rust);
-            let doc = doc_attrs(&setter_doc_lines(field, OPTIONAL_NOTE));
-            let inner = self.ty(&field.ty);
-            let k = proc_macro2::Literal::usize_unsuffixed(k);
-            let (value, maybe_ty, maybe_doc) = match field.presence {
-                Presence::OptionalNullable => (
-                    quote!(__tray::Some(__tray::Some(value.into()))),
-                    quote!(__tray::Option<#inner>),
-                    format!(" Sets `{}` or, with `None`, sends `null`.", field.rust),
-                ),
-                _ => (
-                    quote!(__tray::Some(value.into())),
-                    quote!(__tray::Option<#inner>),
-                    format!(
-                        " Sets `{}` when `Some`, leaves it out when `None`.",
-                        field.rust
-                    ),
-                ),
-            };
-            let maybe_value = match field.presence {
-                Presence::OptionalNullable => quote!(__tray::Some(value)),
-                _ => quote!(value),
-            };
-            let unit = unit_arg(&field.ty);
-            setters.push(quote! {
-                #doc
-                #unit
-                pub fn #setter(mut self, value: impl __tray::Into<#inner>) -> Self {
-                    self.optional.#k = #value;
-                    self
-                }
-                #[doc = #maybe_doc]
-                pub fn #maybe(mut self, value: #maybe_ty) -> Self {
-                    self.optional.#k = #maybe_value;
-                    self
-                }
-            });
-        }
-        if let Some(additional) = additional {
-            let value_ty = self.ty(&additional.ty);
-            let unit = unit_arg(&additional.ty);
-            setters.push(quote! {
-                /// Adds a property beyond the listed ones (`additionalProperties`).
-                #unit
-                pub fn insert_additional(
-                    mut self,
-                    key: impl __tray::Into<__tray::String>,
-                    value: impl __tray::Into<#value_ty>,
-                ) -> Self {
-                    self.additional.insert(key.into(), value.into());
-                    self
-                }
-            });
-        }
-        if let Some(extra) = extra {
-            let setter = ident(extra);
-            setters.push(quote! {
-                /// Sends an input the schema does not list (documents often lag behind
-                /// connectors). A listed input set this way is sent twice: use its setter.
-                pub fn #setter(
-                    mut self,
-                    key: impl __tray::Into<__tray::String>,
-                    value: impl __tray::Into<__tray::Value>,
-                ) -> Self {
-                    self.extra.insert(key.into(), value.into());
-                    self
-                }
-            });
-        }
-
-        let bounds = required
-            .iter()
-            .zip(&params)
-            .zip(&required_tys)
-            .map(|((_, p), ty)| quote!(#p: #state_mod::#p<#ty>,));
-        let required_fields = required.iter().zip(&params).enumerate().map(|(k, (f, p))| {
-            let rust = ident(&f.rust);
-            let k = proc_macro2::Literal::usize_unsuffixed(k);
-            quote!(#rust: #state_mod::#p::into_input(self.required.#k),)
-        });
-        let optional_names: Vec<Ident> = optional.iter().map(|f| ident(&f.rust)).collect();
-        let unpack =
-            (!optional.is_empty()).then(|| quote!(let (#(#optional_names,)*) = self.optional;));
-        let additional_init = additional.map(|additional| {
-            let field = ident(&additional.rust);
-            quote!(#field: self.additional,)
-        });
-        let extra_init = extra.map(|extra| {
-            let field = ident(extra);
-            quote!(#field: self.extra,)
-        });
-        let generics = (!params.is_empty()).then(|| quote!(<#(#params),*>));
-        let defaults = (!params.is_empty()).then(|| quote!(<#(#params = #unset),*>));
-        let whose = if is_root {
-            format!("the `{}` input", docs::code(op))
-        } else {
-            format!("part of the `{}` input", docs::code(op))
-        };
-        let required_list = required
-            .iter()
-            .map(|f| format!("`{}`", docs::code(&f.wire)))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let builder_doc = if required.is_empty() {
-            format!(
-                " Builds [`{}`], {whose}: every input is optional; set those you need, then \
-                 call `.build()`.",
-                def.name
-            )
-        } else {
-            format!(
-                " Builds [`{}`], {whose}: set each required input ({required_list}) once, then \
-                 call `.build()`.",
-                def.name
-            )
-        };
-        let state_mod_tokens = (!traits.is_empty()).then(|| {
-            quote! {
-                /// Which required inputs a builder has set, tracked in its type.
-                #[doc(hidden)]
-                pub mod #state_mod {
-                    #(#traits)*
-                }
-            }
-        });
-        let start_doc = if is_root {
-            format!(" Starts building a `{}` input.", docs::code(op))
-        } else {
-            format!(" Starts building a [`{}`], {whose}.", def.name)
-        };
-        let build_doc = match (is_root, required.is_empty()) {
-            (true, true) => format!(" The `{}` input.", docs::code(op)),
-            (true, false) => format!(
-                " The `{}` input. Compiles once every required input is set.",
-                docs::code(op)
-            ),
-            (false, true) => format!(" The [`{}`].", def.name),
-            (false, false) => format!(
-                " The [`{}`]. Compiles once every required input is set.",
-                def.name
-            ),
-        };
-        let allow = allow_lints(builder_name);
-        // The optional inputs are kept in one tuple, so each setter of a required input moves
-        // them at once; clippy finds the tuple's type complex.
-        let deep = fields.iter().any(|f| nesting(&f.ty) > DEEP_NESTING);
-        let complex =
-            (optional.len() > 1 || deep).then(|| quote!(#[allow(clippy::type_complexity)]));
-        let deep_impl = deep.then(|| quote!(#[allow(clippy::type_complexity)]));
-        quote! {
-            impl #name {
-                #[doc = #start_doc]
-                pub fn builder() -> #builder {
-                    #builder { #(#init)* }
-                }
-            }
-
-            #[doc = #builder_doc]
-            #[must_use = "a builder does nothing until `.build()` is called"]
-            #allow
-            #complex
-            pub struct #builder #defaults {
-                #(#storage)*
-            }
-
-            #deep_impl
-            impl #generics #builder #generics {
-                #(#setters)*
-
-                #[doc = #build_doc]
-                pub fn build(self) -> #name
-                where
-                    #(#bounds)*
-                {
-                    #unpack
-                    #name {
-                        #(#required_fields)*
-                        #(#optional_names,)*
-                        #additional_init
-                        #extra_init
-                    }
-                }
-            }
-
-            #state_mod_tokens
-        }
     }
 
     /// A string enum with `as_str`, `Display` and `FromStr`; serde through those (strings
@@ -1243,38 +705,6 @@ impl Emitter<'_> {
             }
         }
     }
-}
-
-/// What a struct's serde impls need to know.
-struct StructShape<'a> {
-    name: &'a Ident,
-    type_name: &'a str,
-    fields: &'a [Field],
-    additional: Option<&'a AdditionalMap>,
-    extra: Option<&'a str>,
-    strict_optional: bool,
-}
-
-impl StructShape<'_> {
-    /// The field holding unlisted members, if the struct has one.
-    fn catch_all(&self) -> Option<&str> {
-        self.additional
-            .map(|additional| additional.rust.as_str())
-            .or(self.extra)
-    }
-}
-
-/// Said by a required input's setter.
-const REQUIRED_NOTE: &str = "Required: `.build()` compiles once it is set.";
-/// Said by an optional input's setter.
-const OPTIONAL_NOTE: &str = "Optional: left out of the input unless set.";
-
-/// A setter's docs: the property's, then whether it is required.
-fn setter_doc_lines(field: &Field, presence_note: &str) -> Vec<String> {
-    let mut lines = docs::lines(&field.docs, &format!("`{}`", docs::code(&field.wire)));
-    lines.push(String::new());
-    lines.push(format!(" {presence_note}"));
-    lines
 }
 
 /// Nesting beyond which clippy's `type_complexity` fires on a field's type.
