@@ -13,8 +13,8 @@ mod objects;
 
 use crate::docs;
 use crate::model::{
-    AdditionalMap, Def, DefKind, Field, LookupModel, LookupParam, Model, Presence, Role,
-    TemplatePiece, Ty, Variant,
+    AdditionalMap, Def, DefKind, Field, LookupModel, LookupParam, Model, OperationModel, Presence,
+    Role, TemplatePiece, Ty, Variant,
 };
 use crate::naming;
 use proc_macro2::{Ident, Span, TokenStream};
@@ -65,24 +65,14 @@ pub fn model(model: &Model, test_doubles: bool) -> TokenStream {
         #[doc(hidden)]
         pub const VALUE_FALLBACKS: &[&str] = &[#(#fallbacks),*];
     };
-    for op in &model.operations {
-        let input = ident(&model.defs[op.input].name);
-        let output = ident(&model.defs[op.output].name);
-        let wire = &op.wire;
-        out.extend(quote! {
-            impl ::tray_connect::Operation for #input {
-                type Output = #output;
-                const CONNECTOR: &'static str = CONNECTOR;
-                const VERSION: &'static str = VERSION;
-                const NAME: &'static str = #wire;
-            }
-        });
-    }
-    for op in &model.operations {
-        out.extend(emitter.lookups(&model.defs[op.input].name, &op.lookups));
-    }
-    for def in &model.defs {
+    // Each type is followed by its impls (an operation's input by its `Operation` impl and its
+    // lookups), in document order, so the expansion reads like a hand-written module.
+    for (index, def) in model.defs.iter().enumerate() {
         out.extend(emitter.def(def));
+        if let Some(op) = model.operations.iter().find(|op| op.input == index) {
+            out.extend(emitter.operation_impl(op));
+            out.extend(emitter.lookups(&def.name, &op.lookups));
+        }
     }
     out
 }
@@ -162,6 +152,21 @@ struct Emitter<'a> {
 }
 
 impl Emitter<'_> {
+    /// The `Operation` impl tying an operation's input to its output.
+    fn operation_impl(&self, op: &OperationModel) -> TokenStream {
+        let input = ident(&self.model.defs[op.input].name);
+        let output = ident(&self.model.defs[op.output].name);
+        let wire = &op.wire;
+        quote! {
+            impl ::tray_connect::Operation for #input {
+                type Output = #output;
+                const CONNECTOR: &'static str = CONNECTOR;
+                const VERSION: &'static str = VERSION;
+                const NAME: &'static str = #wire;
+            }
+        }
+    }
+
     /// `{path}_lookup(..)` functions on an operation's input type.
     fn lookups(&self, input: &str, lookups: &[LookupModel]) -> TokenStream {
         if lookups.is_empty() {
