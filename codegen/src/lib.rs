@@ -219,18 +219,30 @@ fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<Str
         .collect()
 }
 
-/// Pretty-prints generated items as a Rust file (what `tray-connect generate` prints).
+/// Pretty-prints generated items as a Rust file.
 ///
 /// Runs on a thread with a large stack: syn and prettyplease recurse once per level of type
 /// nesting.
 #[cfg(feature = "pretty")]
 pub fn pretty(tokens: &TokenStream) -> Result<String, syn::Error> {
+    pretty_with(tokens, |_| {})
+}
+
+/// [`pretty`], with `edit` applied to the parsed file before it is printed (on the same
+/// large-stack thread): what `tray-connect generate` uses to mark every item
+/// `#[allow(dead_code)]`.
+#[cfg(feature = "pretty")]
+pub fn pretty_with(
+    tokens: &TokenStream,
+    edit: impl FnOnce(&mut syn::File) + Send + 'static,
+) -> Result<String, syn::Error> {
     let text = tokens.to_string();
     let printed = std::thread::Builder::new()
         .name("tray-connect-pretty".to_owned())
         .stack_size(256 << 20)
         .spawn(move || {
-            let file: syn::File = syn::parse_str(&text)?;
+            let mut file: syn::File = syn::parse_str(&text)?;
+            edit(&mut file);
             Ok::<_, syn::Error>(prettyplease::unparse(&file))
         })
         .map_err(|e| syn::Error::new(proc_macro2::Span::call_site(), e))?
