@@ -29,6 +29,20 @@ fn doc_attrs(lines: &[String]) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
+/// `impl Serialize for #name`, with `body` writing `self` to `serializer`.
+fn serialize_impl(name: &Ident, body: TokenStream) -> TokenStream {
+    quote! {
+        impl __tray::Serialize for #name {
+            fn serialize<S: __tray::Serializer>(
+                &self,
+                serializer: S,
+            ) -> __tray::Result<S::Ok, S::Error> {
+                #body
+            }
+        }
+    }
+}
+
 fn doc_line(text: &str) -> TokenStream {
     let line = format!(" {text}");
     quote! { #[doc = #line] }
@@ -481,18 +495,9 @@ impl Emitter<'_> {
                 }),
             ),
         };
-        let serialize = self.serialises(def.role).then(|| {
-            quote! {
-                impl __tray::Serialize for #name {
-                    fn serialize<S: __tray::Serializer>(
-                        &self,
-                        serializer: S,
-                    ) -> __tray::Result<S::Ok, S::Error> {
-                        serializer.serialize_str(self.as_str())
-                    }
-                }
-            }
-        });
+        let serialize = self
+            .serialises(def.role)
+            .then(|| serialize_impl(&name, quote!(serializer.serialize_str(self.as_str()))));
         let deserialize = self.deserialises(def.role).then(|| {
             quote! {
                 impl<'de> __tray::Deserialize<'de> for #name {

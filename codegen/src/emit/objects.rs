@@ -3,7 +3,7 @@
 //! generic helpers of `tray_connect::__private` (less for rustc to check than serde's derives,
 //! whose `flatten` also buffers the whole object).
 
-use super::{Emitter, ident};
+use super::{Emitter, ident, serialize_impl};
 use crate::model::{AdditionalMap, Field, Presence, admits_null};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -55,17 +55,13 @@ impl Emitter<'_> {
                 map.end()
             }
         };
-        quote! {
-            impl __tray::Serialize for #name {
-                fn serialize<S: __tray::Serializer>(
-                    &self,
-                    serializer: S,
-                ) -> __tray::Result<S::Ok, S::Error> {
-                    use __tray::SerializeMap as _;
-                    #body
-                }
-            }
-        }
+        serialize_impl(
+            name,
+            quote! {
+                use __tray::SerializeMap as _;
+                #body
+            },
+        )
     }
 
     /// `Deserialize` for a struct: objects only, one pass over the members, unlisted ones into
