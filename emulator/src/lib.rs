@@ -14,7 +14,10 @@
 //! same with the types `connector!` generates, naming the operation by its type.
 //!
 //! Every call is recorded ([`Emulator::calls`]) and faults can be injected on any endpoint
-//! ([`Emulator::inject`]) to test a client's retries and timeouts.
+//! ([`Emulator::inject`]) to test a client's retries and timeouts. Outputs can be scripted for
+//! every call, as a sequence (pages of a listing: [`Emulator::respond_sequence`]) or from the
+//! input ([`Emulator::respond_with`]); [`EmulatorBuilder::tray_limits`] makes it refuse load
+//! beyond Tray's limits, and [`Emulator::traffic`] tells what load it saw.
 //!
 //! ```
 //! use serde_json::json;
@@ -76,14 +79,15 @@ mod documents;
 mod embedded;
 mod error;
 mod faults;
+mod limits;
 mod record;
+mod script;
 mod server;
 mod synth;
 #[cfg(feature = "typed")]
 mod typed;
 mod validate;
 
-use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -93,9 +97,11 @@ use tokio::task::JoinHandle;
 
 pub use error::EmulatorError;
 pub use faults::{Fault, Scope};
+pub use limits::Traffic;
 pub use record::RecordedCall;
 
 use documents::{DocumentSource, Origin};
+use limits::Limits;
 use record::{CallLog, lock};
 use server::Shared;
 
@@ -142,18 +148,89 @@ impl Emulator {
         self.shared.calls.snapshot()
     }
 
-    /// Forgets the recorded calls.
+    /// Forgets the recorded calls and starts the [`traffic`](Self::traffic) counters again.
     pub fn clear_calls(&self) {
         self.shared.calls.clear();
+        self.shared.limits.reset();
     }
 
-    /// Scripts the `output` of `operation` of `connector` (any version); the latest call wins.
+    /// The load the emulator has seen since start or the last
+    /// [`clear_calls`](Self::clear_calls): calls in progress now and at most, and requests
+    /// refused for Tray's limits ([`EmulatorBuilder::tray_limits`]).
+    pub fn traffic(&self) -> Traffic {
+        self.shared.limits.traffic()
+    }
+
+    /// Scripts the `output` of `operation` of `connector` (any version) for every call; the
+    /// latest script of an operation wins (`respond`, [`respond_sequence`](Self::respond_sequence)
+    /// or [`respond_with`](Self::respond_with)).
     ///
     /// Input is still validated first. A scripted operation answers even when the document does
     /// not define it. For a lookup, give the whole output (`{"result": [..]}`) or just the array
     /// of options.
     pub fn respond(&self, connector: &str, operation: &str, output: Value) {
-        lock(&self.shared.scripted).insert((connector.to_owned(), operation.to_owned()), output);
+        self.shared.scripts.fixed(connector, operation, output);
+    }
+
+    /// Scripts one output per call of `operation` of `connector`, in order: the first call
+    /// answers the first output, the second the second, and so on (pages of a listing, say).
+    /// Once every output has been answered, the operation answers as if it had never been
+    /// scripted (a synthesised output, or "the connector unexpectedly failed" for an operation
+    /// the document does not define), so a client that asks for one page too many notices.
+    ///
+    /// Only answers that carry an output take one: a call refused by validation, a
+    /// `returnOutputSchema` call, or one answered by a [`Fault`] that replaces the answer
+    /// (a status, a third-party error, a hang) leaves the sequence where it was. Concurrent
+    /// calls take outputs in the order they reach the script. The latest script of an operation
+    /// wins, as with [`respond`](Self::respond); an empty sequence removes the script.
+    ///
+    /// ```
+    /// # use serde_json::json;
+    /// # async fn run(emulator: tray_connect_emulator::Emulator) {
+    /// emulator.respond_sequence("slack", "list_conversations", [
+    ///     json!({"channels": [{"id": "C1"}], "response_metadata": {"next_cursor": "c2"}}),
+    ///     json!({"channels": [{"id": "C2"}], "response_metadata": {"next_cursor": ""}}),
+    /// ]);
+    /// # }
+    /// ```
+    pub fn respond_sequence(
+        &self,
+        connector: &str,
+        operation: &str,
+        outputs: impl IntoIterator<Item = Value>,
+    ) {
+        self.shared
+            .scripts
+            .sequence(connector, operation, outputs.into_iter().collect());
+    }
+
+    /// Scripts the output of `operation` of `connector` as a function of each call's `input`
+    /// (validated first): a listing whose page depends on the cursor sent, an echo, ...
+    ///
+    /// The function may run for several calls at once. If it panics, that call answers 500
+    /// `{"message": .., "code": null}` naming the operation, and the script stays in place.
+    /// The latest script of an operation wins, as with [`respond`](Self::respond).
+    ///
+    /// ```
+    /// # use serde_json::{json, Value};
+    /// # async fn run(emulator: tray_connect_emulator::Emulator) {
+    /// // Offsets 0, 2, 4 of five records, two a page.
+    /// emulator.respond_with("salesforce", "find_records", |input: &Value| {
+    ///     let offset = input["page_offset"].as_u64().unwrap_or(0);
+    ///     let ids: Vec<Value> = (offset..5.min(offset + 2)).map(|i| json!({"Id": i})).collect();
+    ///     json!({"records": ids})
+    /// });
+    /// # }
+    /// ```
+    pub fn respond_with(
+        &self,
+        connector: &str,
+        operation: &str,
+        output: impl Fn(&Value) -> Value + Send + Sync + 'static,
+    ) {
+        self.shared
+            .scripts
+            .computed(connector, operation, std::sync::Arc::new(output));
     }
 
     /// Injects a fault for subsequent requests, on all endpoints, that match `scope`.
@@ -180,6 +257,7 @@ pub struct EmulatorBuilder {
     no_validation: bool,
     port: u16,
     header_read_timeout: Option<Duration>,
+    tray_limits: bool,
     #[cfg(feature = "embedded")]
     embedded: embedded::EmbeddedOptions,
 }
@@ -264,6 +342,27 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Enforces Tray's limits (`false` by default), so that a client's own limiting is tested
+    /// against a server that really refuses:
+    ///
+    /// - **Call Connector**: at most 1,000 calls in progress at once; one more is answered 429
+    ///   `{"message": "Too many requests", "code": null}` (and still recorded in
+    ///   [`Emulator::calls`]).
+    /// - **Every other endpoint**: a request is answered 429 with the same body (the GraphQL
+    ///   endpoint: HTTP 200 with `{"errors": [{"message": "Rate limit exceeded"}]}`) when
+    ///   admitting it would break any reading of Tray's "30 requests per second or 1800 per
+    ///   minute, bursts up to 50 per second": a token bucket of 50 refilled at 30 per second,
+    ///   more than 50 in one second, or more than 1,800 in one minute. No `Retry-After` is
+    ///   sent, as Tray documents none.
+    ///
+    /// The limits are checked after the token and before any [`Fault`]; a refused request is
+    /// not counted by fault scopes. [`Emulator::traffic`] counts refusals and the peak of calls
+    /// in progress, with or without the limits.
+    pub fn tray_limits(mut self, yes: bool) -> Self {
+        self.tray_limits = yes;
+        self
+    }
+
     /// Reads and checks the documents, binds `127.0.0.1:0` (or [`port`](Self::port)) and starts serving on the current
     /// tokio runtime.
     ///
@@ -301,8 +400,9 @@ impl EmulatorBuilder {
             connectors,
             token: self.token,
             calls: CallLog::default(),
-            scripted: Mutex::new(HashMap::new()),
+            scripts: Default::default(),
             faults: Mutex::default(),
+            limits: Limits::new(self.tray_limits),
             #[cfg(feature = "embedded")]
             embedded,
         });

@@ -1,6 +1,5 @@
 //! The HTTP side: routes, bearer auth, the three endpoints, and the accept loop.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use std::time::Duration;
@@ -20,7 +19,9 @@ use tokio::task::JoinSet;
 
 use crate::documents::Connector;
 use crate::faults::{FaultTable, Reply, answer};
+use crate::limits::{self, Limits};
 use crate::record::{CallLog, RecordedCall, lock};
+use crate::script::{Scripted, Scripts};
 use crate::synth;
 
 /// Everything the handlers and the test-side [`Emulator`](crate::Emulator) share.
@@ -30,9 +31,11 @@ pub(crate) struct Shared {
     /// `None`: any non-empty bearer token is accepted.
     pub(crate) token: Option<String>,
     pub(crate) calls: CallLog,
-    /// `(connector, operation)` → scripted `output`.
-    pub(crate) scripted: Mutex<HashMap<(String, String), Value>>,
+    /// Scripted outputs per `(connector, operation)`.
+    pub(crate) scripts: Scripts,
     pub(crate) faults: Mutex<FaultTable>,
+    /// Tray's limits (when enforced) and the traffic counters.
+    pub(crate) limits: Limits,
     /// End users, their tokens and authentications.
     #[cfg(feature = "embedded")]
     pub(crate) embedded: crate::embedded::Surface,
@@ -100,6 +103,11 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .fallback(not_found)
         // Operation inputs can be large (files as base64); the real API has no small cap either.
         .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
+        // After the token check: unauthorized requests never count against the rate limit.
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            limits::rate_limit,
+        ))
         // Outermost: the token is checked before any handler reads a body.
         .layer(middleware::from_fn_with_state(
             shared.clone(),
@@ -250,6 +258,11 @@ async fn call_connector(
         input: request.input.clone(),
         return_output_schema: request.return_output_schema,
     });
+    // Held until the answer is ready: the call counts as in progress meanwhile.
+    let _slot = match shared.limits.enter_call() {
+        Ok(slot) => slot,
+        Err(refused) => return refused.into_response(),
+    };
     #[cfg(feature = "embedded")]
     if request.malformed.is_none()
         && let Some(refused) = crate::embedded::check_auth_id(
@@ -275,12 +288,10 @@ fn call_reply(shared: &Shared, name: &str, version: &str, request: CallRequest) 
         return connector_not_found(name, version);
     };
     let operation_name = request.operation.as_str();
-    let scripted = lock(&shared.scripted)
-        .get(&(name.to_owned(), operation_name.to_owned()))
-        .cloned();
+    let scripted = shared.scripts.has(name, operation_name);
     let operation = connector.operations.get(operation_name);
     let is_lookup = connector.lookups.contains(operation_name);
-    if operation.is_none() && !is_lookup && scripted.is_none() {
+    if operation.is_none() && !is_lookup && !scripted {
         return unexpectedly_failed();
     }
 
@@ -309,12 +320,23 @@ fn call_reply(shared: &Shared, name: &str, version: &str, request: CallRequest) 
         };
     }
 
-    if let Some(output) = scripted {
+    match shared.scripts.answer(name, operation_name, &request.input) {
         // A lookup scripted with a bare array means its options.
-        return match output {
-            Value::Array(options) if is_lookup => success(json!({ "result": options })),
-            output => success(output),
-        };
+        Some(Scripted::Output(Value::Array(options))) if is_lookup => {
+            return success(json!({ "result": options }));
+        }
+        Some(Scripted::Output(output)) => return success(output),
+        Some(Scripted::Panicked) => {
+            return Reply::tray_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!(
+                    "the emulator's respond_with function for '{operation_name}' of connector \
+                     '{name}' panicked"
+                ),
+            );
+        }
+        // Not scripted, or a sequence used up since the check above.
+        None => {}
     }
     if is_lookup {
         return success(synth::lookup_options(operation_name));

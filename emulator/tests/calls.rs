@@ -185,6 +185,125 @@ async fn respond_scripts_the_output_and_the_latest_wins() {
 }
 
 #[tokio::test]
+async fn respond_sequence_answers_one_output_per_call_then_the_operation_is_unscripted() {
+    let emulator = samples().await;
+    emulator.respond_sequence(
+        "sheets",
+        "get_rows",
+        [
+            json!({"results": [["page 1"]]}),
+            json!({"results": [["page 2"]]}),
+        ],
+    );
+    let get_rows = |input: Value| {
+        let emulator = &emulator;
+        async move {
+            call(
+                emulator,
+                "sheets",
+                "8.1",
+                json!({"operation": "get_rows", "input": input}),
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        get_rows(valid_get_rows()).await.1["output"]["results"],
+        json!([["page 1"]])
+    );
+    // A call refused by validation takes no output.
+    assert_eq!(get_rows(json!({})).await.0, 400);
+    assert_eq!(
+        get_rows(valid_get_rows()).await.1["output"]["results"],
+        json!([["page 2"]])
+    );
+    // Used up: the synthesised output again, as if nothing had been scripted.
+    let (status, body) = get_rows(valid_get_rows()).await;
+    assert_eq!(status, 200);
+    assert_ne!(body["output"]["results"], json!([["page 2"]]));
+    assert_eq!(emulator.calls().len(), 4);
+
+    // An operation the document does not define answers only while the sequence lasts.
+    emulator.respond_sequence("sheets", "not_in_the_document", [json!({"n": 1})]);
+    let undefined = json!({"operation": "not_in_the_document", "input": {}});
+    let (_, body) = call(&emulator, "sheets", "8.1", undefined.clone()).await;
+    assert_eq!(body, json!({"outcome": "success", "output": {"n": 1}}));
+    let (_, body) = call(&emulator, "sheets", "8.1", undefined).await;
+    assert_eq!(body["outcome"], "error");
+    assert!(
+        body["output"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Unfortunately, the connector unexpectedly failed.")
+    );
+}
+
+#[tokio::test]
+async fn respond_with_answers_from_the_input_and_a_panic_is_a_500() {
+    let emulator = samples().await;
+    emulator.respond_with(
+        "sheets",
+        "get_rows",
+        |input: &Value| json!({"results": [[input["worksheet_name"].clone()]]}),
+    );
+    let mut input = valid_get_rows();
+    input["worksheet_name"] = json!("Orders");
+    let (status, body) = call(
+        &emulator,
+        "sheets",
+        "8.1",
+        json!({"operation": "get_rows", "input": input}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["output"], json!({"results": [["Orders"]]}));
+
+    // A lookup answered from its input, as a bare array of options.
+    emulator.respond_with(
+        "sheets",
+        "list_worksheets_ddl_return_name",
+        |input: &Value| json!([{"text": input["spreadsheet_id"].clone(), "value": 1}]),
+    );
+    let (_, body) = call(
+        &emulator,
+        "sheets",
+        "8.1",
+        json!({"operation": "list_worksheets_ddl_return_name", "input": {"spreadsheet_id": "S"}}),
+    )
+    .await;
+    assert_eq!(
+        body["output"],
+        json!({"result": [{"text": "S", "value": 1}]})
+    );
+
+    emulator.respond_with("sheets", "get_rows", |_: &Value| {
+        panic!("a bug in the test")
+    });
+    let (status, body) = call(
+        &emulator,
+        "sheets",
+        "8.1",
+        json!({"operation": "get_rows", "input": valid_get_rows()}),
+    )
+    .await;
+    assert_eq!(status, 500);
+    assert_eq!(
+        body["message"],
+        "the emulator's respond_with function for 'get_rows' of connector 'sheets' panicked"
+    );
+    // The emulator keeps serving.
+    emulator.respond("sheets", "get_rows", json!({"results": []}));
+    let (status, _) = call(
+        &emulator,
+        "sheets",
+        "8.1",
+        json!({"operation": "get_rows", "input": valid_get_rows()}),
+    )
+    .await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
 async fn lookup_operations_answer_three_synthesised_options() {
     let emulator = samples().await;
     for (connector, version, operation) in [
