@@ -89,6 +89,12 @@ async fn token_and_secret_inputs_never_leak_whatever_fails() {
         .with_writer(move || writer.clone())
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    // A second live dispatcher. With only one registered, tracing computes the interest of a
+    // callsite first reached on another thread (another test of this binary, without a
+    // subscriber) from that thread's default alone, caches "never" for every thread, and this
+    // subscriber then sees none of the client's spans: whether it did depended on which test
+    // reached `tray_connect.request` first.
+    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
 
     let emu = Emulator::builder()
         .token(TOKEN)
