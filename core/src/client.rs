@@ -11,6 +11,7 @@ use tracing::Instrument;
 use crate::body::{BodyError, read_capped, too_large};
 use crate::config::{CONNECT_TIMEOUT, ClientBuilder, MAX_IDLE_CONNECTIONS};
 use crate::error::one_line;
+use crate::limits::Limits;
 use crate::path::{host_port, is_loopback, segment};
 use crate::retry::{Failure, RequestKind, RetryPolicy, parse_retry_after};
 use crate::wire::{self, Connector, OperationInfo};
@@ -56,6 +57,8 @@ pub(crate) struct Inner {
     pub(crate) max_response_bytes: usize,
     /// The most items a paged listing may hold in all.
     pub(crate) max_listed_items: usize,
+    /// Calls in flight and the pace of other requests; shared with `as_user` clients.
+    limits: Arc<Limits>,
 }
 
 impl fmt::Debug for Client {
@@ -69,6 +72,8 @@ impl fmt::Debug for Client {
             .field("retry", &inner.retry)
             .field("max_response_bytes", &inner.max_response_bytes)
             .field("max_listed_items", &inner.max_listed_items)
+            .field("max_concurrent_calls", &inner.limits.max_concurrent_calls())
+            .field("rate_limit", &inner.limits.rate_limit())
             .finish()
     }
 }
@@ -82,6 +87,8 @@ pub(crate) struct Request {
     body: Option<Vec<u8>>,
     /// The largest answer body accepted: the client's cap, or what is left of a listing's.
     pub(crate) max_bytes: usize,
+    /// A Call Connector request, limited by calls in flight rather than paced.
+    call_connector: bool,
 }
 
 /// A failed attempt and what the retry logic needs to know about it.
@@ -123,6 +130,7 @@ impl Client {
         authorization.set_sensitive(true);
         let base_url = builder.resolved_base_url()?;
         let graphql_url = builder.resolved_graphql_url(&base_url)?;
+        let limits = Limits::new(builder.max_concurrent_calls, builder.rate_limit)?;
         // Loopback stays loopback: a proxy from the environment (`HTTP_PROXY`, ...) would
         // otherwise receive the token in clear for an `http://` emulator URL. One HTTP client
         // serves both URLs unless only one of them is on loopback.
@@ -150,6 +158,7 @@ impl Client {
                 retry: builder.retry,
                 max_response_bytes: builder.max_response_bytes,
                 max_listed_items: builder.max_listed_items,
+                limits: Arc::new(limits),
             }),
         })
     }
@@ -218,6 +227,14 @@ impl Client {
         // Typed both ways: the input is serialised straight into the request body and the
         // answer decoded straight into the output, with no `Value` in between.
         let body = wire::encode_call(O::NAME, auth_id, &input, false)?;
+        self.call_encoded::<O>(body).await
+    }
+
+    /// Sends the Call Connector `body` of an `O` call and decodes its output.
+    pub(crate) async fn call_encoded<O: Operation>(
+        &self,
+        body: Vec<u8>,
+    ) -> Result<O::Output, Error> {
         let answer = self
             .call_body(O::CONNECTOR, O::VERSION, O::NAME, body)
             .await?;
@@ -307,7 +324,8 @@ impl Client {
             segment("connector name", name)?,
             segment("connector version", version)?
         );
-        let request = self.request(RequestKind::Call, path, Some(body))?;
+        let mut request = self.request(RequestKind::Call, path, Some(body))?;
+        request.call_connector = true;
         self.send(request).await
     }
 
@@ -326,6 +344,7 @@ impl Client {
             url,
             body,
             max_bytes: self.inner.max_response_bytes,
+            call_connector: false,
         })
     }
 
@@ -346,6 +365,7 @@ impl Client {
             url,
             body,
             max_bytes: self.inner.max_response_bytes,
+            call_connector: false,
         })
     }
 
@@ -401,13 +421,24 @@ impl Client {
         }
     }
 
-    /// One attempt, bounded as a whole (connect, headers and body) by the timeout.
+    /// One attempt, bounded as a whole (connect, headers and body) by the timeout, which
+    /// starts once the client's limits let the request go.
     async fn attempt(&self, request: &Request) -> Result<Vec<u8>, Failed> {
         let timeout = match request.kind {
             RequestKind::Read => self.inner.read_timeout,
             RequestKind::Call => self.inner.call_timeout,
         };
+        let queued = Instant::now();
+        // A call's slot is held until its answer has been read (dropped with this attempt).
+        let _slot = self.inner.limits.wait_turn(request.call_connector).await;
         let started = Instant::now();
+        let waited = started.duration_since(queued);
+        if waited >= Duration::from_millis(1) {
+            tracing::debug!(
+                waited_ms = waited.as_millis() as u64,
+                "waited for the client's limits"
+            );
+        }
         match tokio::time::timeout(timeout, self.exchange(request)).await {
             Ok(result) => result,
             Err(_elapsed) => {

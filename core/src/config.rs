@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::Error;
 use crate::client::Client;
+use crate::limits::{DEFAULT_MAX_CONCURRENT_CALLS, RateLimit};
 use crate::path::check_base_url;
 
 pub use crate::retry::RetryPolicy;
@@ -90,6 +91,8 @@ pub struct ClientBuilder {
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
     pub(crate) max_listed_items: usize,
+    pub(crate) max_concurrent_calls: Option<usize>,
+    pub(crate) rate_limit: Option<RateLimit>,
 }
 
 impl Default for ClientBuilder {
@@ -105,6 +108,8 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             max_listed_items: DEFAULT_MAX_LISTED_ITEMS,
+            max_concurrent_calls: Some(DEFAULT_MAX_CONCURRENT_CALLS),
+            rate_limit: Some(RateLimit::default()),
         }
     }
 }
@@ -122,13 +127,16 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("max_listed_items", &self.max_listed_items)
+            .field("max_concurrent_calls", &self.max_concurrent_calls)
+            .field("rate_limit", &self.rate_limit)
             .finish()
     }
 }
 
 impl ClientBuilder {
     /// A builder with the defaults: US region, no token, 150 s call timeout, 30 s read
-    /// timeout, [`RetryPolicy::default`], 64 MiB response cap, 10,000 listed items.
+    /// timeout, [`RetryPolicy::default`], 64 MiB response cap, 10,000 listed items, at most
+    /// 1,000 calls in flight, other requests paced at [`RateLimit::default`].
     pub fn new() -> Self {
         Self::default()
     }
@@ -200,10 +208,50 @@ impl ClientBuilder {
         self
     }
 
+    /// At most `limit` Call Connector requests in flight at once (default 1,000, Tray's
+    /// ceiling; `None`: no limit). A call beyond it waits in the client, in order of arrival,
+    /// until one in flight has its answer, instead of drawing Tray's 429.
+    ///
+    /// - The wait is not part of the call's [timeout](Self::call_timeout), which starts when
+    ///   the request is sent.
+    /// - Each attempt holds a slot from before it is sent until its answer has been read; a
+    ///   retry gives the slot back while it waits for its backoff and queues again for the next
+    ///   attempt, so calls waiting to retry never keep others from Tray.
+    /// - A call that times out or is cancelled frees its slot at once, although Tray may still
+    ///   be running it: with many timeouts the server can see more than `limit` for a while.
+    /// - Clients made with [`Client::as_user`](crate::Client::as_user) share their parent's
+    ///   slots (and pace): Tray does not say whether its limits are per token, so one process
+    ///   stays under them either way.
+    ///
+    /// `Some(0)` is refused by [`build`](Self::build) ([`Error::Config`]).
+    ///
+    /// ```
+    /// let client = tray_connect::Client::builder()
+    ///     .token("my-master-token")
+    ///     .max_concurrent_calls(200)          // or None for no limit
+    ///     .build()?;
+    /// # Ok::<(), tray_connect::Error>(())
+    /// ```
+    pub fn max_concurrent_calls(mut self, limit: impl Into<Option<usize>>) -> Self {
+        self.max_concurrent_calls = limit.into();
+        self
+    }
+
+    /// How fast requests other than Call Connector are sent: Get Connectors, Get Connector
+    /// Operations, the Embedded GraphQL API and the authentication endpoints, all counted
+    /// together (default [`RateLimit::default`], 25 a second in bursts of 20; `None`: no
+    /// pacing). A request beyond the pace waits in the client, in order of arrival, instead of
+    /// drawing Tray's 429; every attempt, retries included, waits for its turn. The wait is not
+    /// part of the request's [timeout](Self::read_timeout), which starts when it is sent.
+    pub fn rate_limit(mut self, limit: impl Into<Option<RateLimit>>) -> Self {
+        self.rate_limit = limit.into();
+        self
+    }
+
     /// Checks the configuration and builds the client.
     ///
-    /// Fails with [`Error::Config`] when the token is missing or empty, or the base URL is
-    /// refused.
+    /// Fails with [`Error::Config`] when the token is missing or empty, the base URL is
+    /// refused, or a limit is zero.
     pub fn build(self) -> Result<Client, Error> {
         Client::from_builder(self)
     }
@@ -309,5 +357,26 @@ mod tests {
         assert_eq!(b.call_timeout, Duration::from_secs(150));
         assert_eq!(b.read_timeout, Duration::from_secs(30));
         assert_eq!(b.max_response_bytes, 64 * 1024 * 1024);
+    }
+
+    #[test]
+    fn limits_are_on_by_default_and_can_be_changed_or_turned_off() {
+        let b = ClientBuilder::new();
+        assert_eq!(b.max_concurrent_calls, Some(1_000));
+        assert_eq!(b.rate_limit, Some(RateLimit::new(25, 20)));
+        let b = b.max_concurrent_calls(10).rate_limit(RateLimit::TRAY);
+        assert_eq!(b.max_concurrent_calls, Some(10));
+        assert_eq!(b.rate_limit, Some(RateLimit::new(30, 50)));
+        let b = b.max_concurrent_calls(None).rate_limit(None);
+        assert_eq!((b.max_concurrent_calls, b.rate_limit), (None, None));
+        for refused in [
+            ClientBuilder::new().token("t").max_concurrent_calls(0),
+            ClientBuilder::new()
+                .token("t")
+                .rate_limit(RateLimit::new(0, 1)),
+        ] {
+            let err = refused.build().unwrap_err();
+            assert!(matches!(err, Error::Config { .. }), "{err}");
+        }
     }
 }
