@@ -174,6 +174,26 @@ pub enum Error {
         limit: String,
     },
 
+    /// A paged stream ([`Client::pages`](crate::Client::pages)) stopped because the input of
+    /// its next page repeats the input of an earlier one: the server's cursors go round in a
+    /// circle, and calling again would read the same pages for ever. The pages before were
+    /// yielded; nothing was sent for this one.
+    #[error(
+        "paging {operation} of {connector} stopped before page {page}: its input repeats the \
+         input of page {repeats}, so the pages loop"
+    )]
+    #[non_exhaustive]
+    PageLoop {
+        /// The connector's name.
+        connector: &'static str,
+        /// The operation's wire name.
+        operation: &'static str,
+        /// The page that was not asked for (1 is the first page).
+        page: usize,
+        /// The earlier page whose input it repeats.
+        repeats: usize,
+    },
+
     /// The client was configured wrongly (missing token, bad base URL, bad path segment, ...).
     #[error("invalid configuration: {message}")]
     #[non_exhaustive]

@@ -50,6 +50,7 @@ mod graphql;
 mod limits;
 mod lookup;
 mod operation;
+mod pages;
 mod path;
 mod retry;
 mod secret;
@@ -81,6 +82,7 @@ pub use error::Error;
 pub use limits::RateLimit;
 pub use lookup::{Lookup, LookupOption};
 pub use operation::Operation;
+pub use pages::Pages;
 pub use secret::Secret;
 pub use wire::{Connector, OperationInfo, ServiceRef};
 
