@@ -111,6 +111,7 @@ async fn two_thousand_concurrent_calls_queue_in_the_client_and_none_is_refused()
         .build()
         .unwrap();
 
+    let started = std::time::Instant::now();
     let tasks: Vec<_> = (0..CALLS)
         .map(|i| {
             let client = client.clone();
@@ -123,6 +124,7 @@ async fn two_thousand_concurrent_calls_queue_in_the_client_and_none_is_refused()
     }
 
     let traffic = emulator.traffic();
+    eprintln!("{CALLS} calls in {:?}: {traffic:?}", started.elapsed());
     assert_eq!(traffic.calls_refused, 0, "{traffic:?}");
     assert!(traffic.peak_calls_in_progress <= 1_000, "{traffic:?}");
     // The calls overlapped: far more than one was in progress at a time.
@@ -209,7 +211,9 @@ async fn a_burst_of_reads_is_paced_under_tray_s_rate_limit() {
         .build()
         .unwrap();
     // 20 at once, then 25 a second: about 1.6 s.
+    let started = std::time::Instant::now();
     let errors = reads_at_once(&client, 60).await;
+    eprintln!("60 reads in {:?}", started.elapsed());
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(emulator.traffic().rate_limited, 0);
 }
@@ -225,6 +229,7 @@ async fn pacing_at_tray_s_published_rate_leaves_no_margin_and_draws_429s() {
         .build()
         .unwrap();
     let errors = reads_at_once(&client, 60).await;
+    eprintln!("{} of 60 reads refused", errors.len());
     assert!(!errors.is_empty());
     assert!(errors.iter().all(|e| e.status() == Some(429)), "{errors:?}");
     assert_eq!(emulator.traffic().rate_limited, errors.len());
