@@ -67,6 +67,9 @@
 //!   an element of the document.
 //! - **Dynamic output**: `returnOutputSchema: true` answers `{"output_schema": ..}` for
 //!   `hasDynamicOutput` operations (the `outputSchema`, or `{"type":"object"}`), 400 otherwise.
+//! - **Limits**: none by default. [`EmulatorBuilder::tray_limits`] answers 429 beyond 1,000
+//!   calls in progress or beyond Tray's rate on the other endpoints, as Tray does;
+//!   [`Emulator::traffic`] counts calls in progress, their peak and refusals either way.
 //! - **Auth ids**: any well-formed `authId` (a UUID, as Tray's call payload declares it) is
 //!   accepted, or none; any other value answers Tray's 400 `{"message": .., "code": null}`.
 //!   With the `embedded` feature (off by default), the emulator also serves Tray's Embedded
