@@ -278,3 +278,59 @@ pub fn operation_0_samples() -> (Value, Value) {
         sample(&element["outputSchema"], true),
     )
 }
+
+/// Calls per second over `seconds`: `concurrency` tasks each making `call` one after another.
+pub async fn run<F, Fut>(concurrency: usize, seconds: f64, call: F) -> f64
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let (calls, elapsed) = run_counted(concurrency, seconds, call).await;
+    calls as f64 / elapsed.as_secs_f64()
+}
+
+/// Like [`run`], but the number of calls made and the time they took.
+pub async fn run_counted<F, Fut>(
+    concurrency: usize,
+    seconds: f64,
+    call: F,
+) -> (u64, std::time::Duration)
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::time::{Duration, Instant};
+
+    let done = Arc::new(AtomicU64::new(0));
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs_f64(seconds);
+    let tasks: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let call = call.clone();
+            let done = done.clone();
+            tokio::spawn(async move {
+                while Instant::now() < deadline {
+                    call().await;
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    (done.load(Ordering::Relaxed), start.elapsed())
+}
+
+/// The median of `v` (the mean of the middle two for an even count).
+pub fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}

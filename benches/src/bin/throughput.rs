@@ -8,50 +8,12 @@
 //! goes first; the ratio of each round is ours / baseline, reported as median with min–max.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use tray_connect_benches::{one_operation_document, operation_0_samples, ops};
+use tray_connect_benches::{median, one_operation_document, operation_0_samples, ops, run};
 use tray_connect_emulator::Emulator;
 
 const TOKEN: &str = "bench-token";
-
-async fn run<F, Fut>(concurrency: usize, seconds: f64, call: F) -> f64
-where
-    F: Fn() -> Fut + Clone + Send + 'static,
-    Fut: std::future::Future<Output = ()> + Send,
-{
-    let done = Arc::new(AtomicU64::new(0));
-    let start = Instant::now();
-    let deadline = start + Duration::from_secs_f64(seconds);
-    let tasks: Vec<_> = (0..concurrency)
-        .map(|_| {
-            let call = call.clone();
-            let done = done.clone();
-            tokio::spawn(async move {
-                while Instant::now() < deadline {
-                    call().await;
-                    done.fetch_add(1, Ordering::Relaxed);
-                }
-            })
-        })
-        .collect();
-    for t in tasks {
-        t.await.unwrap();
-    }
-    done.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64()
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
-}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -105,7 +67,10 @@ fn main() {
             let ours = ours.clone();
             let input = input.clone();
             async move {
-                let output = ours.call("auth-1", (*input).clone()).await.unwrap();
+                let output = ours
+                    .call("fe6ce53d-b414-4f24-b0d5-16a0a75544a0", (*input).clone())
+                    .await
+                    .unwrap();
                 std::hint::black_box(output);
             }
         }
@@ -120,7 +85,7 @@ fn main() {
             let url = url.clone();
             let authorization = authorization.clone();
             async move {
-                let body = json!({"operation": "operation_0", "authId": "auth-1",
+                let body = json!({"operation": "operation_0", "authId": "fe6ce53d-b414-4f24-b0d5-16a0a75544a0",
                                   "input": (*input).clone()});
                 let answer: Value = http
                     .post(url.as_str())

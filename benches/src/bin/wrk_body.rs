@@ -4,7 +4,7 @@
 
 fn main() {
     let (input, _) = tray_connect_benches::operation_0_samples();
-    let body = serde_json::json!({"operation": "operation_0", "authId": "auth-1", "input": input});
+    let body = serde_json::json!({"operation": "operation_0", "authId": "fe6ce53d-b414-4f24-b0d5-16a0a75544a0", "input": input});
     let path = tray_connect_benches::here().join("data/wrk_body.json");
     std::fs::write(&path, serde_json::to_vec(&body).unwrap()).unwrap();
     println!("{}", path.display());
