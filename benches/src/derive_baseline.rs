@@ -1,10 +1,309 @@
-//! The output types of the synthetic document's `operation_0`, written as a user would with
+//! The input and output types of the synthetic document's `operation_0`, written as a user would with
 //! serde's derives (`#[serde(flatten)]` catch-all, `#[serde(untagged)] Unknown` enums): the
 //! baseline of the typed decoding row in BENCHMARKS.md. Taken from the bon crate that
 //! `python3 benches/compile_cost.py --only operation_0` writes (benches/work/bon_baseline_only),
-//! output types only.
+//! without bon's builder attributes.
 #![allow(missing_docs)]
 use serde::{Deserialize, Serialize};
+
+/// Operation0
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Operation0 {
+    /// Account 0
+    ///
+    /// The account used by operation 0 (field 0).
+    pub account_0: String,
+    /// Message 1
+    ///
+    /// The message used by operation 0 (field 1).
+    pub record_1: i64,
+    /// Label 2
+    ///
+    /// The label used by operation 0 (field 2).
+    pub channel_2: bool,
+    /// Target 3
+    ///
+    /// The target used by operation 0 (field 3).
+    pub message_3: Operation0Message3,
+    /// Folder 4
+    ///
+    /// The folder used by operation 0 (field 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_4: Option<Vec<String>>,
+    /// Project 5
+    ///
+    /// The project used by operation 0 (field 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_5: Option<Operation0Status5>,
+    /// Channel 6
+    ///
+    /// The channel used by operation 0 (field 6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_6: Option<String>,
+    /// Status 7
+    ///
+    /// The status used by operation 0 (field 7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region_7: Option<Vec<Operation0Region7Item>>,
+    /// Source 8
+    ///
+    /// The source used by operation 0 (field 8).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_8: Option<f64>,
+    /// Member 9
+    ///
+    /// The member used by operation 0 (field 9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_9: Option<Operation0Target9>,
+    /// Ticket 10
+    ///
+    /// The ticket used by operation 0 (field 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_10: Option<String>,
+    /// Record 11
+    ///
+    /// The record used by operation 0 (field 11).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_11: Option<Operation0Member11>,
+    /// Owner 12
+    ///
+    /// The owner used by operation 0 (field 12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder_12: Option<String>,
+    /// Region 13
+    ///
+    /// The region used by operation 0 (field 13).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_13: Option<i64>,
+    /// Policy 14
+    ///
+    /// The policy used by operation 0 (field 14).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_14: Option<bool>,
+    /// Invoice 15
+    ///
+    /// The invoice used by operation 0 (field 15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_15: Option<Operation0Project15>,
+}
+
+/// Target 3
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Operation0Message3 {
+    /// `message`
+    #[serde(rename = "message")]
+    Message,
+    /// `owner-1`
+    #[serde(rename = "owner-1")]
+    Owner1,
+    /// `status`
+    #[serde(rename = "status")]
+    Status,
+    /// `label-3`
+    #[serde(rename = "label-3")]
+    Label3,
+    /// `region`
+    #[serde(rename = "region")]
+    Region,
+    /// `source-5`
+    #[serde(rename = "source-5")]
+    Source5,
+}
+
+/// Operation0Status5
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Operation0Status5 {
+    /// Record 0
+    ///
+    /// The record.
+    pub status_0: Operation0Status5Status0,
+    /// Owner 1
+    ///
+    /// The owner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_1: Option<String>,
+    /// Region 2
+    ///
+    /// The region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region_2: Option<i64>,
+    /// Policy 3
+    ///
+    /// The policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_3: Option<Operation0Status5Source3>,
+}
+
+/// Operation0Status5Status0
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Operation0Status5Status0 {
+    /// Channel 0
+    ///
+    /// The channel.
+    pub account_0: String,
+    /// Status 1
+    ///
+    /// The status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_1: Option<i64>,
+}
+
+/// Policy 3
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Operation0Status5Source3 {
+    /// `message`
+    #[serde(rename = "message")]
+    Message,
+    /// `owner-1`
+    #[serde(rename = "owner-1")]
+    Owner1,
+    /// `status`
+    #[serde(rename = "status")]
+    Status,
+    /// `label-3`
+    #[serde(rename = "label-3")]
+    Label3,
+    /// `region`
+    #[serde(rename = "region")]
+    Region,
+    /// `source-5`
+    #[serde(rename = "source-5")]
+    Source5,
+}
+
+/// Operation0Region7Item
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Operation0Region7Item {
+    /// Record 0
+    ///
+    /// The record.
+    pub region_0: Operation0Region7ItemRegion0,
+    /// Owner 1
+    ///
+    /// The owner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_1: Option<Vec<String>>,
+    /// Region 2
+    ///
+    /// The region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_2: Option<bool>,
+}
+
+/// Record 0
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Operation0Region7ItemRegion0 {
+    /// `account`
+    #[serde(rename = "account")]
+    Account,
+    /// `record-1`
+    #[serde(rename = "record-1")]
+    Record1,
+    /// `channel`
+    #[serde(rename = "channel")]
+    Channel,
+}
+
+/// Member 9
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Operation0Target9 {
+    /// `owner`
+    #[serde(rename = "owner")]
+    Owner,
+    /// `status-1`
+    #[serde(rename = "status-1")]
+    Status1,
+    /// `label`
+    #[serde(rename = "label")]
+    Label,
+    /// `region-3`
+    #[serde(rename = "region-3")]
+    Region3,
+}
+
+/// Operation0Member11
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Operation0Member11 {
+    /// Record 0
+    ///
+    /// The record.
+    pub member_0: Operation0Member11Member0,
+    /// Owner 1
+    ///
+    /// The owner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder_1: Option<String>,
+    /// Region 2
+    ///
+    /// The region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_2: Option<i64>,
+    /// Policy 3
+    ///
+    /// The policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_3: Option<Operation0Member11Ticket3>,
+}
+
+/// Operation0Member11Member0
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Operation0Member11Member0 {
+    /// Channel 0
+    ///
+    /// The channel.
+    pub account_0: String,
+    /// Status 1
+    ///
+    /// The status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_1: Option<i64>,
+}
+
+/// Policy 3
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Operation0Member11Ticket3 {
+    /// `message`
+    #[serde(rename = "message")]
+    Message,
+    /// `owner-1`
+    #[serde(rename = "owner-1")]
+    Owner1,
+    /// `status`
+    #[serde(rename = "status")]
+    Status,
+    /// `label-3`
+    #[serde(rename = "label-3")]
+    Label3,
+    /// `region`
+    #[serde(rename = "region")]
+    Region,
+    /// `source-5`
+    #[serde(rename = "source-5")]
+    Source5,
+}
+
+/// Invoice 15
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Operation0Project15 {
+    /// `account`
+    #[serde(rename = "account")]
+    Account,
+    /// `record-1`
+    #[serde(rename = "record-1")]
+    Record1,
+    /// `channel`
+    #[serde(rename = "channel")]
+    Channel,
+    /// `message-3`
+    #[serde(rename = "message-3")]
+    Message3,
+    /// `owner`
+    #[serde(rename = "owner")]
+    Owner,
+    /// `status-5`
+    #[serde(rename = "status-5")]
+    Status5,
+}
 
 /// Operation0Output
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
