@@ -9,11 +9,11 @@ use serde_json::Value;
 use tracing::Instrument;
 
 use crate::body::{BodyError, read_capped, too_large};
-use crate::config::{CONNECT_TIMEOUT, ClientBuilder, MAX_IDLE_CONNECTIONS};
-use crate::error::one_line;
+use crate::config::{CONNECT_TIMEOUT, Checked, ClientBuilder, MAX_IDLE_CONNECTIONS};
 use crate::limits::Limits;
 use crate::path::{host_port, is_loopback, segment};
 use crate::retry::{Failure, RequestKind, RetryPolicy, parse_retry_after};
+use crate::text::one_line;
 use crate::wire::{self, Connector, OperationInfo};
 use crate::{Error, Lookup, LookupOption, Operation};
 
@@ -117,20 +117,12 @@ impl Client {
     }
 
     pub(crate) fn from_builder(builder: ClientBuilder) -> Result<Client, Error> {
-        let token = builder.token.as_deref().map(str::trim).unwrap_or_default();
-        if token.is_empty() {
-            return Err(Error::config(
-                "no token: set one with .token(..) or TRAY_TOKEN",
-            ));
-        }
-        let mut authorization =
-            HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
-                Error::config("the token contains characters that cannot be sent in an HTTP header")
-            })?;
-        authorization.set_sensitive(true);
-        let base_url = builder.resolved_base_url()?;
-        let graphql_url = builder.resolved_graphql_url(&base_url)?;
-        let limits = Limits::new(builder.max_concurrent_calls, builder.rate_limit)?;
+        let Checked {
+            authorization,
+            base_url,
+            graphql_url,
+            limits,
+        } = builder.check()?;
         // Loopback stays loopback: a proxy from the environment (`HTTP_PROXY`, ...) would
         // otherwise receive the token in clear for an `http://` emulator URL. One HTTP client
         // serves both URLs unless only one of them is on loopback.
@@ -558,6 +550,16 @@ impl Client {
             failure: Failure::Other,
             retry_after: None,
         }
+    }
+}
+
+impl ClientBuilder {
+    /// Checks the configuration and builds the client.
+    ///
+    /// Fails with [`Error::Config`] when the token is missing or empty, the base URL is
+    /// refused, or a limit is zero.
+    pub fn build(self) -> Result<Client, Error> {
+        Client::from_builder(self)
     }
 }
 

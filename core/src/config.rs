@@ -1,12 +1,12 @@
-//! How a [`Client`] is configured: token, region or base URL, timeouts, retries, limits.
+//! How a [`Client`](crate::Client) is configured: token, region or base URL, timeouts, retries, limits.
 
 use std::fmt;
 use std::time::Duration;
 
 use crate::Error;
-use crate::client::Client;
-use crate::limits::{DEFAULT_MAX_CONCURRENT_CALLS, RateLimit};
+use crate::limits::{DEFAULT_MAX_CONCURRENT_CALLS, Limits, RateLimit};
 use crate::path::check_base_url;
+use reqwest::header::HeaderValue;
 
 pub use crate::retry::RetryPolicy;
 
@@ -25,7 +25,7 @@ pub(crate) const MAX_IDLE_CONNECTIONS: usize = 1_000;
 /// Connecting never needs long; a black-holed host should not eat the whole call timeout.
 pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The Tray region whose API a [`Client`] talks to.
+/// The Tray region whose API a [`Client`](crate::Client) talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Region {
     /// `https://api.tray.io` (the default).
@@ -59,13 +59,13 @@ impl std::str::FromStr for Region {
             "ap" | "apac" => Ok(Region::Ap),
             _ => Err(Error::config(format!(
                 "unknown region `{}`: expected us, eu or ap",
-                crate::error::excerpt(s, 40)
+                crate::text::excerpt(s, 40)
             ))),
         }
     }
 }
 
-/// Builds a [`Client`]; start with [`Client::builder`].
+/// Builds a [`Client`](crate::Client); start with [`Client::builder`](crate::Client::builder).
 ///
 /// ```
 /// use std::time::Duration;
@@ -248,12 +248,29 @@ impl ClientBuilder {
         self
     }
 
-    /// Checks the configuration and builds the client.
-    ///
-    /// Fails with [`Error::Config`] when the token is missing or empty, the base URL is
-    /// refused, or a limit is zero.
-    pub fn build(self) -> Result<Client, Error> {
-        Client::from_builder(self)
+    /// Checks what the client is built from: the token (present, sendable in a header), the
+    /// base and GraphQL URLs, the limits.
+    pub(crate) fn check(&self) -> Result<Checked, Error> {
+        let token = self.token.as_deref().map(str::trim).unwrap_or_default();
+        if token.is_empty() {
+            return Err(Error::config(
+                "no token: set one with .token(..) or TRAY_TOKEN",
+            ));
+        }
+        let mut authorization =
+            HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
+                Error::config("the token contains characters that cannot be sent in an HTTP header")
+            })?;
+        authorization.set_sensitive(true);
+        let base_url = self.resolved_base_url()?;
+        let graphql_url = self.resolved_graphql_url(&base_url)?;
+        let limits = Limits::new(self.max_concurrent_calls, self.rate_limit)?;
+        Ok(Checked {
+            authorization,
+            base_url,
+            graphql_url,
+            limits,
+        })
     }
 
     pub(crate) fn resolved_base_url(&self) -> Result<String, Error> {
@@ -274,7 +291,7 @@ impl ClientBuilder {
             let region = region.parse::<Region>().map_err(|_| {
                 Error::config(format!(
                     "TRAY_REGION must be us, eu or ap, not `{}`",
-                    crate::error::excerpt(&region, 40)
+                    crate::text::excerpt(&region, 40)
                 ))
             })?;
             builder = builder.region(region);
@@ -284,6 +301,18 @@ impl ClientBuilder {
         }
         Ok(builder)
     }
+}
+
+/// A configuration [`ClientBuilder::check`] accepted: what `Client` is built from.
+pub(crate) struct Checked {
+    /// `Bearer <token>`, marked sensitive.
+    pub(crate) authorization: HeaderValue,
+    /// The base URL, without a trailing slash.
+    pub(crate) base_url: String,
+    /// The Embedded GraphQL URL.
+    pub(crate) graphql_url: String,
+    /// Tray's limits as configured.
+    pub(crate) limits: Limits,
 }
 
 #[cfg(test)]

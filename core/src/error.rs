@@ -1,5 +1,6 @@
 //! Everything that can go wrong between a call and its typed output.
 
+use crate::text::excerpt;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -359,52 +360,6 @@ fn connector_summary(output: &Value) -> String {
     text
 }
 
-/// Replaces line breaks and other control characters with spaces, so a message stays on one line.
-pub(crate) fn one_line(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut last_space = false;
-    for c in text.chars() {
-        if c.is_control() || c.is_whitespace() {
-            if !last_space {
-                out.push(' ');
-            }
-            last_space = true;
-        } else {
-            out.push(c);
-            last_space = false;
-        }
-    }
-    out.trim().to_owned()
-}
-
-/// `text` on one line (as [`one_line`] puts it), cut to at most `max` characters (an ellipsis
-/// marks a cut). Reads only as much of `text` as the excerpt needs, so quoting a 10 MB message
-/// costs no more than quoting a short one.
-pub(crate) fn excerpt(text: &str, max: usize) -> String {
-    let mut out = String::new();
-    let mut count = 0usize;
-    let mut space_pending = false;
-    for c in text.chars() {
-        if c.is_control() || c.is_whitespace() {
-            space_pending = count > 0;
-            continue;
-        }
-        for c in space_pending.then_some(' ').into_iter().chain([c]) {
-            if count == max {
-                // One character too many: the last one kept makes room for the ellipsis.
-                if out.pop().is_some() {
-                    out.push('…');
-                }
-                return out;
-            }
-            out.push(c);
-            count += 1;
-        }
-        space_pending = false;
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -515,7 +470,7 @@ mod tests {
         let err = Error::Transport {
             summary: "could not connect to",
             host: "api.tray.io:443".into(),
-            cause: one_line(&io.to_string()),
+            cause: crate::text::one_line(&io.to_string()),
             method: "GET",
             path: "/core/v1/connectors".into(),
             connect: true,
@@ -669,23 +624,5 @@ mod tests {
             "listing authentications stopped after 101 pages: more than 10000 items in all"
         );
         assert!(!err.is_retryable());
-    }
-
-    #[test]
-    fn excerpt_keeps_short_text_and_marks_a_cut() {
-        assert_eq!(excerpt("", 10), "");
-        assert_eq!(excerpt("  \n ", 10), "");
-        assert_eq!(excerpt("exactly10!", 10), "exactly10!");
-        assert_eq!(excerpt("eleven chrs", 10), "eleven ch…");
-        assert_eq!(excerpt("a   b\t\tc  ", 10), "a b c");
-        assert_eq!(excerpt("abc", 0), "");
-    }
-
-    #[test]
-    fn excerpt_cuts_on_char_boundaries() {
-        let text = "é".repeat(300);
-        let cut = excerpt(&text, 200);
-        assert_eq!(cut.chars().count(), 200);
-        assert_eq!(excerpt("a\r\n  b", 200), "a b");
     }
 }

@@ -14,8 +14,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::one_line;
 use crate::retry::RequestKind;
+use crate::text::one_line;
 use crate::wire;
 use crate::{Client, Error};
 
@@ -135,7 +135,7 @@ impl Answer {
             Some(Value::String(m)) => one_line(m),
             _ => match &first {
                 Value::String(m) => one_line(m),
-                other => crate::error::excerpt(&other.to_string(), 200),
+                other => crate::text::excerpt(&other.to_string(), 200),
             },
         };
         Error::GraphQl {

@@ -54,6 +54,7 @@ mod pages;
 mod path;
 mod retry;
 mod secret;
+mod text;
 mod tolerant;
 pub mod typestate;
 mod wire;

@@ -54,7 +54,7 @@ pub(crate) fn check_base_url(url: &str, allow_insecure_http: bool) -> Result<Str
     if scheme != "http" && scheme != "https" {
         return Err(Error::config(format!(
             "base URL scheme must be http or https, not `{}`",
-            crate::error::excerpt(scheme, 20)
+            crate::text::excerpt(scheme, 20)
         )));
     }
     let Some(host) = parsed.host_str() else {

@@ -11,7 +11,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::error::{EXCERPT_CHARS, excerpt, one_line};
+use crate::error::EXCERPT_CHARS;
+use crate::text::{excerpt, one_line};
 use crate::tolerant::{self, kind_of};
 use crate::{Error, LookupOption};
 
