@@ -237,9 +237,10 @@ const RESERVED_PARAMS: &[&str] = &[
 
 /// The type parameter (and state trait) that tracks the required input whose field is
 /// `field`: its words in PascalCase with no `_` (`self_` → `SelfState`, `x1st` → `X1st`),
-/// `State` added when the plain name is a keyword, a prelude name or in `taken` (generated
-/// types), then numbered. `taken` receives the name.
-pub fn type_param(field: &str, taken: &mut HashSet<String>) -> String {
+/// `State` added when the plain name is a keyword, a prelude name, a generated type (`types`)
+/// or already a parameter of this builder (`taken`), then numbered until it is none of those.
+/// `taken` receives the name; `types` is only read, so one set serves every builder.
+pub fn type_param(field: &str, types: &HashSet<String>, taken: &mut HashSet<String>) -> String {
     let mut base: String = field
         .split('_')
         .filter(|word| !word.is_empty())
@@ -255,10 +256,16 @@ pub fn type_param(field: &str, taken: &mut HashSet<String>) -> String {
     } else if base.starts_with(|c: char| c.is_ascii_digit()) {
         base.insert(0, 'P');
     }
-    if is_keyword(&base) || RESERVED_PARAMS.contains(&base.as_str()) || taken.contains(&base) {
+    let used = |name: &str| types.contains(name) || taken.contains(name);
+    if is_keyword(&base) || RESERVED_PARAMS.contains(&base.as_str()) || used(&base) {
         base.push_str("State");
     }
-    claim(&base, "", taken)
+    let name = std::iter::once(base.clone())
+        .chain((2..).map(|n| format!("{base}{n}")))
+        .find(|name| !used(name))
+        .expect("an unbounded range always yields a free name");
+    taken.insert(name.clone());
+    name
 }
 
 /// Claims `candidate` in `taken`, numbering it (`{candidate}{sep}2`, `{sep}3`, ...) when it is
@@ -361,10 +368,11 @@ mod tests {
 
     #[test]
     fn type_params_are_camel_case_and_never_shadow_the_prelude() {
-        let mut taken = HashSet::from(["Filter".to_owned()]);
+        let types = HashSet::from(["Filter".to_owned(), "FilterState".to_owned()]);
+        let mut taken = HashSet::new();
         let names: Vec<String> = ["self_", "from", "x1st", "filter", "a_b", "a_b", "_"]
             .iter()
-            .map(|f| type_param(f, &mut taken))
+            .map(|f| type_param(f, &types, &mut taken))
             .collect();
         assert_eq!(
             names,
@@ -372,7 +380,7 @@ mod tests {
                 "SelfState",
                 "FromState",
                 "X1st",
-                "FilterState",
+                "FilterState2",
                 "AB",
                 "ABState",
                 "Input"

@@ -93,7 +93,7 @@ fn name_builder_parts(defs: &mut [Def]) {
                 .filter(|f| f.presence != Presence::Required)
                 .map(|f| format!("maybe_{}", f.rust)),
         );
-        let mut params_taken = type_names.clone();
+        let mut params_taken = HashSet::new();
         for field in fields.iter_mut() {
             field.setter = if methods.contains(&field.rust) {
                 format!("{}_", field.rust)
@@ -101,7 +101,11 @@ fn name_builder_parts(defs: &mut [Def]) {
                 field.rust.clone()
             };
             if field.presence.is_required() {
-                field.state_param = Some(naming::type_param(&field.rust, &mut params_taken));
+                field.state_param = Some(naming::type_param(
+                    &field.rust,
+                    &type_names,
+                    &mut params_taken,
+                ));
             }
         }
     }
