@@ -334,3 +334,83 @@ pub fn median(mut v: Vec<f64>) -> f64 {
         (v[n / 2 - 1] + v[n / 2]) / 2.0
     }
 }
+
+/// `[ROUNDS] [SECONDS] [LEVELS..]` from the command line, with these defaults and levels 1, 16
+/// and 256.
+pub fn round_args(rounds: usize, seconds: f64) -> (usize, f64, Vec<usize>) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let rounds = args.first().map_or(rounds, |a| a.parse().unwrap());
+    let seconds = args.get(1).map_or(seconds, |a| a.parse().unwrap());
+    let levels = if args.len() > 2 {
+        args[2..].iter().map(|a| a.parse().unwrap()).collect()
+    } else {
+        vec![1, 16, 256]
+    };
+    (rounds, seconds, levels)
+}
+
+/// Calls/s of `ours` against `baseline` at `level` concurrent calls: a warm-up, then `rounds`
+/// rounds of `seconds` that alternate which side goes first (`between` runs after each run, e.g.
+/// to clear an emulator's records). Prints each round and the medians with the ratio.
+pub fn compare_rounds<F, G, FutF, FutG>(
+    rt: &tokio::runtime::Runtime,
+    level: usize,
+    rounds: usize,
+    seconds: f64,
+    ours: F,
+    baseline: G,
+    between: impl Fn(),
+) where
+    F: Fn() -> FutF + Clone + Send + 'static,
+    FutF: std::future::Future<Output = ()> + Send,
+    G: Fn() -> FutG + Clone + Send + 'static,
+    FutG: std::future::Future<Output = ()> + Send,
+{
+    rt.block_on(run(level, 0.5, ours.clone()));
+    rt.block_on(run(level, 0.5, baseline.clone()));
+    between();
+    let (mut o, mut b, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let ours_run = || {
+            let x = rt.block_on(run(level, seconds, ours.clone()));
+            between();
+            x
+        };
+        let baseline_run = || {
+            let y = rt.block_on(run(level, seconds, baseline.clone()));
+            between();
+            y
+        };
+        let (x, y) = if round % 2 == 0 {
+            let x = ours_run();
+            (x, baseline_run())
+        } else {
+            let y = baseline_run();
+            (ours_run(), y)
+        };
+        println!(
+            "  concurrency {level:>3} round {}: ours {x:>8.0}  baseline {y:>8.0}  ratio {:.3}",
+            round + 1,
+            x / y
+        );
+        o.push(x);
+        b.push(y);
+        ratios.push(x / y);
+    }
+    let (lo, hi) = ratios
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(l, h), r| (l.min(*r), h.max(*r)));
+    let range = |v: &[f64]| {
+        let lo = v.iter().cloned().fold(f64::MAX, f64::min);
+        let hi = v.iter().cloned().fold(0.0, f64::max);
+        format!("{lo:.0}-{hi:.0}")
+    };
+    println!(
+        "concurrency {level}: ours median {:.0} calls/s ({}), baseline median {:.0} ({}), ratio median {:.3} (min {lo:.3}, max {hi:.3})",
+        median(o.clone()),
+        range(&o),
+        median(b.clone()),
+        range(&b),
+        median(ratios),
+    );
+}

@@ -21,7 +21,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use tokio::sync::Semaphore;
-use tray_connect_benches::{median, one_operation_document, operation_0_samples, ops, run_counted};
+use tray_connect_benches::{
+    median, one_operation_document, operation_0_samples, ops, round_args, run_counted,
+};
 use tray_connect_emulator::Emulator;
 
 const TOKEN: &str = "bench-token";
@@ -92,14 +94,7 @@ async fn permit_ns(tasks: usize, per_task: usize) -> f64 {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let rounds: usize = args.first().map_or(15, |a| a.parse().unwrap());
-    let seconds: f64 = args.get(1).map_or(3.0, |a| a.parse().unwrap());
-    let levels: Vec<usize> = if args.len() > 2 {
-        args[2..].iter().map(|a| a.parse().unwrap()).collect()
-    } else {
-        vec![1, 16, 256]
-    };
+    let (rounds, seconds, levels) = round_args(15, 3.0);
 
     let server_rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

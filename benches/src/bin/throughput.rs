@@ -10,20 +10,15 @@
 use std::sync::Arc;
 
 use serde_json::{Value, json};
-use tray_connect_benches::{median, one_operation_document, operation_0_samples, ops, run};
+use tray_connect_benches::{
+    compare_rounds, one_operation_document, operation_0_samples, ops, round_args,
+};
 use tray_connect_emulator::Emulator;
 
 const TOKEN: &str = "bench-token";
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let rounds: usize = args.first().map_or(7, |a| a.parse().unwrap());
-    let seconds: f64 = args.get(1).map_or(5.0, |a| a.parse().unwrap());
-    let levels: Vec<usize> = if args.len() > 2 {
-        args[2..].iter().map(|a| a.parse().unwrap()).collect()
-    } else {
-        vec![1, 16, 256]
-    };
+    let (rounds, seconds, levels) = round_args(7, 5.0);
 
     // The emulator on a runtime of its own (two workers, like the clients').
     let server_rt = tokio::runtime::Builder::new_multi_thread()
@@ -107,42 +102,14 @@ fn main() {
 
     println!("{rounds} rounds of {seconds} s per client per level; calls/s");
     for &level in &levels {
-        // Warm-up: open the connections.
-        rt.block_on(run(level, 0.5, ours_call.clone()));
-        rt.block_on(run(level, 0.5, baseline_call.clone()));
-        let (mut o, mut b, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-        for round in 0..rounds {
-            let (x, y) = if round % 2 == 0 {
-                let x = rt.block_on(run(level, seconds, ours_call.clone()));
-                emulator.clear_calls();
-                (x, rt.block_on(run(level, seconds, baseline_call.clone())))
-            } else {
-                let y = rt.block_on(run(level, seconds, baseline_call.clone()));
-                emulator.clear_calls();
-                (rt.block_on(run(level, seconds, ours_call.clone())), y)
-            };
-            emulator.clear_calls();
-            println!(
-                "  concurrency {level:>3} round {}: ours {x:>8.0}  baseline {y:>8.0}  ratio {:.3}",
-                round + 1,
-                x / y
-            );
-            o.push(x);
-            b.push(y);
-            ratios.push(x / y);
-        }
-        let (lo, hi) = ratios
-            .iter()
-            .fold((f64::MAX, f64::MIN), |(l, h), r| (l.min(*r), h.max(*r)));
-        println!(
-            "concurrency {level}: ours median {:.0} calls/s ({:.0}-{:.0}), baseline median {:.0} ({:.0}-{:.0}), ratio median {:.3} (min {lo:.3}, max {hi:.3})",
-            median(o.clone()),
-            o.iter().cloned().fold(f64::MAX, f64::min),
-            o.iter().cloned().fold(0.0, f64::max),
-            median(b.clone()),
-            b.iter().cloned().fold(f64::MAX, f64::min),
-            b.iter().cloned().fold(0.0, f64::max),
-            median(ratios.clone()),
+        compare_rounds(
+            &rt,
+            level,
+            rounds,
+            seconds,
+            ours_call.clone(),
+            baseline_call.clone(),
+            || emulator.clear_calls(),
         );
     }
     drop(emulator);

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
-use tray_connect_benches::{derive_baseline, median, operation_0_samples, ops, run};
+use tray_connect_benches::{compare_rounds, derive_baseline, operation_0_samples, ops, round_args};
 
 const TOKEN: &str = "bench-token";
 const AUTH_ID: &str = "fe6ce53d-b414-4f24-b0d5-16a0a75544a0";
@@ -79,14 +79,7 @@ async fn canned_server(listener: TcpListener, answer: Arc<Vec<u8>>) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let rounds: usize = args.first().map_or(7, |a| a.parse().unwrap());
-    let seconds: f64 = args.get(1).map_or(5.0, |a| a.parse().unwrap());
-    let levels: Vec<usize> = if args.len() > 2 {
-        args[2..].iter().map(|a| a.parse().unwrap()).collect()
-    } else {
-        vec![1, 16, 256]
-    };
+    let (rounds, seconds, levels) = round_args(7, 5.0);
 
     let (input_value, output_value) = operation_0_samples();
     let body =
@@ -180,34 +173,14 @@ fn main() {
 
     println!("{rounds} rounds of {seconds} s per client per level; calls/s; canned server");
     for &level in &levels {
-        rt.block_on(run(level, 0.5, ours_call.clone()));
-        rt.block_on(run(level, 0.5, baseline_call.clone()));
-        let (mut o, mut b, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-        for round in 0..rounds {
-            let (x, y) = if round % 2 == 0 {
-                let x = rt.block_on(run(level, seconds, ours_call.clone()));
-                (x, rt.block_on(run(level, seconds, baseline_call.clone())))
-            } else {
-                let y = rt.block_on(run(level, seconds, baseline_call.clone()));
-                (rt.block_on(run(level, seconds, ours_call.clone())), y)
-            };
-            println!(
-                "  concurrency {level:>3} round {}: ours {x:>8.0}  baseline {y:>8.0}  ratio {:.3}",
-                round + 1,
-                x / y
-            );
-            o.push(x);
-            b.push(y);
-            ratios.push(x / y);
-        }
-        let (lo, hi) = ratios
-            .iter()
-            .fold((f64::MAX, f64::MIN), |(l, h), r| (l.min(*r), h.max(*r)));
-        println!(
-            "concurrency {level}: ours median {:.0} calls/s, baseline median {:.0}, ratio median {:.3} (min {lo:.3}, max {hi:.3})",
-            median(o),
-            median(b),
-            median(ratios),
+        compare_rounds(
+            &rt,
+            level,
+            rounds,
+            seconds,
+            ours_call.clone(),
+            baseline_call.clone(),
+            || {},
         );
     }
 }
