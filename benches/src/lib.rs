@@ -366,6 +366,18 @@ pub fn compare_rounds<F, G, FutF, FutG>(
     G: Fn() -> FutG + Clone + Send + 'static,
     FutG: std::future::Future<Output = ()> + Send,
 {
+    // `PROFILE_ONLY=ours|baseline`: one side alone for the whole time, to profile it
+    // (`perf record` of a run that mixes both cannot tell whose inlined futures a sample is in).
+    if let Ok(side) = std::env::var("PROFILE_ONLY") {
+        let total = seconds * rounds as f64;
+        let rate = match side.as_str() {
+            "ours" => rt.block_on(run(level, total, ours)),
+            "baseline" => rt.block_on(run(level, total, baseline)),
+            other => panic!("PROFILE_ONLY is `ours` or `baseline`, not `{other}`"),
+        };
+        println!("concurrency {level}: {side} alone {rate:.0} calls/s over {total} s");
+        return;
+    }
     rt.block_on(run(level, 0.5, ours.clone()));
     rt.block_on(run(level, 0.5, baseline.clone()));
     between();

@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use bytes::Bytes;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use serde_json::Value;
 use tracing::Instrument;
@@ -84,7 +85,8 @@ pub(crate) struct Request {
     method: &'static str,
     url: reqwest::Url,
     path: String,
-    body: Option<Vec<u8>>,
+    /// Shared, so a retry resends it without copying.
+    body: Option<Bytes>,
     /// The largest answer body accepted: the client's cap, or what is left of a listing's.
     pub(crate) max_bytes: usize,
     /// A Call Connector request, limited by calls in flight rather than paced.
@@ -230,7 +232,9 @@ impl Client {
         let answer = self
             .call_body(O::CONNECTOR, O::VERSION, O::NAME, body)
             .await?;
-        wire::decode_call_typed(&answer, &format!("output of {} {}", O::CONNECTOR, O::NAME))
+        wire::decode_call_typed(&answer, || {
+            format!("output of {} {}", O::CONNECTOR, O::NAME)
+        })
     }
 
     /// Calls `operation` of connector `name` at `version` with a JSON `input`, returning the
@@ -334,7 +338,7 @@ impl Client {
             method: if body.is_some() { "POST" } else { "GET" },
             path: url.path().to_owned(),
             url,
-            body,
+            body: body.map(Bytes::from),
             max_bytes: self.inner.max_response_bytes,
             call_connector: false,
         })
@@ -355,7 +359,7 @@ impl Client {
             method,
             path: url.path().to_owned(),
             url,
-            body,
+            body: body.map(Bytes::from),
             max_bytes: self.inner.max_response_bytes,
             call_connector: false,
         })

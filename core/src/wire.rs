@@ -198,10 +198,16 @@ enum Outcome {
 /// Anything but a successful answer whose output fits `T` goes the long way
 /// ([`decode_call`], then [`decode_output`]), which gives the same errors as before: the
 /// connector's failure, or where the output did not fit, with the whole output kept.
-pub fn decode_call_typed<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T, Error> {
+///
+/// `what` names the output in an error; it is only called on a failure, so a success never
+/// formats it.
+pub fn decode_call_typed<T: DeserializeOwned>(
+    body: &[u8],
+    what: impl FnOnce() -> String,
+) -> Result<T, Error> {
     match serde_json::from_slice::<TypedEnvelope<T>>(body) {
         Ok(envelope) if envelope.outcome == Outcome::Success => Ok(envelope.output),
-        _ => decode_call(body).and_then(|output| decode_output(output, what)),
+        _ => decode_call(body).and_then(|output| decode_output(output, &what())),
     }
 }
 
@@ -649,21 +655,21 @@ mod typed_call_tests {
     #[test]
     fn a_success_decodes_straight_into_the_output() {
         let body = br#"{"outcome":"success","output":{"sid":"SM1","extra":1}}"#;
-        let sent: Sent = decode_call_typed(body, "output").unwrap();
+        let sent: Sent = decode_call_typed(body, || "output".into()).unwrap();
         assert_eq!(sent.sid, "SM1");
     }
 
     #[test]
     fn an_error_outcome_is_a_connector_error_even_when_the_output_would_fit() {
         let body = br#"{"outcome":"error","output":{"sid":"SM1","message":"Not found"}}"#;
-        let err = decode_call_typed::<Sent>(body, "output").unwrap_err();
+        let err = decode_call_typed::<Sent>(body, || "output".into()).unwrap_err();
         assert!(matches!(err, Error::Connector { .. }), "{err}");
     }
 
     #[test]
     fn an_output_that_does_not_fit_names_the_path_and_keeps_the_output() {
         let body = br#"{"outcome":"success","output":{"sid":7}}"#;
-        let err = decode_call_typed::<Sent>(body, "output of x").unwrap_err();
+        let err = decode_call_typed::<Sent>(body, || "output of x".into()).unwrap_err();
         assert_eq!(err.output(), Some(&json!({"sid": 7})));
         assert!(
             err.to_string()

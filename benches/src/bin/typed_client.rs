@@ -145,6 +145,8 @@ fn main() {
             let url = url.clone();
             let authorization = authorization.clone();
             async move {
+                // Each call owns its input, as with `Client::call` (which takes it by value).
+                let input = (*input).clone();
                 let body = serde_json::to_vec(&Envelope {
                     operation: "operation_0",
                     auth_id: AUTH_ID,
