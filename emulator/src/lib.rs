@@ -86,6 +86,7 @@ mod limits;
 mod record;
 mod script;
 mod server;
+mod shared;
 mod synth;
 #[cfg(feature = "typed")]
 mod typed;
@@ -106,7 +107,7 @@ pub use record::RecordedCall;
 use documents::{DocumentSource, Origin};
 use limits::Limits;
 use record::{CallLog, lock};
-use server::Shared;
+use shared::Shared;
 
 /// A running emulator. The server stops, and every open connection closes, when it is dropped:
 /// dropping aborts the server's task, which the runtime frees (with the documents it holds) the
@@ -398,14 +399,14 @@ impl EmulatorBuilder {
             .local_addr()
             .map_err(|source| EmulatorError::Bind { source })?;
         #[cfg(feature = "embedded")]
-        let embedded = embedded::Surface::new(&connectors, self.embedded);
+        let embedded = embedded::surface::Surface::new(&connectors, self.embedded);
         let shared = Arc::new(Shared {
             connectors,
             token: self.token,
             calls: CallLog::default(),
             scripts: Default::default(),
             faults: Mutex::default(),
-            limits: Limits::new(self.tray_limits),
+            limits: Arc::new(Limits::new(self.tray_limits)),
             #[cfg(feature = "embedded")]
             embedded,
         });

@@ -22,7 +22,6 @@ use tokio::time::{Duration, Instant};
 
 use crate::faults::Reply;
 use crate::record::lock;
-use crate::server::Shared;
 
 /// Call Connector requests Tray answers at once.
 pub(crate) const MAX_CONCURRENT_CALLS: usize = 1_000;
@@ -205,11 +204,11 @@ fn is_call(request: &Request) -> bool {
 /// handler runs. The GraphQL endpoint refuses as Tray's GraphQL API does: HTTP 200 with
 /// `{"errors": [{"message": "Rate limit exceeded"}]}`; every other endpoint with a 429.
 pub(crate) async fn rate_limit(
-    State(shared): State<std::sync::Arc<Shared>>,
+    State(limits): State<std::sync::Arc<Limits>>,
     request: Request,
     next: Next,
 ) -> Response {
-    if is_call(&request) || shared.limits.admit_other() {
+    if is_call(&request) || limits.admit_other() {
         return next.run(request).await;
     }
     if request.uri().path() == "/graphql" {

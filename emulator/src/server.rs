@@ -1,7 +1,7 @@
-//! The HTTP side: routes, bearer auth, the three endpoints, and the accept loop.
+//! The Connectivity API over HTTP: the routes, the token check, the three endpoints, and the
+//! accept loop. The state they read is `shared.rs`; the `embedded` routes are mounted here.
 
-use std::sync::{Arc, Mutex};
-
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -17,71 +17,12 @@ use serde_json::{Value, json};
 use tokio::net::{TcpListener, TcpSocket};
 use tokio::task::JoinSet;
 
-use crate::documents::Connector;
-use crate::faults::{FaultTable, Reply, answer};
-use crate::limits::{self, Limits};
-use crate::record::{CallLog, RecordedCall, lock};
-use crate::script::{Scripted, Scripts};
+use crate::faults::{Reply, answer};
+use crate::limits;
+use crate::record::RecordedCall;
+use crate::script::Scripted;
+use crate::shared::{Shared, is_uuid, unauthorized};
 use crate::synth;
-
-/// Everything the handlers and the test-side [`Emulator`](crate::Emulator) share.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    pub(crate) connectors: Vec<Connector>,
-    /// `None`: any non-empty bearer token is accepted.
-    pub(crate) token: Option<String>,
-    pub(crate) calls: CallLog,
-    /// Scripted outputs per `(connector, operation)`.
-    pub(crate) scripts: Scripts,
-    pub(crate) faults: Mutex<FaultTable>,
-    /// Tray's limits (when enforced) and the traffic counters.
-    pub(crate) limits: Limits,
-    /// End users, their tokens and authentications.
-    #[cfg(feature = "embedded")]
-    pub(crate) embedded: crate::embedded::Surface,
-}
-
-impl Shared {
-    fn connector(&self, name: &str, version: &str) -> Option<&Connector> {
-        self.connectors
-            .iter()
-            .find(|c| c.name == name && c.version == version)
-    }
-
-    fn authorized(&self, headers: &HeaderMap) -> bool {
-        let Some(token) = bearer(headers) else {
-            return false;
-        };
-        // A user token the emulator issued is checked first: expired, it is refused even
-        // when any token would do as the master token.
-        #[cfg(feature = "embedded")]
-        if let Some(valid) = self.embedded.user_token_valid(token) {
-            return valid;
-        }
-        self.is_master_token(token)
-    }
-
-    /// The builder's token, or any non-empty one when none was set.
-    pub(crate) fn is_master_token(&self, token: &str) -> bool {
-        self.token
-            .as_deref()
-            .is_none_or(|expected| expected == token)
-    }
-
-    pub(crate) fn fault_for(&self, operation: Option<&str>) -> Option<crate::Fault> {
-        lock(&self.faults).fault_for(operation)
-    }
-}
-
-/// The non-empty token of an `Authorization: Bearer <token>` header.
-pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let value = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())?;
-    let (scheme, token) = value.split_once(' ')?;
-    let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
-}
 
 type AppState = State<Arc<Shared>>;
 
@@ -105,7 +46,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
         // After the token check: unauthorized requests never count against the rate limit.
         .layer(middleware::from_fn_with_state(
-            shared.clone(),
+            shared.limits.clone(),
             limits::rate_limit,
         ))
         // Outermost: the token is checked before any handler reads a body.
@@ -128,14 +69,6 @@ async fn require_token(State(shared): AppState, request: Request, next: Next) ->
         .headers_mut()
         .insert(header::CONNECTION, HeaderValue::from_static("close"));
     refused
-}
-
-fn unauthorized() -> Response {
-    Reply {
-        status: StatusCode::UNAUTHORIZED,
-        body: json!({"message": "The request is unauthorized"}),
-    }
-    .into_response()
 }
 
 async fn list_connectors(State(shared): AppState) -> Response {
@@ -362,17 +295,6 @@ fn unexpectedly_failed() -> Reply {
     }))
 }
 
-/// Whether `id` is a UUID in its canonical text form (`8-4-4-4-12` hex digits, any case, any
-/// version), as Tray's `authId`s are.
-pub(crate) fn is_uuid(id: &str) -> bool {
-    let bytes = id.as_bytes();
-    bytes.len() == 36
-        && bytes.iter().enumerate().all(|(i, b)| match i {
-            8 | 13 | 18 | 23 => *b == b'-',
-            _ => b.is_ascii_hexdigit(),
-        })
-}
-
 /// How many connections may wait to be accepted: Tray's 1,000 concurrent calls, twice over.
 /// Tokio's default (128, std's) refused hundreds of 2,000 simultaneous connects. Linux caps it
 /// at `net.core.somaxconn` (4,096 by default since 5.4).
@@ -422,36 +344,6 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, header_read_tim
                 });
             }
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_uuid;
-
-    #[test]
-    fn only_canonical_uuids_are_auth_ids() {
-        for good in [
-            "fe6ce53d-b414-4f24-b0d5-16a0a75544a0",
-            "123E4567-AAAA-AAAA-AAAA-AAAAAA614174",
-            "00000000-0000-0000-0000-000000000000",
-        ] {
-            assert!(is_uuid(good), "{good}");
-        }
-        for bad in [
-            "",
-            "auth-1",
-            "fe6ce53db4144f24b0d516a0a75544a0",
-            "{fe6ce53d-b414-4f24-b0d5-16a0a75544a0}",
-            "fe6ce53d-b414-4f24-b0d5-16a0a75544a",
-            "fe6ce53d-b414-4f24-b0d5-16a0a75544a0 ",
-            "ge6ce53d-b414-4f24-b0d5-16a0a75544a0",
-            "fe6ce53d-b414-4f24-b0d516a-0a75544a0",
-            "569xxxxxx-xxxxx-xxxx-7e829d2c56d",
-            "fe6ce53d-b414-4f24-b0d5-16a0a75544é",
-        ] {
-            assert!(!is_uuid(bad), "{bad}");
         }
     }
 }

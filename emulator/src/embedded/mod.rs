@@ -21,6 +21,7 @@
 
 mod graphql;
 mod state;
+pub(crate) mod surface;
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -35,37 +36,11 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 use crate::faults::{Reply, answer};
-use crate::server::{Shared, bearer};
+use crate::shared::{Shared, bearer, unauthorized};
 use crate::{Emulator, EmulatorBuilder};
 
 pub(crate) use state::EmbeddedOptions;
-use state::{Auth, Caller, Embedded};
-
-/// The `embedded` surface of one emulator: its state and its GraphQL schema.
-#[derive(Debug)]
-pub(crate) struct Surface {
-    state: Arc<Embedded>,
-    schema: graphql::EmbeddedSchema,
-}
-
-impl Surface {
-    pub(crate) fn new(
-        connectors: &[crate::documents::Connector],
-        options: EmbeddedOptions,
-    ) -> Self {
-        let state = Arc::new(Embedded::new(connectors, options));
-        Surface {
-            schema: graphql::EmbeddedSchema::new(state.clone()),
-            state,
-        }
-    }
-
-    /// `Some(true)` for a live user token, `Some(false)` for an expired one, `None` for a token
-    /// the emulator did not issue.
-    pub(crate) fn user_token_valid(&self, token: &str) -> Option<bool> {
-        self.state.user_of_token(token).map(|user| user.is_ok())
-    }
-}
+use state::{Auth, Caller};
 
 impl EmulatorBuilder {
     /// How long the user tokens `authorize` issues stay valid (default 2 days, as on Tray).
@@ -154,14 +129,6 @@ fn caller(shared: &Shared, headers: &HeaderMap) -> Option<Caller> {
         Some(Err(())) => None,
         None => shared.is_master_token(token).then_some(Caller::Master),
     }
-}
-
-fn unauthorized() -> Response {
-    Reply {
-        status: StatusCode::UNAUTHORIZED,
-        body: json!({"message": "The request is unauthorized"}),
-    }
-    .into_response()
 }
 
 /// Call Connector's check of `authId`: `Some(reply)` refuses the call.

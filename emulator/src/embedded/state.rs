@@ -323,7 +323,7 @@ mod tests {
     fn new_ids_are_version_4_uuids() {
         let ids: Vec<String> = (0..200).map(|_| new_uuid()).collect();
         for id in &ids {
-            assert!(crate::server::is_uuid(id), "{id}");
+            assert!(crate::shared::is_uuid(id), "{id}");
             assert_eq!(&id[14..15], "4", "{id}");
             assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"), "{id}");
         }
