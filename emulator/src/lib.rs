@@ -77,12 +77,18 @@
 //!   `authId`s once authentications exist or a user token calls (the master token only its
 //!   own; see `Emulator::complete_auth_dialog` and friends).
 
+// `documents` reads operations documents; `normalise` turns their schemas into plain draft-04,
+// which `validate` checks inputs against with Tray's wording and `synth` makes outputs up from.
+// `script`, `faults`, `limits` and `record` hold what a test scripts, injects, enforces and
+// reads. `shared` is the state every route reads; `server` serves the Connectivity API and
+// mounts `embedded`, the Embedded API; `typed` scripts and reads with `connector!`'s types.
 mod documents;
 #[cfg(feature = "embedded")]
 mod embedded;
 mod error;
 mod faults;
 mod limits;
+mod normalise;
 mod record;
 mod script;
 mod server;

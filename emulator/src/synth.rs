@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::validate::resolve_local_ref;
+use crate::normalise::resolve_local_ref;
 
 /// Objects nested deeper than this only get their required properties.
 const FULL_DEPTH: usize = 8;
@@ -327,7 +327,7 @@ mod tests {
         let value = synthesise(schema);
         let validator = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft4)
-            .build(&crate::validate::normalise(schema))
+            .build(&crate::normalise::normalise(schema))
             .unwrap();
         let errors: Vec<String> = validator
             .iter_errors(&value)
