@@ -8,22 +8,15 @@
 //! connections a round opens; once the client is dropped, the count returns to the baseline.
 //! Settling is awaited with a bounded poll, never a fixed sleep.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use serde_json::json;
+use support::{AUTH_ID, acme, client_of};
 use tokio::runtime::{Builder, Handle, Runtime};
 use tray_connect::{Client, RetryPolicy};
 use tray_connect_emulator::{Emulator, Fault, Scope};
-
-/// An authId as Tray issues them (a UUID; the emulator refuses anything else with a 400):
-/// the one of the "Slack Send Message" example in Tray's published Call Connector payload.
-const AUTH_ID: &str = "fe6ce53d-b414-4f24-b0d5-16a0a75544a0";
-
-const ACME: &str = r#"{
-  "connector": {"name": "acme", "version": "1.0"},
-  "elements": [{"name": "ping", "inputSchema": {"type": "object"},
-                "outputSchema": {"type": "object", "properties": {"pong": {"type": "string"}}}}]
-}"#;
 
 /// Concurrent calls per cancelled round.
 const PER_ROUND: usize = 50;
@@ -39,17 +32,17 @@ fn runtime(workers: usize) -> Runtime {
 /// The emulator on a runtime of its own.
 fn emulator() -> (Runtime, Emulator) {
     let rt = runtime(1);
-    let emu = rt
-        .block_on(Emulator::builder().document_json(ACME).start())
-        .unwrap();
-    emu.respond("acme", "ping", json!({"pong": "x".repeat(200)}));
+    let emu = rt.block_on(acme().start()).unwrap();
+    emu.respond(
+        "acme",
+        "send_message",
+        json!({"ok": true, "ts": "x".repeat(200)}),
+    );
     (rt, emu)
 }
 
 fn client(emu: &Emulator) -> Client {
-    Client::builder()
-        .token("t")
-        .base_url(emu.base_url())
+    client_of(emu)
         .timeout(Duration::from_secs(10))
         .retry(RetryPolicy::none())
         .build()
@@ -72,9 +65,15 @@ async fn settle_to(limit: usize) -> usize {
     }
 }
 
-async fn ping(client: &Client) -> Result<serde_json::Value, tray_connect::Error> {
+async fn send(client: &Client) -> Result<serde_json::Value, tray_connect::Error> {
     client
-        .call_raw("acme", "1.0", "ping", AUTH_ID, json!({}))
+        .call_raw(
+            "acme",
+            "1.0",
+            "send_message",
+            AUTH_ID,
+            json!({"channel": "C1", "text": "hello"}),
+        )
         .await
 }
 
@@ -99,7 +98,7 @@ fn dropped_calls_leave_the_client_usable_and_no_task_behind() {
                 .map(|i| {
                     let client = client.clone();
                     tokio::spawn(async move {
-                        let call = ping(&client);
+                        let call = send(&client);
                         if i % 2 == 0 {
                             tokio::time::timeout(Duration::from_millis(60), call)
                                 .await
@@ -119,8 +118,8 @@ fn dropped_calls_leave_the_client_usable_and_no_task_behind() {
             emu.clear_faults();
 
             // Still usable, right away.
-            let out = ping(&client).await.unwrap();
-            assert_eq!(out["pong"].as_str().unwrap().len(), 200, "round {round}");
+            let out = send(&client).await.unwrap();
+            assert_eq!(out["ts"].as_str().unwrap().len(), 200, "round {round}");
 
             // No accumulation: at most one task per connection a round can open.
             let now = settle_to(baseline + PER_ROUND + 1).await;
@@ -150,9 +149,7 @@ fn a_cancelled_call_is_not_retried_behind_the_callers_back() {
     let (emu_rt, emu) = emulator();
     let rt = runtime(2);
     rt.block_on(async {
-        let client = Client::builder()
-            .token("t")
-            .base_url(emu.base_url())
+        let client = client_of(&emu)
             .retry(
                 RetryPolicy::calls_idempotent()
                     .base_delay(Duration::from_millis(1))
@@ -161,12 +158,12 @@ fn a_cancelled_call_is_not_retried_behind_the_callers_back() {
             .build()
             .unwrap();
         emu.inject(Fault::Latency(Duration::from_millis(300)), Scope::Next(1));
-        let cancelled = tokio::time::timeout(Duration::from_millis(50), ping(&client)).await;
+        let cancelled = tokio::time::timeout(Duration::from_millis(50), send(&client)).await;
         assert!(cancelled.is_err());
         // Nothing runs on after the drop: no task holds the retry loop, so only the next
         // call adds a request.
         assert_eq!(emu.calls().len(), 1);
-        ping(&client).await.unwrap();
+        send(&client).await.unwrap();
         assert_eq!(emu.calls().len(), 2);
     });
     drop(emu);

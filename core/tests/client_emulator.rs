@@ -1,68 +1,22 @@
 //! The client against the emulator: every endpoint, every error path, retries and timeouts.
 
+mod support;
+
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Value, json};
+use support::{AUTH_ID, SendMessage, SendMessageOutput, TOKEN, acme, client_of, fast, message};
 use tray_connect::{Client, Error, Lookup, Operation, RetryPolicy};
 use tray_connect_emulator::{Emulator, Fault, Scope};
-
-/// An authId as Tray issues them (a UUID; the emulator refuses anything else with a 400):
-/// the one of the "Slack Send Message" example in Tray's published Call Connector payload.
-const AUTH_ID: &str = "fe6ce53d-b414-4f24-b0d5-16a0a75544a0";
-
-const TOKEN: &str = "emulator-token-5f3c9a1e";
-
-const ACME: &str = r#"{
-  "connector": {"name": "acme", "version": "1.0", "title": "Acme", "description": "Test connector",
-                "service": {"id": "svc-1", "name": "acme", "version": 3}},
-  "elements": [
-    {"name": "send_message", "title": "Send message", "description": "Posts a message.",
-     "inputSchema": {"type": "object", "required": ["channel", "text"],
-                     "properties": {
-                       "channel": {"type": "string",
-                                   "lookup": {"operation": "list_channels_ddl", "input": {}}},
-                       "text": {"type": "string"},
-                       "count": {"type": "integer"}}},
-     "outputSchema": {"type": "object", "required": ["ok", "ts"],
-                      "properties": {"ok": {"type": "boolean"}, "ts": {"type": "string"}}},
-     "hasDynamicOutput": false},
-    {"name": "get_record", "title": "Get record",
-     "inputSchema": {"type": "object", "properties": {"id": {"type": "string"}}},
-     "outputSchema": {"type": "object", "properties": {"id": {"type": "string"},
-                                                       "name": {"type": "string"}}},
-     "hasDynamicOutput": true, "authScopes": ["records:read"]}
-  ]
-}"#;
 
 const ODD: &str = r#"{
   "connector": {"name": "odd name/x?y", "version": "2.0 beta"},
   "elements": [{"name": "ping", "inputSchema": {"type": "object"},
                 "outputSchema": {"type": "object", "properties": {"pong": {"type": "boolean"}}}}]
 }"#;
-
-#[derive(Debug, Serialize)]
-struct SendMessage {
-    channel: String,
-    text: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    count: Option<i64>,
-}
-
-#[derive(Debug, Deserialize, PartialEq)]
-struct SendMessageOutput {
-    ok: bool,
-    ts: String,
-}
-
-impl Operation for SendMessage {
-    type Output = SendMessageOutput;
-    const CONNECTOR: &'static str = "acme";
-    const VERSION: &'static str = "1.0";
-    const NAME: &'static str = "send_message";
-}
 
 #[derive(Debug, Serialize)]
 struct GetRecord {
@@ -76,36 +30,17 @@ impl Operation for GetRecord {
     const NAME: &'static str = "get_record";
 }
 
-fn message() -> SendMessage {
-    SendMessage {
-        channel: "C1".into(),
-        text: "hello".into(),
-        count: None,
-    }
-}
-
 async fn emulator() -> Emulator {
-    Emulator::builder()
-        .token(TOKEN)
-        .document_json(ACME)
+    acme()
         .document_json(ODD)
         .start()
         .await
         .expect("emulator starts")
 }
 
-/// Fast backoff so retry tests take milliseconds.
-fn fast_retries() -> RetryPolicy {
-    RetryPolicy::default()
-        .base_delay(Duration::from_millis(1))
-        .max_delay(Duration::from_millis(20))
-}
-
 fn client(emulator: &Emulator) -> Client {
-    Client::builder()
-        .token(TOKEN)
-        .base_url(emulator.base_url())
-        .retry(fast_retries())
+    client_of(emulator)
+        .retry(fast(RetryPolicy::default()))
         .build()
         .unwrap()
 }
@@ -362,11 +297,7 @@ async fn list_honours_retry_after() {
         Scope::Next(1),
     );
     // The default policy: a 1 s Retry-After is within its 10 s cap.
-    let client = Client::builder()
-        .token(TOKEN)
-        .base_url(emu.base_url())
-        .build()
-        .unwrap();
+    let client = client_of(&emu).build().unwrap();
     let started = Instant::now();
     client.list_connectors().await.unwrap();
     let elapsed = started.elapsed();
@@ -415,14 +346,8 @@ async fn call_retries_tray_429_but_not_500() {
 #[tokio::test]
 async fn idempotent_policy_retries_calls_on_500() {
     let emu = emulator().await;
-    let client = Client::builder()
-        .token(TOKEN)
-        .base_url(emu.base_url())
-        .retry(
-            RetryPolicy::calls_idempotent()
-                .base_delay(Duration::from_millis(1))
-                .max_delay(Duration::from_millis(20)),
-        )
+    let client = client_of(&emu)
+        .retry(fast(RetryPolicy::calls_idempotent()))
         .build()
         .unwrap();
     emu.inject(
@@ -436,12 +361,7 @@ async fn idempotent_policy_retries_calls_on_500() {
 #[tokio::test]
 async fn no_retry_policy_makes_one_attempt() {
     let emu = emulator().await;
-    let client = Client::builder()
-        .token(TOKEN)
-        .base_url(emu.base_url())
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = client_of(&emu).retry(RetryPolicy::none()).build().unwrap();
     emu.inject(
         Fault::Status(429, json!({"message": "Too many", "code": null})),
         Scope::Next(1),
@@ -472,11 +392,9 @@ async fn html_error_page_gives_a_readable_tray_error() {
 async fn hanging_server_times_out() {
     let emu = emulator().await;
     let timeout = Duration::from_millis(300);
-    let client = Client::builder()
-        .token(TOKEN)
-        .base_url(emu.base_url())
+    let client = client_of(&emu)
         .timeout(timeout)
-        .retry(fast_retries())
+        .retry(fast(RetryPolicy::default()))
         .build()
         .unwrap();
     emu.inject(Fault::Hang, Scope::Next(1));
@@ -502,12 +420,7 @@ async fn hanging_server_times_out() {
 async fn trickling_body_times_out() {
     let emu = emulator().await;
     let timeout = Duration::from_millis(400);
-    let client = Client::builder()
-        .token(TOKEN)
-        .base_url(emu.base_url())
-        .timeout(timeout)
-        .build()
-        .unwrap();
+    let client = client_of(&emu).timeout(timeout).build().unwrap();
     emu.inject(Fault::Trickle { bytes_per_sec: 0 }, Scope::Next(1));
     let started = Instant::now();
     let err = client.list_operations("acme", "1.0").await.unwrap_err();
@@ -546,12 +459,7 @@ async fn truncated_or_dropped_bodies_are_clear_errors() {
 #[tokio::test]
 async fn body_over_the_cap_is_refused() {
     let emu = emulator().await;
-    let client = Client::builder()
-        .token(TOKEN)
-        .base_url(emu.base_url())
-        .max_response_bytes(64)
-        .build()
-        .unwrap();
+    let client = client_of(&emu).max_response_bytes(64).build().unwrap();
     let err = client.list_operations("acme", "1.0").await.unwrap_err();
     assert!(
         matches!(err, Error::ResponseTooLarge { limit: 64, .. }),
@@ -623,7 +531,7 @@ async fn connection_refused_is_a_transport_error() {
     let client = Client::builder()
         .token(TOKEN)
         .base_url(format!("http://127.0.0.1:{port}"))
-        .retry(fast_retries())
+        .retry(fast(RetryPolicy::default()))
         .build()
         .unwrap();
     let err = client.list_connectors().await.unwrap_err();

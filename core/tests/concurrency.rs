@@ -8,74 +8,31 @@
 //! and the test says so on stderr. Raise it with `ulimit -n 4096`. A real application talking
 //! to Tray needs one descriptor per in-flight call.
 
+mod support;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
 use serde_json::json;
+use support::{AUTH_ID, SendMessage, SendMessageOutput, acme, client_of, fast, message};
 use tokio::sync::Semaphore;
-use tray_connect::{Client, Error, Operation, RetryPolicy};
+use tray_connect::{Client, Error, RetryPolicy};
 use tray_connect_emulator::{Emulator, Fault, Scope};
 
-/// An authId as Tray issues them (a UUID; the emulator refuses anything else with a 400):
-/// the one of the "Slack Send Message" example in Tray's published Call Connector payload.
-const AUTH_ID: &str = "fe6ce53d-b414-4f24-b0d5-16a0a75544a0";
-
-const TOKEN: &str = "concurrency-token";
 const CALLS: usize = 1_000;
 const SEED: u64 = 0x5eed;
 
-const ACME: &str = r#"{
-  "connector": {"name": "acme", "version": "1.0"},
-  "elements": [
-    {"name": "send_message",
-     "inputSchema": {"type": "object", "required": ["channel", "text"],
-                     "properties": {"channel": {"type": "string"}, "text": {"type": "string"}}},
-     "outputSchema": {"type": "object", "required": ["ok", "ts"],
-                      "properties": {"ok": {"type": "boolean"}, "ts": {"type": "string"}}}}
-  ]
-}"#;
-
-#[derive(Debug, Serialize)]
-struct SendMessage {
-    channel: String,
-    text: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct SendMessageOutput {
-    ok: bool,
-}
-
-impl Operation for SendMessage {
-    type Output = SendMessageOutput;
-    const CONNECTOR: &'static str = "acme";
-    const VERSION: &'static str = "1.0";
-    const NAME: &'static str = "send_message";
-}
-
 async fn emulator() -> Emulator {
-    let emu = Emulator::builder()
-        .token(TOKEN)
-        .document_json(ACME)
-        .start()
-        .await
-        .unwrap();
+    let emu = acme().start().await.unwrap();
     emu.respond("acme", "send_message", json!({"ok": true, "ts": "1"}));
     emu
 }
 
 fn client(emu: &Emulator, policy: RetryPolicy) -> Client {
-    Client::builder()
-        .token(TOKEN)
-        .base_url(emu.base_url())
+    client_of(emu)
         .timeout(Duration::from_secs(30))
-        .retry(
-            policy
-                .base_delay(Duration::from_millis(1))
-                .max_delay(Duration::from_millis(20)),
-        )
+        .retry(fast(policy))
         .build()
         .unwrap()
 }
@@ -108,8 +65,8 @@ async fn fire(client: &Client) -> Vec<(usize, Result<SendMessageOutput, Error>)>
             tokio::spawn(async move {
                 let _permit = gate.acquire_owned().await.unwrap();
                 let input = SendMessage {
-                    channel: "C1".into(),
                     text: format!("id-{i}"),
+                    ..message()
                 };
                 (i, client.call(AUTH_ID, input).await)
             })

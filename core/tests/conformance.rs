@@ -6,7 +6,9 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::{Answer, DocsServer, Received, documented_answer, documented_request, example};
+use support::docs_server::{
+    Answer, DocsServer, Received, documented_answer, documented_request, example,
+};
 use tray_connect::{AuthDialogUrl, Client, NewAuthentication, NewUser, Region, RetryPolicy};
 
 /// A Tray stand-in: each GraphQL operation and REST endpoint answered with its documented

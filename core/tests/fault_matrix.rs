@@ -9,29 +9,14 @@
 //!
 //! Every request runs under a hang guard: it must finish within 5 × the client's timeout.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use tray_connect::{Client, Error, Operation, RetryPolicy};
+use support::{AUTH_ID, SendMessageOutput, TOKEN, acme, client_of, fast, message};
+use tray_connect::{Client, Error, RetryPolicy};
 use tray_connect_emulator::{Emulator, Fault, Scope};
-
-/// An authId as Tray issues them (a UUID; the emulator refuses anything else with a 400):
-/// the one of the "Slack Send Message" example in Tray's published Call Connector payload.
-const AUTH_ID: &str = "fe6ce53d-b414-4f24-b0d5-16a0a75544a0";
-
-const TOKEN: &str = "matrix-token-7a1d";
-
-const ACME: &str = r#"{
-  "connector": {"name": "acme", "version": "1.0"},
-  "elements": [
-    {"name": "send_message",
-     "inputSchema": {"type": "object", "required": ["channel", "text"],
-                     "properties": {"channel": {"type": "string"}, "text": {"type": "string"}}},
-     "outputSchema": {"type": "object", "required": ["ok", "ts"],
-                      "properties": {"ok": {"type": "boolean"}, "ts": {"type": "string"}}}}
-  ]
-}"#;
 
 /// The default read attempts and call attempts of `RetryPolicy` (DESIGN §5).
 const READ_ATTEMPTS: usize = 5;
@@ -41,54 +26,14 @@ const LONG: Duration = Duration::from_secs(10);
 /// The timeout of clients that are.
 const SHORT: Duration = Duration::from_millis(400);
 
-#[derive(Debug, Serialize)]
-struct SendMessage {
-    channel: String,
-    text: String,
-}
-
-#[derive(Debug, Deserialize, PartialEq)]
-struct SendMessageOutput {
-    ok: bool,
-    ts: String,
-}
-
-impl Operation for SendMessage {
-    type Output = SendMessageOutput;
-    const CONNECTOR: &'static str = "acme";
-    const VERSION: &'static str = "1.0";
-    const NAME: &'static str = "send_message";
-}
-
-fn message() -> SendMessage {
-    SendMessage {
-        channel: "C1".into(),
-        text: "hello".into(),
-    }
-}
-
 async fn emulator() -> Emulator {
-    let emu = Emulator::builder()
-        .token(TOKEN)
-        .document_json(ACME)
-        .start()
-        .await
-        .expect("emulator starts");
+    let emu = acme().start().await.expect("emulator starts");
     emu.respond("acme", "send_message", json!({"ok": true, "ts": "1.2"}));
     emu
 }
 
-/// The default policy with millisecond backoff, so retries cost nothing.
-fn fast(policy: RetryPolicy) -> RetryPolicy {
-    policy
-        .base_delay(Duration::from_millis(1))
-        .max_delay(Duration::from_millis(20))
-}
-
 fn client_with(emu: &Emulator, timeout: Duration, policy: RetryPolicy) -> Client {
-    Client::builder()
-        .token(TOKEN)
-        .base_url(emu.base_url())
+    client_of(emu)
         .timeout(timeout)
         .retry(policy)
         .build()
@@ -486,9 +431,7 @@ async fn connection_dropped_mid_body_is_a_lost_connection_not_retried() {
 #[tokio::test]
 async fn body_over_the_size_cap_is_refused_not_retried() {
     let emu = emulator().await;
-    let capped = Client::builder()
-        .token(TOKEN)
-        .base_url(emu.base_url())
+    let capped = client_of(&emu)
         .retry(fast(RetryPolicy::calls_idempotent()))
         .max_response_bytes(16)
         .build()

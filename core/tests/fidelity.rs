@@ -7,7 +7,7 @@ mod support;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use support::{Answer, DocsServer};
+use support::docs_server::{Answer, DocsServer};
 use tray_connect::{Client, Error, NewUser, RetryPolicy};
 
 fn client(server: &DocsServer) -> Client {

@@ -20,7 +20,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use support::{Answer, DocsServer, Received};
+use support::docs_server::{Answer, DocsServer, Received};
 use tray_connect::{Client, Error, Operation, RetryPolicy};
 
 const TOKEN: &str = "tok-hardening-0123456789-SECRET";

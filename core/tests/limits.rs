@@ -7,77 +7,35 @@
 //! runs in it too); with a soft `ulimit -n` below 2,200 the calls in flight are bounded to what
 //! fits, and the test says so on stderr.
 
+mod support;
+
 use std::collections::HashMap;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
 use serde_json::json;
-use tray_connect::{Client, Error, Operation, RateLimit, RetryPolicy};
+use support::{ACME, AUTH_ID, SendMessage, acme, client_of, fast, message};
+use tray_connect::{Client, Error, RateLimit, RetryPolicy};
 use tray_connect_emulator::{Emulator, Fault, Scope};
 
-/// An authId as Tray issues them (a UUID).
-const AUTH_ID: &str = "fe6ce53d-b414-4f24-b0d5-16a0a75544a0";
-const TOKEN: &str = "limits-token";
-
-const ACME: &str = r#"{
-  "connector": {"name": "acme", "version": "1.0"},
-  "elements": [
-    {"name": "send_message",
-     "inputSchema": {"type": "object", "required": ["channel", "text"],
-                     "properties": {"channel": {"type": "string"}, "text": {"type": "string"}}},
-     "outputSchema": {"type": "object", "required": ["ok", "ts"],
-                      "properties": {"ok": {"type": "boolean"}, "ts": {"type": "string"}}}}
-  ]
-}"#;
-
-#[derive(Debug, Serialize)]
-struct SendMessage {
-    channel: String,
-    text: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct SendMessageOutput {
-    ok: bool,
-}
-
-impl Operation for SendMessage {
-    type Output = SendMessageOutput;
-    const CONNECTOR: &'static str = "acme";
-    const VERSION: &'static str = "1.0";
-    const NAME: &'static str = "send_message";
-}
-
-fn message(i: usize) -> SendMessage {
+/// Message `id-{i}`, so the emulator's log tells calls apart.
+fn numbered(i: usize) -> SendMessage {
     SendMessage {
-        channel: "C1".into(),
         text: format!("id-{i}"),
+        ..message()
     }
 }
 
 async fn emulator() -> Emulator {
-    let emulator = Emulator::builder()
-        .token(TOKEN)
-        .document_json(ACME)
-        .tray_limits(true)
-        .start()
-        .await
-        .unwrap();
+    let emulator = acme().tray_limits(true).start().await.unwrap();
     emulator.respond("acme", "send_message", json!({"ok": true, "ts": "1"}));
     emulator
 }
 
 /// A client of `emulator` with fast retries and the default limits.
 fn builder(emulator: &Emulator) -> tray_connect::ClientBuilder {
-    Client::builder()
-        .token(TOKEN)
-        .base_url(emulator.base_url())
+    client_of(emulator)
         .timeout(Duration::from_secs(30))
-        .retry(
-            RetryPolicy::default()
-                .base_delay(Duration::from_millis(1))
-                .max_delay(Duration::from_millis(20)),
-        )
+        .retry(fast(RetryPolicy::default()))
 }
 
 /// The calls in flight that fit the descriptor limit: 1,000 (Tray's ceiling) unless
@@ -115,7 +73,7 @@ async fn two_thousand_concurrent_calls_queue_in_the_client_and_none_is_refused()
     let tasks: Vec<_> = (0..CALLS)
         .map(|i| {
             let client = client.clone();
-            tokio::spawn(async move { client.call(AUTH_ID, message(i)).await })
+            tokio::spawn(async move { client.call(AUTH_ID, numbered(i)).await })
         })
         .collect();
     for (i, task) in tasks.into_iter().enumerate() {
@@ -165,7 +123,7 @@ async fn without_the_client_s_limit_the_same_burst_draws_429s() {
             let client = client.clone();
             let done = done.clone();
             tokio::spawn(async move {
-                let _ = done.send(client.call(AUTH_ID, message(i)).await);
+                let _ = done.send(client.call(AUTH_ID, numbered(i)).await);
             })
         })
         .collect();
@@ -252,7 +210,7 @@ async fn time_spent_waiting_for_the_limits_is_not_part_of_the_timeout() {
         .unwrap();
     let calls = (0..4).map(|i| {
         let client = client.clone();
-        tokio::spawn(async move { client.call(AUTH_ID, message(i)).await })
+        tokio::spawn(async move { client.call(AUTH_ID, numbered(i)).await })
     });
     for call in calls.collect::<Vec<_>>() {
         assert!(call.await.unwrap().is_ok());
@@ -278,7 +236,7 @@ async fn a_call_waiting_to_retry_does_not_hold_its_slot() {
         .unwrap();
     let first = tokio::spawn({
         let client = client.clone();
-        async move { client.call(AUTH_ID, message(0)).await }
+        async move { client.call(AUTH_ID, numbered(0)).await }
     });
     let guard = tokio::time::Instant::now() + Duration::from_secs(10);
     while emulator.calls().is_empty() {
@@ -286,7 +244,7 @@ async fn a_call_waiting_to_retry_does_not_hold_its_slot() {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     // With the only slot free during the first call's wait, the second goes through at once.
-    let second = client.call(AUTH_ID, message(1)).await;
+    let second = client.call(AUTH_ID, numbered(1)).await;
     assert!(second.is_ok(), "{second:?}");
     assert!(
         !first.is_finished(),
@@ -322,7 +280,7 @@ async fn clients_made_as_a_user_share_their_parent_s_limits() {
     let calls: Vec<_> = (0..8)
         .map(|i| {
             let client = clients[i % clients.len()].clone();
-            tokio::spawn(async move { client.call(AUTH_ID, message(i)).await })
+            tokio::spawn(async move { client.call(AUTH_ID, numbered(i)).await })
         })
         .collect();
     for call in calls {

@@ -15,19 +15,18 @@
 //! client holds about 1,000 sockets, not one more per burst. See `concurrency.rs` for the
 //! descriptor need.
 
+mod support;
+
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::json;
+use support::{AUTH_ID, TOKEN, acme};
 use tokio::sync::Semaphore;
 use tray_connect::{Client, RetryPolicy};
-use tray_connect_emulator::{Emulator, Fault, Scope};
-
-/// An authId as Tray issues them (a UUID; the emulator refuses anything else with a 400):
-/// the one of the "Slack Send Message" example in Tray's published Call Connector payload.
-const AUTH_ID: &str = "fe6ce53d-b414-4f24-b0d5-16a0a75544a0";
+use tray_connect_emulator::{Fault, Scope};
 
 const ROUNDS: usize = 10;
 const CALLS: usize = 1_000;
@@ -43,13 +42,6 @@ const EMULATOR_PROCESS: &str = "TRAY_CONNECT_MEMORY_TEST_EMULATOR";
 /// The system allocator, counting the bytes currently allocated and their peak.
 #[global_allocator]
 static ALLOCATOR: peak_alloc::PeakAlloc = peak_alloc::PeakAlloc;
-
-const ACME: &str = r#"{
-  "connector": {"name": "acme", "version": "1.0"},
-  "elements": [{"name": "send_message",
-                "inputSchema": {"type": "object", "properties": {"text": {"type": "string"}}},
-                "outputSchema": {"type": "object"}}]
-}"#;
 
 fn main() {
     if std::env::var_os(EMULATOR_PROCESS).is_some() {
@@ -100,11 +92,7 @@ fn main() {
 fn serve_until_stdin_closes() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let emu = runtime.block_on(async {
-        let emu = Emulator::builder()
-            .document_json(ACME)
-            .start()
-            .await
-            .unwrap();
+        let emu = acme().start().await.unwrap();
         emu.respond("acme", "send_message", json!({"ok": true}));
         emu.inject(
             Fault::Latency(LATENCY),
@@ -201,7 +189,7 @@ fn in_flight() -> usize {
 async fn peak_rss_stays_flat_over_ten_rounds_of_a_thousand_calls() {
     let emulator = EmulatorProcess::start();
     let client = Client::builder()
-        .token("t")
+        .token(TOKEN)
         .base_url(&emulator.base_url)
         .timeout(Duration::from_secs(30))
         .retry(RetryPolicy::none())
@@ -224,7 +212,7 @@ async fn peak_rss_stays_flat_over_ten_rounds_of_a_thousand_calls() {
                             "1.0",
                             "send_message",
                             AUTH_ID,
-                            json!({"text": format!("{round}-{i}")}),
+                            json!({"channel": "C1", "text": format!("{round}-{i}")}),
                         )
                         .await
                 })

@@ -2,14 +2,15 @@
 //! cursor the one before gave; a looping cursor stopped with `Error::PageLoop`; an error
 //! mid-way yielded, then the end.
 
+mod support;
+
 use futures_util::StreamExt;
 use futures_util::stream::FusedStream;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use support::AUTH_ID;
 use tray_connect::{Client, Error, Operation};
 use tray_connect_emulator::{Emulator, Fault, Scope};
-
-const AUTH_ID: &str = "fe6ce53d-b414-4f24-b0d5-16a0a75544a0";
 
 /// Slack's `list_conversations` as far as paging goes: `limit` and `cursor` in,
 /// `response_metadata.next_cursor` out (`""` on the last page).

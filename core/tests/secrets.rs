@@ -3,18 +3,17 @@
 //! accepted for loopback hosts unless allowed; and no connector name, version or operation can
 //! change the request path: it is refused before sending, or arrives exactly as given.
 
+mod support;
+
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::json;
+use support::AUTH_ID;
 use tray_connect::{Client, Error, Operation, RetryPolicy, Secret};
 use tray_connect_emulator::{Emulator, Fault, Scope};
-
-/// An authId as Tray issues them (a UUID; the emulator refuses anything else with a 400):
-/// the one of the "Slack Send Message" example in Tray's published Call Connector payload.
-const AUTH_ID: &str = "fe6ce53d-b414-4f24-b0d5-16a0a75544a0";
 
 const TOKEN: &str = "tok-9f8e7d6c5b4a-SECRET";
 const PASSWORD: &str = "hunter2-pa55w0rd-SECRET";
