@@ -1,6 +1,33 @@
-// The fixture documents of the dialect and naming suites, one module each. Included by
-// `tests/lib.rs` (edition 2024) and `tests/edition2021/lib.rs` (edition 2021) so every
-// expansion is compiled under both editions with `#![deny(warnings, missing_docs)]`.
+// Every fixture document of `codegen/tests/fixtures`, one module each: Tray's real documents,
+// then the dialect and naming suites. Included by `tests/lib.rs`, so every expansion compiles
+// under edition 2024 with both serde directions and `#![deny(warnings, missing_docs)]`
+// (`tests/edition2021` expands the same folder under edition 2021). `fixture_list.rs` reads
+// this file's `"codegen/tests/fixtures/*.json"` paths and fails when a document of the folder
+// is missing here: keep one path literal per module.
+
+/// Google Sheets, from Tray's published API examples.
+pub mod google_sheets {
+    tray_connect::connector!("sheets", "1.0", "codegen/tests/fixtures/google-sheets.json");
+}
+
+/// Slack, from Tray's published API examples.
+pub mod slack {
+    tray_connect::connector!("slack", "9.1", "codegen/tests/fixtures/slack.json");
+}
+
+/// Tray's legacy GitHub connector (11 operations).
+pub mod github_legacy {
+    tray_connect::connector!("github", "1.2", "codegen/tests/fixtures/github-legacy.json");
+}
+
+/// The schema fixtures of Tray's CDK.
+pub mod cdk_fixtures {
+    tray_connect::connector!(
+        "cdk-fixtures",
+        "1.0",
+        "codegen/tests/fixtures/cdk-tray-schema-fixtures.json"
+    );
+}
 
 /// Strings, secrets, string/integer/number/mixed enums, integers, numbers and booleans.
 pub mod dialect_scalars {
