@@ -1,32 +1,25 @@
 //! The real documents (Google Sheets, GitHub legacy, the CDK fixtures) called end to end against
 //! the emulator: typed inputs out, typed outputs back, lookups, and unlisted output fields that
-//! survive a round trip. The emulator needs header-carrying documents, so the modules here expand
-//! the emulator's copies (`emulator/tests/fixtures/*-operations.json`) under their own headers.
+//! survive a round trip. The documents are Tray's answers as kept in `codegen/tests/fixtures`
+//! (without header): the modules here expand them, and the emulator serves them, under the same
+//! names and versions.
 
 use serde_json::json;
 use tray_connect::Client;
 use tray_connect_emulator::Emulator;
 
-/// Google Sheets, as the emulator serves it.
 /// An authId as Tray issues them (a UUID; the emulator refuses anything else with a 400):
 /// the one of the "Slack Send Message" example in Tray's published Call Connector payload.
 const AUTH_ID: &str = "fe6ce53d-b414-4f24-b0d5-16a0a75544a0";
 
+/// Google Sheets, as the emulator serves it.
 mod sheets {
-    tray_connect::connector!(
-        "sheets",
-        "8.1",
-        "emulator/tests/fixtures/google-sheets-operations.json"
-    );
+    tray_connect::connector!("sheets", "8.1", "codegen/tests/fixtures/google-sheets.json");
 }
 
 /// Tray's legacy GitHub connector, as the emulator serves it.
 mod github {
-    tray_connect::connector!(
-        "github",
-        "1.2",
-        "emulator/tests/fixtures/github-legacy-operations.json"
-    );
+    tray_connect::connector!("github", "1.2", "codegen/tests/fixtures/github-legacy.json");
 }
 
 /// The CDK schema fixtures, as the emulator serves them.
@@ -34,13 +27,19 @@ mod cdk {
     tray_connect::connector!(
         "cdk-fixtures",
         "1.0",
-        "emulator/tests/fixtures/cdk-tray-schema-fixtures-operations.json"
+        "codegen/tests/fixtures/cdk-tray-schema-fixtures.json"
     );
 }
 
-async fn emulator(document: &str) -> (Emulator, Client) {
+/// An emulator serving `codegen/tests/fixtures/{file}` as connector `name` version `version`,
+/// and a client of it.
+async fn emulator(name: &str, version: &str, file: &str) -> (Emulator, Client) {
+    let path = format!(
+        "{}/../codegen/tests/fixtures/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let emulator = Emulator::builder()
-        .document(format!("{}/../{document}", env!("CARGO_MANIFEST_DIR")))
+        .document_as(name, version, path)
         .start()
         .await
         .expect("emulator starts");
@@ -54,8 +53,7 @@ async fn emulator(document: &str) -> (Emulator, Client) {
 
 #[tokio::test]
 async fn google_sheets_get_rows_with_a_lookup_and_a_scripted_answer() {
-    let (emulator, client) =
-        emulator("emulator/tests/fixtures/google-sheets-operations.json").await;
+    let (emulator, client) = emulator("sheets", "8.1", "google-sheets.json").await;
     let options = client
         .lookup(AUTH_ID, sheets::GetRows::worksheet_name_lookup("sheet-1"))
         .await
@@ -104,8 +102,7 @@ async fn google_sheets_get_rows_with_a_lookup_and_a_scripted_answer() {
 
 #[tokio::test]
 async fn github_legacy_get_repository_keeps_unlisted_fields() {
-    let (emulator, client) =
-        emulator("emulator/tests/fixtures/github-legacy-operations.json").await;
+    let (emulator, client) = emulator("github", "1.2", "github-legacy.json").await;
     let input = github::GetRepository::builder()
         .access_token("ghp_x")
         .username("octocat")
@@ -138,8 +135,7 @@ async fn github_legacy_get_repository_keeps_unlisted_fields() {
 
 #[tokio::test]
 async fn cdk_fixture_ddl_lookup_and_call() {
-    let (emulator, client) =
-        emulator("emulator/tests/fixtures/cdk-tray-schema-fixtures-operations.json").await;
+    let (emulator, client) = emulator("cdk-fixtures", "1.0", "cdk-tray-schema-fixtures.json").await;
     let lookup = cdk::FixtureDdl::emails_lookup("workspace-9");
     let operation = lookup.operation().to_owned();
     emulator.respond(

@@ -423,10 +423,10 @@ mod sample_documents {
     use crate::validate::InputValidator;
 
     const DOCUMENTS: &[&str] = &[
-        include_str!("../tests/fixtures/google-sheets-operations.json"),
-        include_str!("../tests/fixtures/slack-operations.json"),
-        include_str!("../tests/fixtures/github-legacy-operations.json"),
-        include_str!("../tests/fixtures/cdk-tray-schema-fixtures-operations.json"),
+        include_str!("../../codegen/tests/fixtures/google-sheets.json"),
+        include_str!("../../codegen/tests/fixtures/slack.json"),
+        include_str!("../../codegen/tests/fixtures/github-legacy.json"),
+        include_str!("../../codegen/tests/fixtures/cdk-tray-schema-fixtures.json"),
         include_str!("../tests/fixtures/twilio-operations.json"),
     ];
 

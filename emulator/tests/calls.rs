@@ -4,7 +4,7 @@ mod support;
 
 use serde_json::{Value, json};
 use support::{
-    AUTH_ID, SAMPLE_DOCUMENTS, TOKEN, call, conformance_errors, fixture, fixture_json, samples,
+    AUTH_ID, SAMPLE_DOCUMENTS, TOKEN, call, conformance_errors, sample, samples, with_sample,
 };
 use tray_connect_emulator::Emulator;
 
@@ -90,7 +90,7 @@ async fn valid_call_synthesises_output_conforming_to_the_output_schema() {
     .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["outcome"], "success");
-    let schema = &fixture_json("google-sheets-operations.json")["elements"][1]["outputSchema"];
+    let schema = &sample("google-sheets")["elements"][1]["outputSchema"];
     assert!(conformance_errors(schema, &body["output"]).is_empty());
     assert!(body["output"]["updates"]["updatedRows"].is_number());
     // Deterministic: the same call gives the same output.
@@ -111,12 +111,12 @@ async fn every_sample_operation_synthesises_conforming_output() {
     // Validation off: this test is about outputs, so `{}` inputs are fine.
     let mut builder = Emulator::builder().token(TOKEN).validate(false);
     for name in SAMPLE_DOCUMENTS {
-        builder = builder.document(fixture(name));
+        builder = with_sample(builder, name);
     }
     let emulator = builder.start().await.unwrap();
     let mut checked = 0;
     for name in SAMPLE_DOCUMENTS {
-        let document = fixture_json(name);
+        let document = sample(name);
         let (connector, version) = (
             document["connector"]["name"].as_str().unwrap(),
             document["connector"]["version"].as_str().unwrap(),
@@ -445,7 +445,7 @@ async fn return_output_schema_on_a_static_operation_is_400() {
 async fn validation_can_be_switched_off() {
     let emulator = Emulator::builder()
         .validate(false)
-        .document(fixture("slack-operations.json"))
+        .document_json(sample("slack").to_string())
         .start()
         .await
         .unwrap();
@@ -536,15 +536,18 @@ async fn non_uuid_auth_id_is_a_tray_style_400() {
     assert_eq!(emulator.calls()[0].auth_id.as_deref(), Some("auth-1"));
 }
 
-/// The published examples in `call-connector-examples.json`, by id.
+/// The published examples in `core/tests/fixtures/call-connector-examples.json`, by id.
 fn example(id: &str) -> Value {
-    fixture_json("call-connector-examples.json")
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["id"] == id)
-        .unwrap()
-        .clone()
+    serde_json::from_str::<Value>(include_str!(
+        "../../core/tests/fixtures/call-connector-examples.json"
+    ))
+    .unwrap()
+    .as_array()
+    .unwrap()
+    .iter()
+    .find(|e| e["id"] == id)
+    .unwrap()
+    .clone()
 }
 
 #[tokio::test]

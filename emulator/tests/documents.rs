@@ -3,14 +3,13 @@
 mod support;
 
 use serde_json::json;
-use support::{SAMPLE_DOCUMENTS, fixture, get};
+use support::{SAMPLE_DOCUMENTS, fixture, get, with_sample};
 use tray_connect_emulator::{Emulator, EmulatorError};
 
 #[tokio::test]
 async fn every_sample_document_loads_on_its_own() {
     for name in SAMPLE_DOCUMENTS {
-        let emulator = Emulator::builder()
-            .document(fixture(name))
+        let emulator = with_sample(Emulator::builder(), name)
             .start()
             .await
             .unwrap_or_else(|e| panic!("{name}: {e}"));

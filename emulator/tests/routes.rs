@@ -3,7 +3,7 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::{AUTH_ID, TOKEN, call, call_url, fixture_json, get, http, samples};
+use support::{AUTH_ID, TOKEN, call, call_url, get, http, sample, samples};
 use tray_connect_emulator::Emulator;
 
 #[tokio::test]
@@ -62,7 +62,7 @@ async fn get_operations_returns_the_elements_as_written() {
     assert_eq!(status, 200);
     assert_eq!(
         body,
-        json!({"elements": fixture_json("google-sheets-operations.json")["elements"]})
+        json!({"elements": sample("google-sheets")["elements"]})
     );
 }
 

@@ -1,11 +1,11 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde_json::Value;
-use tray_connect_emulator::Emulator;
+use serde_json::{Value, json};
+use tray_connect_emulator::{Emulator, EmulatorBuilder};
 
 /// An authId as Tray issues them (a UUID; the emulator refuses anything else with a 400):
 /// the one of the "Slack Send Message" example in Tray's published Call Connector payload.
@@ -13,6 +13,7 @@ pub const AUTH_ID: &str = "fe6ce53d-b414-4f24-b0d5-16a0a75544a0";
 
 pub const TOKEN: &str = "test-token";
 
+/// A file of `emulator/tests/fixtures`.
 pub fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
@@ -20,22 +21,60 @@ pub fn fixture(name: &str) -> PathBuf {
 }
 
 pub fn fixture_json(name: &str) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(fixture(name)).unwrap()).unwrap()
+    read_json(&fixture(name))
 }
 
+fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The sample documents. Tray's real ones are kept once, as Tray answers them (no header), in
+/// `codegen/tests/fixtures/NAME.json`, and served under the headers of [`sample`]; Tray's
+/// published Twilio example (`tests/fixtures/twilio-operations.json`) has its own header.
 pub const SAMPLE_DOCUMENTS: &[&str] = &[
-    "google-sheets-operations.json",
-    "slack-operations.json",
-    "github-legacy-operations.json",
-    "cdk-tray-schema-fixtures-operations.json",
-    "twilio-operations.json",
+    "google-sheets",
+    "slack",
+    "github-legacy",
+    "cdk-tray-schema-fixtures",
+    "twilio",
 ];
+
+/// Sample document `name` (one of [`SAMPLE_DOCUMENTS`]) with its `connector` header, as the
+/// emulator serves it.
+pub fn sample(name: &str) -> Value {
+    // Made up where the source does not give a name or version (`sheets` 8.1, `github` 1.2,
+    // `cdk-fixtures` 1.0); a title and a service, so the listing tests see both given and
+    // defaulted ones.
+    let header = match name {
+        "twilio" => return fixture_json("twilio-operations.json"),
+        "google-sheets" => json!({"name": "sheets", "version": "8.1", "title": "Google Sheets"}),
+        "slack" => json!({
+            "name": "slack", "version": "9.1", "title": "Slack",
+            "service": {"id": "c0d7b5a2-1f3e-4b8a-9a5d-2e6f8b9c0d1e", "name": "slack", "version": 4}
+        }),
+        "github-legacy" => json!({"name": "github", "version": "1.2"}),
+        "cdk-tray-schema-fixtures" => json!({"name": "cdk-fixtures", "version": "1.0"}),
+        other => panic!("no sample document {other}"),
+    };
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../codegen/tests/fixtures")
+        .join(format!("{name}.json"));
+    let mut document = read_json(&path);
+    let elements = document["elements"].take();
+    json!({"connector": header, "elements": elements})
+}
+
+/// `builder` with sample document `name` added.
+pub fn with_sample(builder: EmulatorBuilder, name: &str) -> EmulatorBuilder {
+    builder.document_json(sample(name).to_string())
+}
 
 /// An emulator serving every sample document, requiring [`TOKEN`].
 pub async fn samples() -> Emulator {
     let mut builder = Emulator::builder().token(TOKEN);
     for name in SAMPLE_DOCUMENTS {
-        builder = builder.document(fixture(name));
+        builder = with_sample(builder, name);
     }
     builder.start().await.unwrap()
 }
