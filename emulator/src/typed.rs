@@ -20,8 +20,21 @@ impl Emulator {
     /// Scripts the output of the operation `O` (the input type `connector!` generates): every
     /// later call to it answers `output`, as [`respond`](Self::respond) would.
     ///
-    /// ```ignore
-    /// emulator.respond_to::<twilio::SendSms>(twilio::SendSmsOutput { sid: "SM1".into(), .. })?;
+    /// ```
+    /// mod twilio { tray_connect::connector!("twilio-output", "2.1", "../schemas/twilio.json"); }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let emulator = tray_connect_emulator::Emulator::builder()
+    ///     .document("../schemas/twilio.json")
+    ///     .start()
+    ///     .await?;
+    /// let output: twilio::SendSmsOutput = serde_json::from_value(serde_json::json!({
+    ///     "sid": "SM1", "status": "queued", "to": "+15551234567", "from": "+15557654321",
+    ///     "body": "Your code is 1234", "date_created": "Thu, 29 Nov 2026 10:00:00 +0000"
+    /// }))?;
+    /// emulator.respond_to::<twilio::SendSms>(output)?;
+    /// # Ok(())
+    /// # }
     /// ```
     ///
     /// # Errors
