@@ -111,15 +111,60 @@ pub fn is_snake_case(name: &str) -> bool {
     !name.is_empty() && name == name.to_snake_case()
 }
 
+/// How a name that is already taken is numbered (see [`free_name`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Suffix {
+    /// `Name2`, `Name3`, ...: types, variants, type parameters.
+    Pascal,
+    /// `name_2`, `name_3`, ...: fields, functions, modules.
+    Snake,
+    /// `name_`, then `name_2`, `name_3`, ...: a name the generator adds beside the schema's
+    /// (a catch-all field or variant, a setter that would shadow a method) reads as escaped
+    /// before it reads as numbered.
+    Escaped,
+}
+
+/// The one place a name not yet in use is picked: `base` if `taken` does not hold it, else the
+/// first free one of its numbered forms (see [`Suffix`]). A base ending in `_` takes the number
+/// directly (`self_2`: `self__2` would trip rustc's case lints).
+pub fn free_name(base: &str, suffix: Suffix, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(base) {
+        return base.to_owned();
+    }
+    let (base, sep) = match suffix {
+        Suffix::Pascal => (base.to_owned(), ""),
+        Suffix::Snake => (base.to_owned(), "_"),
+        Suffix::Escaped => {
+            let escaped = format!("{base}_");
+            if !taken(&escaped) {
+                return escaped;
+            }
+            (escaped, "")
+        }
+    };
+    let sep = if base.ends_with('_') { "" } else { sep };
+    (2..)
+        .map(|n| format!("{base}{sep}{n}"))
+        .find(|name| !taken(name))
+        .expect("an unbounded range always yields a free name")
+}
+
+/// [`free_name`], recorded in `taken`.
+pub fn claim(candidate: &str, suffix: Suffix, taken: &mut HashSet<String>) -> String {
+    let name = free_name(candidate, suffix, |name| taken.contains(name));
+    taken.insert(name.clone());
+    name
+}
+
 /// Gives each original a distinct name. `sanitise` maps an original to its candidate;
-/// `keeps_base` says which original of a group of twins keeps the candidate as is; the others get
-/// `{candidate}{sep}2`, `{sep}3`, ... in sorted order of their originals. `taken` holds names
-/// already in use (and receives the new ones). Results are in the order of `originals`.
+/// `keeps_base` says which original of a group of twins keeps the candidate as is; the others
+/// are numbered by `suffix` in sorted order of their originals. `taken` holds names already in
+/// use (and receives the new ones). Results are in the order of `originals`.
 pub fn assign_unique(
     originals: &[&str],
     sanitise: impl Fn(&str) -> String,
     keeps_base: impl Fn(&str, &str) -> bool,
-    sep: &str,
+    suffix: Suffix,
     taken: &mut HashSet<String>,
 ) -> Vec<String> {
     let candidates: Vec<String> = originals.iter().map(|o| sanitise(o)).collect();
@@ -148,20 +193,8 @@ pub fn assign_unique(
         }
         rest.extend(members.map(|i| (candidate, i)));
     }
-    let mut next_suffix: BTreeMap<&str, usize> = BTreeMap::new();
     for (candidate, i) in rest {
-        let suffix = next_suffix.entry(candidate).or_insert(2);
-        // `self_` + `_2` would read `self__2`, which rustc's lints reject.
-        let sep = if candidate.ends_with('_') { "" } else { sep };
-        let name = loop {
-            let name = format!("{candidate}{sep}{suffix}");
-            *suffix += 1;
-            if !taken.contains(&name) {
-                break name;
-            }
-        };
-        taken.insert(name.clone());
-        out[i] = name;
+        out[i] = claim(candidate, suffix, taken);
     }
     out
 }
@@ -169,14 +202,9 @@ pub fn assign_unique(
 /// A name for a field the generator adds beside the properties (`extra`, `additional`): the
 /// base, else `{base}_`, else `{base}_2`, ... whichever no property took.
 pub fn catch_all_name<'a>(base: &str, properties: impl Iterator<Item = &'a str> + Clone) -> String {
-    let taken = |name: &str| properties.clone().any(|p| p == name);
-    if !taken(base) {
-        return base.to_owned();
-    }
-    std::iter::once(format!("{base}_"))
-        .chain((2..).map(|n| format!("{base}_{n}")))
-        .find(|name| !taken(name))
-        .expect("an unbounded range always yields a free name")
+    free_name(base, Suffix::Escaped, |name| {
+        properties.clone().any(|p| p == name)
+    })
 }
 
 /// Whether rustc's `non_camel_case_types` accepts `name`: after trimming `_`, it does not
@@ -260,24 +288,9 @@ pub fn type_param(field: &str, types: &HashSet<String>, taken: &mut HashSet<Stri
     if is_keyword(&base) || RESERVED_PARAMS.contains(&base.as_str()) || used(&base) {
         base.push_str("State");
     }
-    let name = std::iter::once(base.clone())
-        .chain((2..).map(|n| format!("{base}{n}")))
-        .find(|name| !used(name))
-        .expect("an unbounded range always yields a free name");
+    let name = free_name(&base, Suffix::Pascal, used);
     taken.insert(name.clone());
     name
-}
-
-/// Claims `candidate` in `taken`, numbering it (`{candidate}{sep}2`, `{sep}3`, ...) when it is
-/// already in use.
-pub fn claim(candidate: &str, sep: &str, taken: &mut HashSet<String>) -> String {
-    if taken.insert(candidate.to_owned()) {
-        return candidate.to_owned();
-    }
-    (2..)
-        .map(|n| format!("{candidate}{sep}{n}"))
-        .find(|name| taken.insert(name.clone()))
-        .expect("an unbounded range always yields a free name")
 }
 
 /// Distinct snake_case field names for the properties of one object.
@@ -285,7 +298,7 @@ pub fn field_names(originals: &[&str], taken: &mut HashSet<String>) -> Vec<Strin
     // `self` keeps `self_` before `Self` does: escaping a keyword is not renaming it.
     let keeps =
         |orig: &str, cand: &str| orig == cand || (is_keyword(orig) && cand == format!("{orig}_"));
-    assign_unique(originals, snake, keeps, "_", taken)
+    assign_unique(originals, snake, keeps, Suffix::Snake, taken)
 }
 
 /// Distinct PascalCase variant names for the values of one enum.
@@ -294,7 +307,7 @@ pub fn variant_names(originals: &[&str]) -> Vec<String> {
         originals,
         pascal,
         |orig, cand| orig == cand,
-        "",
+        Suffix::Pascal,
         &mut HashSet::new(),
     )
 }
@@ -343,7 +356,7 @@ mod tests {
             &["Send SMS", "send_sms"],
             pascal,
             |orig, _| is_snake_case(orig),
-            "",
+            Suffix::Pascal,
             &mut taken,
         );
         assert_eq!(names, ["SendSms2", "SendSms"]);
@@ -387,6 +400,26 @@ mod tests {
             ]
         );
         assert!(names.iter().all(|n| is_camel_case(n)));
+    }
+
+    #[test]
+    fn free_names_follow_their_suffix_style() {
+        let taken = |names: &'static [&'static str]| move |name: &str| names.contains(&name);
+        assert_eq!(free_name("a", Suffix::Snake, taken(&[])), "a");
+        assert_eq!(free_name("a", Suffix::Snake, taken(&["a", "a_2"])), "a_3");
+        assert_eq!(
+            free_name("self_", Suffix::Snake, taken(&["self_"])),
+            "self_2"
+        );
+        assert_eq!(free_name("A", Suffix::Pascal, taken(&["A", "A2"])), "A3");
+        assert_eq!(
+            free_name("extra", Suffix::Escaped, taken(&["extra"])),
+            "extra_"
+        );
+        assert_eq!(
+            free_name("Other", Suffix::Escaped, taken(&["Other", "Other_"])),
+            "Other_2"
+        );
     }
 
     #[test]

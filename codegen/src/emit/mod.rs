@@ -509,10 +509,13 @@ impl Emitter<'_> {
                 }
             }
         });
-        let parse_doc = if unknown.is_some() {
-            " Parses a value; one the document does not list is kept as `Unknown`."
-        } else {
-            " Parses a value; one the document does not list is an error naming the valid ones."
+        let parse_doc = match unknown {
+            Some(unknown) => {
+                format!(" Parses a value; one the document does not list is kept as `{unknown}`.")
+            }
+            None => " Parses a value; one the document does not list is an error naming the valid \
+                      ones."
+                .to_owned(),
         };
         quote! {
             #doc

@@ -41,7 +41,7 @@ pub fn build(
         &originals,
         naming::pascal,
         |orig, _| naming::is_snake_case(orig),
-        "",
+        naming::Suffix::Pascal,
         &mut builder.type_names,
     );
     let output_names: Vec<String> = input_names
@@ -67,7 +67,7 @@ pub fn build(
         defs[op.input].root = true;
         defs[op.output].root = true;
     }
-    name_builder_parts(&mut defs);
+    name_builder_parts(&mut defs, &builder.type_names);
     Model {
         connector: connector.to_owned(),
         version: version.to_owned(),
@@ -78,14 +78,21 @@ pub fn build(
 }
 
 /// Names each input struct's setters and type parameters, once every type name is known (a
-/// type parameter must not shadow a generated type a setter takes).
-fn name_builder_parts(defs: &mut [Def]) {
-    let type_names: HashSet<String> = defs.iter().map(|d| d.name.clone()).collect();
+/// type parameter must not shadow a type or builder the builder names). `type_names` holds
+/// every name the expansion's types and builders took.
+fn name_builder_parts(defs: &mut [Def], type_names: &HashSet<String>) {
     for def in defs.iter_mut().filter(|d| d.role == Role::Input) {
-        let DefKind::Struct { fields, .. } = &mut def.kind else {
+        let DefKind::Struct {
+            fields,
+            additional,
+            extra,
+            ..
+        } = &mut def.kind
+        else {
             continue;
         };
-        // A property called `build` or `maybe_x` must not shadow those methods.
+        // What the builder has besides the properties' setters: `build`, the `maybe_` setters,
+        // the catch-alls' setters and fields. A property must not shadow them.
         let mut methods: HashSet<String> = HashSet::from(["build".to_owned()]);
         methods.extend(
             fields
@@ -93,17 +100,33 @@ fn name_builder_parts(defs: &mut [Def]) {
                 .filter(|f| f.presence != Presence::Required)
                 .map(|f| format!("maybe_{}", f.rust)),
         );
+        if let Some(additional) = additional {
+            methods.insert("insert_additional".to_owned());
+            methods.insert(additional.rust.clone());
+        }
+        methods.extend(extra.iter().cloned());
+        // A property keeps its name as its setter unless that shadows one of those; then it
+        // takes the first free escaped form, which no other property's setter has.
+        let mut setters: HashSet<String> = fields
+            .iter()
+            .map(|f| f.rust.clone())
+            .filter(|name| !methods.contains(name))
+            .collect();
         let mut params_taken = HashSet::new();
         for field in fields.iter_mut() {
             field.setter = if methods.contains(&field.rust) {
-                format!("{}_", field.rust)
+                let setter = naming::free_name(&field.rust, naming::Suffix::Escaped, |name| {
+                    methods.contains(name) || setters.contains(name)
+                });
+                setters.insert(setter.clone());
+                setter
             } else {
                 field.rust.clone()
             };
             if field.presence.is_required() {
                 field.state_param = Some(naming::type_param(
                     &field.rust,
-                    &type_names,
+                    type_names,
                     &mut params_taken,
                 ));
             }
@@ -114,7 +137,7 @@ fn name_builder_parts(defs: &mut [Def]) {
 impl ModelBuilder {
     /// Claims a type name, numbering it (`Name2`, `Name3`) when taken.
     pub(super) fn claim(&mut self, candidate: &str) -> String {
-        naming::claim(candidate, "", &mut self.type_names)
+        naming::claim(candidate, naming::Suffix::Pascal, &mut self.type_names)
     }
 
     /// Types an operation's root schema, registered as the target of `{"$ref": "#"}` so that a
@@ -552,11 +575,9 @@ impl ModelBuilder {
             })
             .collect::<Vec<_>>();
         let unknown = (site.role == Role::Output).then(|| {
-            if variants.iter().any(|v| v.rust == "Unknown") {
-                "Unknown_".to_owned()
-            } else {
-                "Unknown".to_owned()
-            }
+            naming::free_name("Unknown", naming::Suffix::Escaped, |name| {
+                variants.iter().any(|v| v.rust == name)
+            })
         });
         let name = self.def_name(site);
         let docs = node_docs(schema);
@@ -583,7 +604,7 @@ impl ModelBuilder {
         if site.role == Role::Input {
             let builder = self.claim(&format!("{name}Builder"));
             let base = format!("__{}_state", naming::snake(&name));
-            let state_module = naming::claim(&base, "_", &mut self.module_names);
+            let state_module = naming::claim(&base, naming::Suffix::Snake, &mut self.module_names);
             let def = &mut self.defs[index];
             def.builder = Some(builder);
             def.state_module = Some(state_module);

@@ -274,16 +274,14 @@ impl ModelBuilder {
             (1, 0) => (typed.remove(0).1, nullable),
             _ => {
                 if untyped > 0 {
+                    let other = naming::free_name("Other", naming::Suffix::Escaped, |name| {
+                        typed.iter().any(|(n, _)| n == name)
+                    });
                     let reason = format!(
-                        "{untyped} alternative(s) of `{keyword}` cannot be typed; the `Other` variant keeps them"
+                        "{untyped} alternative(s) of `{keyword}` cannot be typed; the `{other}` variant keeps them"
                     );
                     self.note_fallback(site, &reason);
-                    let other = if typed.iter().any(|(n, _)| n == "Other") {
-                        "Other_"
-                    } else {
-                        "Other"
-                    };
-                    typed.push((other.to_owned(), Ty::Value));
+                    typed.push((other, Ty::Value));
                 }
                 let name = self.def_name(site);
                 let index = self.push(Def {

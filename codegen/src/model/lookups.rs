@@ -106,7 +106,7 @@ impl ModelBuilder {
                     })
                     .collect();
             let base = format!("{}_lookup", naming::snake(&site.path.join("_")));
-            let function = naming::claim(&base, "_", &mut functions);
+            let function = naming::claim(&base, naming::Suffix::Snake, &mut functions);
             out.push(LookupModel {
                 function,
                 property: site.path.join("."),
