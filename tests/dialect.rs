@@ -533,6 +533,63 @@ fn renamed_fields_keep_their_wire_names() {
     );
 }
 
+/// Properties named like prelude items and like the builder's own methods each get a setter,
+/// and catch-all variants step past names the document took.
+#[test]
+fn prelude_and_method_names_stay_distinct() {
+    use tray_connect_tests::naming_prelude as prelude;
+    let input = prelude::Send::builder()
+        .from("1")
+        .into("2")
+        .option("3")
+        .result("4")
+        .some("5")
+        .none("6")
+        .ok("7")
+        .err("8")
+        .vec("9")
+        .string("10")
+        .box_("11")
+        .default("12")
+        .clone("13")
+        .t("14")
+        .unset("15")
+        .set("16")
+        .is_unset("17")
+        .send_state("18")
+        .send("19")
+        .send_builder("20")
+        .build_2("21")
+        .build_("22")
+        .insert_additional_("23")
+        .additional("24")
+        .insert_additional("more", "25")
+        .build();
+    let sent = to_json(&input);
+    assert_eq!(sent["from"], json!("1"));
+    assert_eq!(sent["send"], json!("19"));
+    assert_eq!(sent["build"], json!("21"));
+    assert_eq!(sent["build_"], json!("22"));
+    assert_eq!(sent["insert_additional"], json!("23"));
+    assert_eq!(sent["additional"], json!("24"));
+    assert_eq!(sent["more"], json!("25"));
+    let result = prelude::Result::builder().option("o").from(1).build();
+    assert_eq!(to_json(&result), json!({"option": "o", "from": 1}));
+
+    let out: prelude::SendOutput = from_json(json!({"status": "unknown \u{e9}", "choice": 3}));
+    assert_eq!(out.status, Some(prelude::SendOutputStatus::Unknown_));
+    assert_eq!(out.choice, Some(prelude::SendOutputChoice::Other_(3)));
+    let out: prelude::SendOutput = from_json(json!({"status": "new", "choice": [true]}));
+    assert_eq!(
+        out.status,
+        Some(prelude::SendOutputStatus::Unknown_2("new".to_owned()))
+    );
+    assert_eq!(
+        out.choice,
+        Some(prelude::SendOutputChoice::Other_2(json!([true])))
+    );
+}
+
 #[test]
 fn lookup_functions_fill_templates_and_keep_constants() {
     let lookup = lookups::Find::sheet_lookup("sheet-1");

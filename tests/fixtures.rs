@@ -163,3 +163,13 @@ pub mod dialect_deep_arrays {
         "codegen/tests/fixtures/dialect-deep-arrays.json"
     );
 }
+
+/// Properties named like prelude items (`from`, `into`, `option`, `result`, ...), the builder
+/// and its methods; catch-all variants whose names are taken twice over.
+pub mod naming_prelude {
+    tray_connect::connector!(
+        "naming-prelude",
+        "1.0",
+        "codegen/tests/fixtures/naming-prelude.json"
+    );
+}
