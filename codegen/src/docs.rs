@@ -1,7 +1,9 @@
 //! Schema text → rustdoc: escaped so that `cargo doc` stays warning-free and no description
-//! ever becomes a doctest.
+//! ever becomes a doctest. The model keeps notes and fallback reasons as data; this is where
+//! they become sentences.
 
-use crate::model::Docs;
+use crate::model::{Docs, Fallback, Note, Reason};
+use serde_json::Value;
 
 /// Escapes schema text for rustdoc markdown: brackets, angle brackets and backticks are
 /// escaped, bare URLs are wrapped in `<..>`, and leading indentation is dropped (it would make
@@ -58,6 +60,109 @@ pub fn code(text: &str) -> String {
     text.replace('`', "'").replace(['\n', '\r'], " ")
 }
 
+/// A note, as the text of its bullet.
+pub fn note(note: &Note) -> String {
+    match note {
+        Note::Operation(name) => format!("Operation `{}`.", code(name)),
+        Note::Format(format) => format!("Format: `{}`.", code(format)),
+        Note::Default(value) => format!("Default: `{}`.", code(&value.to_string())),
+        Note::Lookup(operation) => format!(
+            "Valid values come from the lookup operation `{}`.",
+            code(operation)
+        ),
+        Note::Advanced => "Advanced input.".to_owned(),
+        Note::OneOf(values) => {
+            let listed: Vec<String> = values
+                .iter()
+                .map(|value| match value {
+                    Value::String(s) => format!("`{}`", code(s)),
+                    other => format!("`{}`", code(&other.to_string())),
+                })
+                .collect();
+            format!("One of: {}.", listed.join(", "))
+        }
+        Note::Fallback(why) => format!("Typed as JSON `Value`: {}.", reason(why)),
+        Note::PartlyJson(why) => format!("{}.", capitalise(&reason(why))),
+        Note::PropertiesWithoutType => {
+            "The schema lists properties but no `type`, so any other JSON value is valid too."
+                .to_owned()
+        }
+    }
+}
+
+/// Why a node is kept as `Value`, as a clause that ends a sentence ("Typed as JSON `Value`: ...").
+pub fn reason(reason: &Reason) -> String {
+    match reason {
+        Reason::DynamicOutput => "the operation has dynamic output (`hasDynamicOutput`); \
+                                  `Client::output_schema` asks Tray for the schema of one input"
+            .to_owned(),
+        Reason::NoOutputSchema => "the document gives no output schema".to_owned(),
+        Reason::TooDeep(levels) => format!("nested deeper than {levels} levels"),
+        Reason::Untypeable(keyword) => format!("`{keyword}` has no Rust type"),
+        Reason::NoType => "the schema gives no `type`".to_owned(),
+        Reason::UnknownType(name) => format!("unknown type `{}`", code(name)),
+        Reason::UnknownTypeInArray(name) => {
+            format!("unknown type `{}` in a `type` array", code(name))
+        }
+        Reason::PatternProperties => {
+            "`patternProperties` are kept as JSON beside the listed properties".to_owned()
+        }
+        Reason::PropertiesWithoutType => "the schema lists `properties` but no `type`; values \
+                                          other than objects are kept by the `Other` variant"
+            .to_owned(),
+        Reason::EmptyEnum => "the `enum` lists no values".to_owned(),
+        Reason::MixedEnum => "the `enum` mixes value types".to_owned(),
+        Reason::UndescribedRequired => {
+            "the schema requires this property but does not describe it".to_owned()
+        }
+        Reason::AnySchema => "the schema is `true` (anything)".to_owned(),
+        Reason::NotASchema => "the property's schema is not an object".to_owned(),
+        Reason::NoTypedAlternative(keyword) => {
+            format!("no alternative of `{keyword}` can be typed")
+        }
+        Reason::UntypedAlternatives {
+            count,
+            keyword,
+            variant,
+        } => format!(
+            "{count} alternative(s) of `{keyword}` cannot be typed; the `{variant}` variant \
+             keeps them"
+        ),
+        Reason::AllOfPartNotObject => "an `allOf` part is not a schema object".to_owned(),
+        Reason::AllOfPartCombines => "an `allOf` part combines schemas in turn".to_owned(),
+        Reason::AllOfNoCommonType => "no type is allowed by every `allOf` part".to_owned(),
+        Reason::RefNotLocal(reference) => {
+            format!("`$ref` `{}` is not a local JSON pointer", code(reference))
+        }
+        Reason::RefSelfCycle(reference) => format!(
+            "`$ref` `{}` refers back to itself with no object in between",
+            code(reference)
+        ),
+        Reason::RefDangling(reference) => {
+            format!("`$ref` `{}` points at nothing", code(reference))
+        }
+    }
+}
+
+/// `"<json pointer>: <reason>"`, as `VALUE_FALLBACKS` and `Expansion::value_fallbacks` list a
+/// node typed as `Value`.
+pub fn fallback(fallback: &Fallback) -> String {
+    let at = if fallback.pointer.is_empty() {
+        "/"
+    } else {
+        &fallback.pointer
+    };
+    format!("{at}: {}", reason(&fallback.reason))
+}
+
+/// "`x` is" → "`X` is": a reason as the start of a sentence.
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
 /// The doc lines (each becomes one `#[doc = ..]`) for a model node.
 pub fn lines(docs: &Docs, fallback_title: &str) -> Vec<String> {
     let mut paragraphs: Vec<String> = Vec::new();
@@ -80,7 +185,7 @@ pub fn lines(docs: &Docs, fallback_title: &str) -> Vec<String> {
     }
     if !docs.notes.is_empty() {
         out.push(String::new());
-        out.extend(docs.notes.iter().map(|n| format!(" - {n}")));
+        out.extend(docs.notes.iter().map(|n| format!(" - {}", note(n))));
     }
     out
 }

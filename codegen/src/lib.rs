@@ -1,5 +1,6 @@
 //! The code generator behind `tray_connect::connector!` and `tray-connect generate`:
-//! operations document → [`model`] → tokens.
+//! operations document → [`model`] → tokens. The model decides every type and name ([`naming`]
+//! picks each free one); `docs` turns its notes into rustdoc text and `emit` writes the tokens.
 //!
 //! ```
 //! let document = r#"{"elements": [{"name": "ping", "inputSchema": {"type": "object",
@@ -178,7 +179,7 @@ pub fn expand_document(
     let model = model::build(connector, version, document, &selected);
     Ok(Expansion {
         tokens: emit::model(&model, test_doubles),
-        value_fallbacks: model.value_fallbacks,
+        value_fallbacks: model.value_fallbacks.iter().map(docs::fallback).collect(),
     })
 }
 

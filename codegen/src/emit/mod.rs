@@ -57,7 +57,7 @@ pub fn model(model: &Model, test_doubles: bool) -> TokenStream {
     let connector = &model.connector;
     let version = &model.version;
     let operations = model.operations.iter().map(|op| &op.wire);
-    let fallbacks = &model.value_fallbacks;
+    let fallbacks = model.value_fallbacks.iter().map(docs::fallback);
     let connector_doc = format!(
         " The connector these types call: `{}`.",
         docs::code(connector)

@@ -4,7 +4,6 @@
 use super::ir::*;
 use super::keywords::*;
 use super::state::*;
-use crate::docs;
 use crate::document::{OperationDoc, OperationsDocument};
 use crate::naming;
 use serde_json::{Map, Value};
@@ -172,20 +171,19 @@ impl ModelBuilder {
         self.defs.len() - 1
     }
 
-    pub(super) fn fallback(&mut self, site: &Site, reason: &str, docs: &mut Docs) -> Ty {
-        self.note_fallback(site, reason);
-        docs.notes.push(format!("Typed as JSON `Value`: {reason}."));
+    /// Types the node at `site` as `Value`, saying why in its docs and in `VALUE_FALLBACKS`.
+    pub(super) fn fallback(&mut self, site: &Site, reason: Reason, docs: &mut Docs) -> Ty {
+        self.note_fallback(site, reason.clone());
+        docs.notes.push(Note::Fallback(reason));
         Ty::Value
     }
 
     /// Lists a node whose values are (partly) kept as JSON in `VALUE_FALLBACKS`.
-    pub(super) fn note_fallback(&mut self, site: &Site, reason: &str) {
-        let at = if site.pointer.is_empty() {
-            "/"
-        } else {
-            &site.pointer
-        };
-        self.value_fallbacks.push(format!("{at}: {reason}"));
+    pub(super) fn note_fallback(&mut self, site: &Site, reason: Reason) {
+        self.value_fallbacks.push(Fallback {
+            pointer: site.pointer.clone(),
+            reason,
+        });
     }
 
     pub(super) fn admits_null(&self, ty: &Ty) -> bool {
@@ -196,7 +194,7 @@ impl ModelBuilder {
         Docs {
             title: op.title.clone(),
             description: op.description.clone(),
-            notes: vec![format!("Operation `{}`.", docs::code(&op.name))],
+            notes: vec![Note::Operation(op.name.clone())],
         }
     }
 
@@ -253,15 +251,14 @@ impl ModelBuilder {
         self.root = op.output_schema().clone();
         let schema = op.output_schema().as_object().filter(|s| !s.is_empty());
         let (ty, nullable) = match schema {
-            _ if op.has_dynamic_output => {
-                let reason = "the operation has dynamic output (`hasDynamicOutput`); \
-                     `Client::output_schema` asks Tray for the schema of one input";
-                (self.fallback(&site, reason, &mut docs), false)
-            }
-            None => {
-                let reason = "the document gives no output schema";
-                (self.fallback(&site, reason, &mut docs), false)
-            }
+            _ if op.has_dynamic_output => (
+                self.fallback(&site, Reason::DynamicOutput, &mut docs),
+                false,
+            ),
+            None => (
+                self.fallback(&site, Reason::NoOutputSchema, &mut docs),
+                false,
+            ),
             Some(schema) => {
                 if let Some(description) = text(schema, "description") {
                     docs.description = Some(description);
@@ -302,8 +299,7 @@ impl ModelBuilder {
         docs: &mut Docs,
     ) -> (Ty, bool) {
         if site.depth > MAX_DEPTH {
-            let reason = format!("nested deeper than {MAX_DEPTH} levels");
-            return (self.fallback(site, &reason, docs), false);
+            return (self.fallback(site, Reason::TooDeep(MAX_DEPTH), docs), false);
         }
         let (ty, nullable) = self.node_ty(schema, site, docs);
         // `Value`, `()` and enums with such a variant hold `null` themselves.
@@ -325,8 +321,8 @@ impl ModelBuilder {
         }
         for keyword in ["const", "not"] {
             if schema.contains_key(keyword) {
-                let reason = format!("`{keyword}` has no Rust type");
-                return (self.fallback(site, &reason, docs), nullable);
+                let reason = Reason::Untypeable(keyword);
+                return (self.fallback(site, reason, docs), nullable);
             }
         }
         for keyword in ["oneOf", "anyOf"] {
@@ -348,7 +344,7 @@ impl ModelBuilder {
                 self.typeless_object_ty(schema, site)
             }
             [] if types.lists_null => Ty::Unit,
-            [] => self.fallback(site, "the schema gives no `type`", docs),
+            [] => self.fallback(site, Reason::NoType, docs),
             [single] => self.single_ty(single, schema, site, docs),
             _ => self.untagged_ty(&types.members, schema, site, docs),
         };
@@ -365,9 +361,9 @@ impl ModelBuilder {
         match t {
             "string" => {
                 if let Some(format) = text(schema, "format") {
-                    docs.notes
-                        .push(format!("Format: `{}`.", docs::code(&format)));
-                    if format == "password" {
+                    let secret = format == "password";
+                    docs.notes.push(Note::Format(format));
+                    if secret {
                         return Ty::Secret;
                     }
                 }
@@ -378,10 +374,7 @@ impl ModelBuilder {
             "boolean" => Ty::Boolean,
             "array" => self.array_ty(schema, site, docs),
             "object" => self.object_ty(schema, site, docs),
-            other => {
-                let reason = format!("unknown type `{}`", docs::code(other));
-                self.fallback(site, &reason, docs)
-            }
+            other => self.fallback(site, Reason::UnknownType(other.to_owned()), docs),
         }
     }
 
@@ -416,9 +409,8 @@ impl ModelBuilder {
             .and_then(Value::as_object)
             .is_some_and(|p| !p.is_empty());
         if has_patterns {
-            let reason = "`patternProperties` are kept as JSON beside the listed properties";
-            self.note_fallback(site, reason);
-            docs.notes.push(format!("{}.", capitalise(reason)));
+            self.note_fallback(site, Reason::PatternProperties);
+            docs.notes.push(Note::PartlyJson(Reason::PatternProperties));
         }
         has_patterns
     }
@@ -463,16 +455,9 @@ impl ModelBuilder {
         object_site.type_name = format!("{name}Object");
         object_site.depth = site.depth.max(1);
         let object = self.struct_def(schema, &object_site, Docs::default());
-        self.note_fallback(
-            site,
-            "the schema lists `properties` but no `type`; values other than objects are kept \
-             by the `Other` variant",
-        );
+        self.note_fallback(site, Reason::PropertiesWithoutType);
         let mut enum_docs = node_docs(schema);
-        enum_docs.notes.push(
-            "The schema lists properties but no `type`, so any other JSON value is valid too."
-                .to_owned(),
-        );
+        enum_docs.notes.push(Note::PropertiesWithoutType);
         let def = &mut self.defs[index];
         def.docs = enum_docs;
         def.kind = DefKind::Untagged {
@@ -495,14 +480,7 @@ impl ModelBuilder {
         docs: &mut Docs,
     ) -> (Ty, bool) {
         let members = enum_members(schema, values);
-        let listed = members
-            .iter()
-            .map(|(v, _)| match v {
-                Value::String(s) => format!("`{}`", docs::code(s)),
-                other => format!("`{}`", docs::code(&other.to_string())),
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
+        let listed: Vec<Value> = members.iter().map(|(v, _)| v.clone()).collect();
         // `null` is valid when it is a member and `type` (if given) allows it.
         let null_member = members.iter().any(|(v, _)| v.is_null());
         let nullable = null_member && (types.members.is_empty() || types.nullable);
@@ -512,7 +490,7 @@ impl ModelBuilder {
             let ty = if null_member {
                 Ty::Unit
             } else {
-                self.fallback(site, "the `enum` lists no values", docs)
+                self.fallback(site, Reason::EmptyEnum, docs)
             };
             return (ty, nullable);
         }
@@ -526,7 +504,7 @@ impl ModelBuilder {
                 nullable,
             );
         }
-        docs.notes.push(format!("One of: {listed}."));
+        docs.notes.push(Note::OneOf(listed));
         let says = |t: &str| types.members.iter().any(|m| m == t);
         let ty = if members.iter().all(|(v, _)| v.is_number()) {
             // JSON Schema compares numbers by value, so `1.0` is a member of `[1]`: only a
@@ -540,7 +518,7 @@ impl ModelBuilder {
         } else if members.iter().all(|(v, _)| v.is_boolean()) {
             Ty::Boolean
         } else {
-            self.fallback(site, "the `enum` mixes value types", docs)
+            self.fallback(site, Reason::MixedEnum, docs)
         };
         (ty, nullable)
     }
@@ -648,11 +626,8 @@ impl ModelBuilder {
             let (ty, nullable, field_docs) = match property {
                 Value::Null if !properties.contains_key(*wire) => {
                     let mut field_docs = Docs::default();
-                    let ty = self.fallback(
-                        &child_site,
-                        "the schema requires this property but does not describe it",
-                        &mut field_docs,
-                    );
+                    let ty =
+                        self.fallback(&child_site, Reason::UndescribedRequired, &mut field_docs);
                     (ty, false, field_docs)
                 }
                 Value::Object(property) => {
@@ -665,26 +640,18 @@ impl ModelBuilder {
                     if advanced.contains(wire)
                         || property.get("advanced") == Some(&Value::Bool(true))
                     {
-                        field_docs.notes.push("Advanced input.".to_owned());
+                        field_docs.notes.push(Note::Advanced);
                     }
                     (ty, nullable, field_docs)
                 }
                 Value::Bool(true) => {
                     let mut field_docs = Docs::default();
-                    let ty = self.fallback(
-                        &child_site,
-                        "the schema is `true` (anything)",
-                        &mut field_docs,
-                    );
+                    let ty = self.fallback(&child_site, Reason::AnySchema, &mut field_docs);
                     (ty, false, field_docs)
                 }
                 _ => {
                     let mut field_docs = Docs::default();
-                    let ty = self.fallback(
-                        &child_site,
-                        "the property's schema is not an object",
-                        &mut field_docs,
-                    );
+                    let ty = self.fallback(&child_site, Reason::NotASchema, &mut field_docs);
                     (ty, false, field_docs)
                 }
             };

@@ -4,7 +4,6 @@
 use super::ir::*;
 use super::keywords::*;
 use super::state::*;
-use crate::docs;
 use crate::naming;
 use serde_json::{Map, Value, json};
 
@@ -22,9 +21,7 @@ pub(super) const UNTAGGED_ORDER: &[(&str, &str)] = &[
 /// must agree on one type (parts without a `type` agree with any); `properties` are united,
 /// one present in several parts becomes the `allOf` of its schemas; `required` lists are
 /// joined; other keywords keep their first value.
-pub(super) fn merge_all_of(
-    parts: &[Map<String, Value>],
-) -> Result<Map<String, Value>, &'static str> {
+pub(super) fn merge_all_of(parts: &[Map<String, Value>]) -> Result<Map<String, Value>, Reason> {
     let mut merged = Map::new();
     let mut declared: Option<Vec<String>> = None;
     let mut properties: Map<String, Value> = Map::new();
@@ -45,7 +42,7 @@ pub(super) fn merge_all_of(
                     .collect(),
             });
             if declared.as_ref().is_some_and(Vec::is_empty) {
-                return Err("no type is allowed by every `allOf` part");
+                return Err(Reason::AllOfNoCommonType);
             }
         }
         if let Some(Value::Object(p)) = part.get("properties") {
@@ -188,8 +185,8 @@ impl ModelBuilder {
             .iter()
             .find(|m| !UNTAGGED_ORDER.iter().any(|(t, _)| t == m))
         {
-            let reason = format!("unknown type `{}` in a `type` array", docs::code(unknown));
-            return self.fallback(site, &reason, docs);
+            let reason = Reason::UnknownTypeInArray(unknown.clone());
+            return self.fallback(site, reason, docs);
         }
         // The enum takes the site's name; its members are named after it.
         let name = self.def_name(site);
@@ -214,7 +211,7 @@ impl ModelBuilder {
     /// `Other(Value)` catch-all when some cannot; `Value` when none can.
     pub(super) fn alternatives_ty(
         &mut self,
-        keyword: &str,
+        keyword: &'static str,
         alternatives: &[Value],
         schema: &Map<String, Value>,
         site: &Site,
@@ -268,8 +265,8 @@ impl ModelBuilder {
         }
         match (typed.len(), untyped) {
             (0, _) => {
-                let reason = format!("no alternative of `{keyword}` can be typed");
-                (self.fallback(site, &reason, docs), nullable)
+                let reason = Reason::NoTypedAlternative(keyword);
+                (self.fallback(site, reason, docs), nullable)
             }
             (1, 0) => (typed.remove(0).1, nullable),
             _ => {
@@ -277,10 +274,12 @@ impl ModelBuilder {
                     let other = naming::free_name("Other", naming::Suffix::Escaped, |name| {
                         typed.iter().any(|(n, _)| n == name)
                     });
-                    let reason = format!(
-                        "{untyped} alternative(s) of `{keyword}` cannot be typed; the `{other}` variant keeps them"
-                    );
-                    self.note_fallback(site, &reason);
+                    let reason = Reason::UntypedAlternatives {
+                        count: untyped,
+                        keyword,
+                        variant: other.clone(),
+                    };
+                    self.note_fallback(site, reason);
                     typed.push((other, Ty::Value));
                 }
                 let name = self.def_name(site);
@@ -326,15 +325,13 @@ impl ModelBuilder {
                 part = target;
             }
             let Value::Object(part) = part else {
-                let reason = "an `allOf` part is not a schema object";
-                return (self.fallback(site, reason, docs), false);
+                return (self.fallback(site, Reason::AllOfPartNotObject, docs), false);
             };
             if ["$ref", "allOf", "oneOf", "anyOf", "enum", "const", "not"]
                 .iter()
                 .any(|k| part.contains_key(*k))
             {
-                let reason = "an `allOf` part combines schemas in turn";
-                return (self.fallback(site, reason, docs), false);
+                return (self.fallback(site, Reason::AllOfPartCombines, docs), false);
             }
             resolved.push(part);
         }

@@ -80,8 +80,97 @@ pub struct Docs {
     pub title: Option<String>,
     /// `description`.
     pub description: Option<String>,
-    /// Further facts: default, format, advanced, enum labels, lookup, fallbacks.
-    pub notes: Vec<String>,
+    /// Further facts, one bullet each once written as docs.
+    pub notes: Vec<Note>,
+}
+
+/// A fact about a node beyond its title and description, kept as data: `docs` decides how it
+/// reads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Note {
+    /// The type is this operation's input (its wire name).
+    Operation(String),
+    /// `format`.
+    Format(String),
+    /// `default`.
+    Default(Value),
+    /// `lookup`: the operation that lists the valid values.
+    Lookup(String),
+    /// `advanced`.
+    Advanced,
+    /// The values of an `enum` typed as their scalar type, in order.
+    OneOf(Vec<Value>),
+    /// The node is typed as `serde_json::Value`.
+    Fallback(Reason),
+    /// Part of the node is kept as JSON beside its typed parts.
+    PartlyJson(Reason),
+    /// `properties` without a `type`: values other than objects are valid too.
+    PropertiesWithoutType,
+}
+
+/// Why a node, or part of one, is kept as `serde_json::Value`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reason {
+    /// `hasDynamicOutput`.
+    DynamicOutput,
+    /// The operation has no output schema.
+    NoOutputSchema,
+    /// Nested deeper than this many levels.
+    TooDeep(usize),
+    /// A keyword with no Rust type (`const`, `not`).
+    Untypeable(&'static str),
+    /// No `type`.
+    NoType,
+    /// A `type` no Rust type stands for.
+    UnknownType(String),
+    /// The same, as a member of a `type` array.
+    UnknownTypeInArray(String),
+    /// `patternProperties`.
+    PatternProperties,
+    /// `properties` without a `type`; other values go to the `Other` variant.
+    PropertiesWithoutType,
+    /// An `enum` without values.
+    EmptyEnum,
+    /// An `enum` whose values have different types.
+    MixedEnum,
+    /// A required property the schema does not describe.
+    UndescribedRequired,
+    /// The schema `true`.
+    AnySchema,
+    /// A property whose schema is not an object.
+    NotASchema,
+    /// No alternative of this keyword (`oneOf`, `anyOf`) can be typed.
+    NoTypedAlternative(&'static str),
+    /// Some alternatives cannot be typed; a variant keeps them.
+    UntypedAlternatives {
+        /// How many.
+        count: usize,
+        /// `oneOf` or `anyOf`.
+        keyword: &'static str,
+        /// The variant that keeps them.
+        variant: String,
+    },
+    /// An `allOf` part is not a schema object.
+    AllOfPartNotObject,
+    /// An `allOf` part combines schemas in turn.
+    AllOfPartCombines,
+    /// The `allOf` parts allow no common type.
+    AllOfNoCommonType,
+    /// A `$ref` that is not a local JSON pointer.
+    RefNotLocal(String),
+    /// A `$ref` that refers back to itself with no object in between.
+    RefSelfCycle(String),
+    /// A `$ref` that points at nothing.
+    RefDangling(String),
+}
+
+/// A node typed (partly) as `serde_json::Value`: where, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fallback {
+    /// The node's JSON pointer in the document (empty for the document itself).
+    pub pointer: String,
+    /// Why.
+    pub reason: Reason,
 }
 
 /// One property of a generated struct.
@@ -236,8 +325,8 @@ pub struct Model {
     pub operations: Vec<OperationModel>,
     /// Every generated type.
     pub defs: Vec<Def>,
-    /// `"<json pointer>: <reason>"` for every node typed as `Value`.
-    pub value_fallbacks: Vec<String>,
+    /// Every node typed (partly) as `Value`, in the order met.
+    pub value_fallbacks: Vec<Fallback>,
 }
 
 /// Whether a value of `ty` can itself be `null`, so an `Option` around it must not turn `null`

@@ -2,7 +2,6 @@
 //! `lookup`) that take any shape: a keyword of an unexpected shape is ignored.
 
 use super::ir::*;
-use crate::docs;
 use serde_json::{Map, Value};
 
 /// The member types a `type` keyword lists, with `""` dropped and `"null"` split off.
@@ -102,13 +101,9 @@ pub(super) fn node_docs(schema: &Map<String, Value>) -> Docs {
 /// Notes every property carries: its default and its lookup.
 pub(super) fn field_notes(property: &Map<String, Value>, docs: &mut Docs) {
     if let Some(default) = property.get("default") {
-        docs.notes
-            .push(format!("Default: `{}`.", docs::code(&default.to_string())));
+        docs.notes.push(Note::Default(default.clone()));
     }
     if let Some(lookup) = crate::document::lookup_of(property) {
-        docs.notes.push(format!(
-            "Valid values come from the lookup operation `{}`.",
-            docs::code(&lookup.operation)
-        ));
+        docs.notes.push(Note::Lookup(lookup.operation));
     }
 }

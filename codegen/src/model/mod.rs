@@ -10,6 +10,8 @@
 //! `type` arrays, `lookups` resolves lookups and their templates. The walk is one set of
 //! `ModelBuilder` methods spread over those files, so they call one another through `self`;
 //! their imports only go down (`ir` ← `keywords`, `state` ← the rest), never in a cycle.
+//! What the docs will say is kept as data ([`Note`], and the [`Reason`] of each [`Fallback`]):
+//! `docs` writes it as text, so the model does not depend on how docs read.
 
 mod build;
 mod combinators;

@@ -4,7 +4,6 @@
 use super::ir::*;
 use super::keywords::*;
 use super::state::*;
-use crate::docs;
 use crate::naming;
 use serde_json::Value;
 
@@ -48,11 +47,8 @@ impl ModelBuilder {
     /// dangling or when a cycle has no generated type in between.
     pub(super) fn ref_ty(&mut self, reference: &str, site: &Site, docs: &mut Docs) -> (Ty, bool) {
         let Some(pointer) = crate::pointer::local_pointer(reference) else {
-            let reason = format!(
-                "`$ref` `{}` is not a local JSON pointer",
-                docs::code(reference)
-            );
-            return (self.fallback(site, &reason, docs), false);
+            let reason = Reason::RefNotLocal(reference.to_owned());
+            return (self.fallback(site, reason, docs), false);
         };
         let key = format!("{}#{pointer}", site.root_pointer());
         match self.refs.get(&key).cloned() {
@@ -61,18 +57,15 @@ impl ModelBuilder {
                 return (Ty::Boxed(Box::new(Ty::Named(index))), nullable);
             }
             Some(RefState::InProgress(None, _)) => {
-                let reason = format!(
-                    "`$ref` `{}` refers back to itself with no object in between",
-                    docs::code(reference)
-                );
-                return (self.fallback(site, &reason, docs), false);
+                let reason = Reason::RefSelfCycle(reference.to_owned());
+                return (self.fallback(site, reason, docs), false);
             }
             None => {}
         }
         let Some(Value::Object(target)) = crate::pointer::resolve(&self.root, &pointer).cloned()
         else {
-            let reason = format!("`$ref` `{}` points at nothing", docs::code(reference));
-            return (self.fallback(site, &reason, docs), false);
+            let reason = Reason::RefDangling(reference.to_owned());
+            return (self.fallback(site, reason, docs), false);
         };
         let last = pointer.rsplit('/').next().unwrap_or_default();
         let root_name = site.root_name();

@@ -2,7 +2,7 @@
 //! walk is) and the `Site` of each schema node. The walk itself is in `build`, `refs`,
 //! `combinators` and `lookups`, as methods of `ModelBuilder`.
 
-use super::ir::{Def, Role, Ty};
+use super::ir::{Def, Fallback, Role, Ty};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
@@ -99,7 +99,7 @@ pub(super) struct ModelBuilder {
     /// Wire names from the operation root to the property being modelled.
     pub(super) path: Vec<String>,
     pub(super) defs: Vec<Def>,
-    pub(super) value_fallbacks: Vec<String>,
+    pub(super) value_fallbacks: Vec<Fallback>,
     pub(super) type_names: HashSet<String>,
     /// Names of the builders' state modules.
     pub(super) module_names: HashSet<String>,
@@ -121,12 +121,4 @@ pub(super) fn nullable_if(nullable: bool, ty: Ty) -> Ty {
     } else {
         ty
     }
-}
-
-/// "`x` is" → "`X` is": a reason as the start of a sentence.
-pub(super) fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
-    })
 }
