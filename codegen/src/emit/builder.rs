@@ -5,7 +5,7 @@
 use super::{DEEP_NESTING, Emitter, allow_lints, doc_attrs, ident, nesting, unit_arg};
 use crate::docs;
 use crate::model::{AdditionalMap, Def, Field, Presence};
-use proc_macro2::{Ident, Literal, TokenStream};
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 /// Said by a required input's setter.
@@ -24,26 +24,36 @@ struct Shape<'a> {
     state_mod: Ident,
     required: Vec<&'a Field>,
     optional: Vec<&'a Field>,
+    /// The builder's field for each required input, named after its setter.
+    required_slots: Vec<Ident>,
+    /// The builder's field for each optional input, named after its setter.
+    optional_slots: Vec<Ident>,
     /// One type parameter per required input.
     params: Vec<Ident>,
     /// The stored type of each required input.
     required_tys: Vec<TokenStream>,
     additional: Option<&'a AdditionalMap>,
     extra: Option<&'a str>,
+    /// The catch-alls' fields, named as in the built struct: `additional`, then `extra`.
+    catch_alls: Vec<Ident>,
     /// "the `op` input" or "part of the `op` input".
     whose: String,
 }
 
 impl Shape<'_> {
-    /// The fields a setter of a required input carries over unchanged.
-    fn kept(&self) -> TokenStream {
-        let optional = (!self.optional.is_empty()).then(|| quote!(optional: self.optional,));
-        let additional = self
-            .additional
-            .is_some()
-            .then(|| quote!(additional: self.additional,));
-        let extra = self.extra.is_some().then(|| quote!(extra: self.extra,));
-        quote!(#optional #additional #extra)
+    /// Every field of the builder, the `k`th required input's set to `value`, the others
+    /// carried over: what a setter of a required input returns.
+    fn moved(&self, k: usize, value: TokenStream) -> TokenStream {
+        let builder = &self.builder;
+        let required = self.required_slots.iter().enumerate().map(|(j, slot)| {
+            if j == k {
+                quote!(#slot: __tray::Set(#value),)
+            } else {
+                quote!(#slot: self.#slot,)
+            }
+        });
+        let rest = self.optional_slots.iter().chain(&self.catch_alls);
+        quote!(#builder { #(#required)* #(#rest: self.#rest,)* })
     }
 }
 
@@ -69,10 +79,17 @@ impl Emitter<'_> {
                 .map(|f| ident(f.state_param.as_deref().unwrap_or("Input")))
                 .collect(),
             required_tys: required.iter().map(|f| self.field_ty(f)).collect(),
+            required_slots: required.iter().map(|f| ident(&f.setter)).collect(),
+            optional_slots: optional.iter().map(|f| ident(&f.setter)).collect(),
             required,
             optional,
             additional,
             extra,
+            catch_alls: additional
+                .map(|additional| ident(&additional.rust))
+                .into_iter()
+                .chain(extra.map(ident))
+                .collect(),
             whose: if def.root {
                 format!("the `{op}` input")
             } else {
@@ -108,18 +125,16 @@ impl Emitter<'_> {
         let Shape {
             def, name, builder, ..
         } = shape;
-        let unsets = shape.required.iter().map(|_| quote!(__tray::Unset));
-        let nones = shape.optional.iter().map(|_| quote!(__tray::None));
-        let required = (!shape.required.is_empty()).then(|| quote!(required: (#(#unsets,)*),));
-        let optional = (!shape.optional.is_empty()).then(|| quote!(optional: (#(#nones,)*),));
-        let additional = shape
-            .additional
-            .is_some()
-            .then(|| quote!(additional: __tray::BTreeMap::new(),));
-        let extra = shape
-            .extra
-            .is_some()
-            .then(|| quote!(extra: __tray::Map::new(),));
+        let required = &shape.required_slots;
+        let optional = &shape.optional_slots;
+        let additional = shape.additional.map(|additional| {
+            let field = ident(&additional.rust);
+            quote!(#field: __tray::BTreeMap::new(),)
+        });
+        let extra = shape.extra.map(|extra| {
+            let field = ident(extra);
+            quote!(#field: __tray::Map::new(),)
+        });
         let doc = if def.root {
             format!(" Starts building a `{}` input.", docs::code(&def.operation))
         } else {
@@ -129,13 +144,19 @@ impl Emitter<'_> {
             impl #name {
                 #[doc = #doc]
                 pub fn builder() -> #builder {
-                    #builder { #required #optional #additional #extra }
+                    #builder {
+                        #(#required: __tray::Unset,)*
+                        #(#optional: __tray::None,)*
+                        #additional
+                        #extra
+                    }
                 }
             }
         }
     }
 
-    /// The builder struct: required inputs in type-tracked slots, optional ones in one tuple.
+    /// The builder struct: one field per input, named after its setter (required inputs typed
+    /// by their state parameter), then the catch-alls'.
     fn builder_declaration(&self, shape: &Shape<'_>, fields: &[Field]) -> TokenStream {
         let Shape {
             def,
@@ -143,18 +164,18 @@ impl Emitter<'_> {
             params,
             ..
         } = shape;
+        let required = &shape.required_slots;
+        let optional = &shape.optional_slots;
         let optional_tys = shape.optional.iter().map(|f| self.field_ty(f));
-        let required = (!params.is_empty()).then(|| quote!(required: (#(#params,)*),));
-        let optional =
-            (!shape.optional.is_empty()).then(|| quote!(optional: (#(#optional_tys,)*),));
         let additional = shape.additional.map(|additional| {
+            let field = ident(&additional.rust);
             let ty = self.ty(&additional.ty);
-            quote!(additional: __tray::BTreeMap<__tray::String, #ty>,)
+            quote!(#field: __tray::BTreeMap<__tray::String, #ty>,)
         });
-        let extra = shape
-            .extra
-            .is_some()
-            .then(|| quote!(extra: __tray::Map<__tray::String, __tray::Value>,));
+        let extra = shape.extra.map(|extra| {
+            let field = ident(extra);
+            quote!(#field: __tray::Map<__tray::String, __tray::Value>,)
+        });
         let defaults = (!params.is_empty()).then(|| quote!(<#(#params = __tray::Unset),*>));
         let doc = if shape.required.is_empty() {
             format!(
@@ -176,19 +197,19 @@ impl Emitter<'_> {
             )
         };
         let allow = allow_lints(def.builder.as_deref().unwrap_or(&def.name));
-        // The optional inputs are kept in one tuple, so each setter of a required input moves
-        // them at once; clippy finds the tuple's type complex.
-        let deep = fields.iter().any(|f| nesting(&f.ty) > DEEP_NESTING);
-        let complex =
-            (shape.optional.len() > 1 || deep).then(|| quote!(#[allow(clippy::type_complexity)]));
+        // Deeply nested arrays (a schema's own nesting) read as complex types to clippy.
+        let complex = fields
+            .iter()
+            .any(|f| nesting(&f.ty) > DEEP_NESTING)
+            .then(|| quote!(#[allow(clippy::type_complexity)]));
         quote! {
             #[doc = #doc]
             #[must_use = "a builder does nothing until `.build()` is called"]
             #allow
             #complex
             pub struct #builder #defaults {
-                #required
-                #optional
+                #(#required: #params,)*
+                #(#optional: #optional_tys,)*
                 #additional
                 #extra
             }
@@ -202,9 +223,10 @@ impl Emitter<'_> {
         let optional = shape
             .optional
             .iter()
-            .enumerate()
-            .map(|(k, field)| self.optional_setters(field, k));
+            .zip(&shape.optional_slots)
+            .map(|(field, slot)| self.optional_setters(field, slot));
         let additional = shape.additional.map(|additional| {
+            let field = ident(&additional.rust);
             let value_ty = self.ty(&additional.ty);
             let unit = unit_arg(&additional.ty);
             quote! {
@@ -215,22 +237,23 @@ impl Emitter<'_> {
                     key: impl __tray::Into<__tray::String>,
                     value: impl __tray::Into<#value_ty>,
                 ) -> Self {
-                    self.additional.insert(key.into(), value.into());
+                    self.#field.insert(key.into(), value.into());
                     self
                 }
             }
         });
         let extra = shape.extra.map(|extra| {
-            let setter = ident(extra);
+            // The catch-all's setter and field share its name.
+            let field = ident(extra);
             quote! {
                 /// Sends an input the schema does not list (documents often lag behind
                 /// connectors). A listed input set this way is sent twice: use its setter.
-                pub fn #setter(
+                pub fn #field(
                     mut self,
                     key: impl __tray::Into<__tray::String>,
                     value: impl __tray::Into<__tray::Value>,
                 ) -> Self {
-                    self.extra.insert(key.into(), value.into());
+                    self.#field.insert(key.into(), value.into());
                     self
                 }
             }
@@ -255,18 +278,7 @@ impl Emitter<'_> {
             }
         });
         let after = quote!(#builder<#(#after),*>);
-        let kept = shape.kept();
-        let moved = |value: TokenStream| {
-            let parts = (0..shape.params.len()).map(|j| {
-                if j == k {
-                    quote!(__tray::Set(#value))
-                } else {
-                    let j = Literal::usize_unsuffixed(j);
-                    quote!(self.required.#j)
-                }
-            });
-            quote!(#builder { required: (#(#parts,)*), #kept })
-        };
+        let moved = |value: TokenStream| shape.moved(k, value);
         let nullable = matches!(field.presence, Presence::RequiredNullable);
         let value = if nullable {
             quote!(__tray::Some(value.into()))
@@ -302,13 +314,12 @@ impl Emitter<'_> {
         }
     }
 
-    /// The setter and `maybe_` setter of the `k`th optional input.
-    fn optional_setters(&self, field: &Field, k: usize) -> TokenStream {
+    /// The setter and `maybe_` setter of an optional input, kept in the builder's `slot`.
+    fn optional_setters(&self, field: &Field, slot: &Ident) -> TokenStream {
         let setter = ident(&field.setter);
         let maybe = format_ident!("maybe_{}", field.rust);
         let doc = doc_attrs(&setter_doc_lines(field, OPTIONAL_NOTE));
         let inner = self.ty(&field.ty);
-        let k = Literal::usize_unsuffixed(k);
         let nullable = matches!(field.presence, Presence::OptionalNullable);
         let (value, maybe_value, maybe_doc) = if nullable {
             (
@@ -331,12 +342,12 @@ impl Emitter<'_> {
             #doc
             #unit
             pub fn #setter(mut self, value: impl __tray::Into<#inner>) -> Self {
-                self.optional.#k = #value;
+                self.#slot = #value;
                 self
             }
             #[doc = #maybe_doc]
             pub fn #maybe(mut self, value: __tray::Option<#inner>) -> Self {
-                self.optional.#k = #maybe_value;
+                self.#slot = #maybe_value;
                 self
             }
         }
@@ -360,22 +371,20 @@ fn builder_finish(shape: &Shape<'_>) -> TokenStream {
         .required
         .iter()
         .zip(params)
-        .enumerate()
-        .map(|(k, (f, p))| {
+        .zip(&shape.required_slots)
+        .map(|((f, p), slot)| {
             let rust = ident(&f.rust);
-            let k = Literal::usize_unsuffixed(k);
-            quote!(#rust: #state_mod::#p::into_input(self.required.#k),)
+            quote!(#rust: #state_mod::#p::into_input(self.#slot),)
         });
-    let optional: Vec<Ident> = shape.optional.iter().map(|f| ident(&f.rust)).collect();
-    let unpack = (!optional.is_empty()).then(|| quote!(let (#(#optional,)*) = self.optional;));
-    let additional = shape.additional.map(|additional| {
-        let field = ident(&additional.rust);
-        quote!(#field: self.additional,)
-    });
-    let extra = shape.extra.map(|extra| {
-        let field = ident(extra);
-        quote!(#field: self.extra,)
-    });
+    let optional = shape
+        .optional
+        .iter()
+        .zip(&shape.optional_slots)
+        .map(|(f, slot)| {
+            let rust = ident(&f.rust);
+            quote!(#rust: self.#slot,)
+        });
+    let catch_alls = &shape.catch_alls;
     let op = docs::code(&def.operation);
     let doc = match (def.root, shape.required.is_empty()) {
         (true, true) => format!(" The `{op}` input."),
@@ -392,12 +401,10 @@ fn builder_finish(shape: &Shape<'_>) -> TokenStream {
         where
             #(#bounds)*
         {
-            #unpack
             #name {
                 #(#required)*
-                #(#optional,)*
-                #additional
-                #extra
+                #(#optional)*
+                #(#catch_alls: self.#catch_alls,)*
             }
         }
     }
