@@ -582,11 +582,11 @@ fn prelude_and_method_names_stay_distinct() {
     let out: prelude::SendOutput = from_json(json!({"status": "new", "choice": [true]}));
     assert_eq!(
         out.status,
-        Some(prelude::SendOutputStatus::Unknown_2("new".to_owned()))
+        Some(prelude::SendOutputStatus::Unknown2("new".to_owned()))
     );
     assert_eq!(
         out.choice,
-        Some(prelude::SendOutputChoice::Other_2(json!([true])))
+        Some(prelude::SendOutputChoice::Other2(json!([true])))
     );
 }
 

@@ -118,31 +118,31 @@ pub enum Suffix {
     Pascal,
     /// `name_2`, `name_3`, ...: fields, functions, modules.
     Snake,
-    /// `name_`, then `name_2`, `name_3`, ...: a name the generator adds beside the schema's
-    /// (a catch-all field or variant, a setter that would shadow a method) reads as escaped
-    /// before it reads as numbered.
-    Escaped,
+    /// `Name_`, then `Name2`, `Name3`, ...: a variant the generator adds beside the schema's
+    /// (`Unknown`, `Other`) reads as escaped before it reads as numbered.
+    EscapedPascal,
+    /// `name_`, then `name_2`, `name_3`, ...: the same for a field or setter the generator adds
+    /// (a catch-all map, a setter that would shadow a method).
+    EscapedSnake,
 }
 
 /// The one place a name not yet in use is picked: `base` if `taken` does not hold it, else the
-/// first free one of its numbered forms (see [`Suffix`]). A base ending in `_` takes the number
+/// first free one of its other forms (see [`Suffix`]). A base ending in `_` takes its number
 /// directly (`self_2`: `self__2` would trip rustc's case lints).
 pub fn free_name(base: &str, suffix: Suffix, taken: impl Fn(&str) -> bool) -> String {
     if !taken(base) {
         return base.to_owned();
     }
-    let (base, sep) = match suffix {
-        Suffix::Pascal => (base.to_owned(), ""),
-        Suffix::Snake => (base.to_owned(), "_"),
-        Suffix::Escaped => {
-            let escaped = format!("{base}_");
-            if !taken(&escaped) {
-                return escaped;
-            }
-            (escaped, "")
+    if matches!(suffix, Suffix::EscapedPascal | Suffix::EscapedSnake) {
+        let escaped = format!("{base}_");
+        if !taken(&escaped) {
+            return escaped;
         }
+    }
+    let sep = match suffix {
+        Suffix::Snake | Suffix::EscapedSnake if !base.ends_with('_') => "_",
+        _ => "",
     };
-    let sep = if base.ends_with('_') { "" } else { sep };
     (2..)
         .map(|n| format!("{base}{sep}{n}"))
         .find(|name| !taken(name))
@@ -202,7 +202,7 @@ pub fn assign_unique(
 /// A name for a field the generator adds beside the properties (`extra`, `additional`): the
 /// base, else `{base}_`, else `{base}_2`, ... whichever no property took.
 pub fn catch_all_name<'a>(base: &str, properties: impl Iterator<Item = &'a str> + Clone) -> String {
-    free_name(base, Suffix::Escaped, |name| {
+    free_name(base, Suffix::EscapedSnake, |name| {
         properties.clone().any(|p| p == name)
     })
 }
@@ -413,12 +413,16 @@ mod tests {
         );
         assert_eq!(free_name("A", Suffix::Pascal, taken(&["A", "A2"])), "A3");
         assert_eq!(
-            free_name("extra", Suffix::Escaped, taken(&["extra"])),
+            free_name("extra", Suffix::EscapedSnake, taken(&["extra"])),
             "extra_"
         );
         assert_eq!(
-            free_name("Other", Suffix::Escaped, taken(&["Other", "Other_"])),
-            "Other_2"
+            free_name("extra", Suffix::EscapedSnake, taken(&["extra", "extra_"])),
+            "extra_2"
+        );
+        assert_eq!(
+            free_name("Other", Suffix::EscapedPascal, taken(&["Other", "Other_"])),
+            "Other2"
         );
     }
 

@@ -114,7 +114,7 @@ fn name_builder_parts(defs: &mut [Def], type_names: &HashSet<String>) {
         let mut params_taken = HashSet::new();
         for field in fields.iter_mut() {
             field.setter = if methods.contains(&field.rust) {
-                let setter = naming::free_name(&field.rust, naming::Suffix::Escaped, |name| {
+                let setter = naming::free_name(&field.rust, naming::Suffix::EscapedSnake, |name| {
                     methods.contains(name) || setters.contains(name)
                 });
                 setters.insert(setter.clone());
@@ -553,7 +553,7 @@ impl ModelBuilder {
             })
             .collect::<Vec<_>>();
         let unknown = (site.role == Role::Output).then(|| {
-            naming::free_name("Unknown", naming::Suffix::Escaped, |name| {
+            naming::free_name("Unknown", naming::Suffix::EscapedPascal, |name| {
                 variants.iter().any(|v| v.rust == name)
             })
         });

@@ -271,7 +271,7 @@ impl ModelBuilder {
             (1, 0) => (typed.remove(0).1, nullable),
             _ => {
                 if untyped > 0 {
-                    let other = naming::free_name("Other", naming::Suffix::Escaped, |name| {
+                    let other = naming::free_name("Other", naming::Suffix::EscapedPascal, |name| {
                         typed.iter().any(|(n, _)| n == name)
                     });
                     let reason = Reason::UntypedAlternatives {
