@@ -2,7 +2,10 @@
 //! traits that make `build()` compile only once every required input is set. The names
 //! (setters, type parameters) come from the model.
 
-use super::{DEEP_NESTING, Emitter, allow_lints, doc_attrs, ident, nesting, unit_arg};
+use super::{
+    COMPLEXITY_LIMIT, DEEP_NESTING, Emitter, allow_lints, doc_attrs, field_complexity, ident,
+    nesting, unit_arg,
+};
 use crate::docs;
 use crate::model::{AdditionalMap, Def, Field, Presence};
 use proc_macro2::{Ident, TokenStream};
@@ -287,12 +290,17 @@ impl Emitter<'_> {
         };
         let body = moved(value);
         let unit = unit_arg(&field.ty);
+        // The builder type it returns names every state parameter: many required inputs make it
+        // complex to clippy (`Builder<A, B, Set<T>, ..>` at nesting 1, its arguments at 2).
+        let score = 10 + 20 * shape.params.len() + field_complexity(field, 3);
+        let complex = (score > COMPLEXITY_LIMIT).then(|| quote!(#[allow(clippy::type_complexity)]));
         let maybe = nullable.then(|| {
             let maybe = format_ident!("maybe_{}", field.rust);
             let doc = format!(" Sets `{}` or, with `None`, sends `null`.", field.rust);
             let body = moved(quote!(value));
             quote! {
                 #[doc = #doc]
+                #complex
                 pub fn #maybe(self, value: __tray::Option<#inner>) -> #after
                 where
                     #param: __tray::IsUnset,
@@ -304,6 +312,7 @@ impl Emitter<'_> {
         quote! {
             #doc
             #unit
+            #complex
             pub fn #setter(self, value: impl __tray::Into<#inner>) -> #after
             where
                 #param: __tray::IsUnset,

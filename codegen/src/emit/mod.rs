@@ -733,6 +733,34 @@ fn nesting(ty: &Ty) -> usize {
     }
 }
 
+/// The score above which clippy's `type_complexity` fires (its default threshold).
+const COMPLEXITY_LIMIT: usize = 250;
+
+/// Clippy's `type_complexity` score of `ty` written at nesting level `nest` (1 for a type on
+/// its own): each named type, tuple or array scores 10 per level it is nested at.
+fn complexity(ty: &Ty, nest: usize) -> usize {
+    let inner = |ty: &Ty| complexity(ty, nest + 1);
+    10 * nest
+        + match ty {
+            Ty::Vec(item) | Ty::Boxed(item) | Ty::Nullable(item) => inner(item),
+            // `BTreeMap<String, T>`, `Map<String, Value>`.
+            Ty::Map(value) => 10 * (nest + 1) + inner(value),
+            Ty::JsonMap => 20 * (nest + 1),
+            _ => 0,
+        }
+}
+
+/// The same for a field's type, with the `Option` layers its presence adds.
+fn field_complexity(field: &Field, nest: usize) -> usize {
+    match field.presence {
+        Presence::Required => complexity(&field.ty, nest),
+        Presence::Optional | Presence::RequiredNullable => {
+            10 * nest + complexity(&field.ty, nest + 1)
+        }
+        Presence::OptionalNullable => 10 * nest + 10 * (nest + 1) + complexity(&field.ty, nest + 2),
+    }
+}
+
 /// A setter of a `()` input (`{"type": "null"}`) passes `()` on, which clippy flags.
 fn unit_arg(ty: &Ty) -> Option<TokenStream> {
     (*ty == Ty::Unit).then(|| quote!(#[allow(clippy::unit_arg)]))
