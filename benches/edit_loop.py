@@ -3,7 +3,11 @@
 (incremental, as cargo's dev profile does), against the same crate with the expansion pasted in
 as source (`tray-connect generate`'s output). Issue 15 goal 3: ratio <= 1.05.
 
-    python3 benches/edit_loop.py [--document github|synthetic] [--rounds 5]
+    python3 benches/edit_loop.py [--document github|synthetic] [--rounds 5] [--optimised-macro]
+
+`--optimised-macro` adds `[profile.dev.build-override] opt-level = 3` to both crates, the one
+line a user can add to run the macro as optimised code (the pasted crate runs no macro, so it
+only keeps the two configurations identical).
 
 Both crates live under benches/work/edit_loop/ and share one target directory; after one
 warm-up check of each, rounds alternate: rewrite `edited()` in src/lib.rs with a new constant,
@@ -27,12 +31,13 @@ def document(which):
     return "synthetic", "1.0", json.dumps(synthetic(300))
 
 
-def write_crate(path, name, module):
+def write_crate(path, name, module, optimised_macro=False):
     (path / "src").mkdir(parents=True, exist_ok=True)
     (path / "Cargo.toml").write_text(
         f'[package]\nname = "{name}"\nversion = "0.0.0"\nedition = "2021"\npublish = false\n\n'
         f'[dependencies]\ntray-connect = {{ path = "{CORE}", default-features = false, '
-        f'features = ["macros"] }}\n\n[workspace]\n')
+        f'features = ["macros"] }}\n\n[workspace]\n'
+        + ('\n[profile.dev.build-override]\nopt-level = 3\n' if optimised_macro else ''))
     (path / "src" / "connector.rs").write_text(module)
     edit(path, 0)
 
@@ -57,14 +62,16 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--document", choices=["github", "synthetic"], default="github")
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--optimised-macro", action="store_true")
     args = ap.parse_args()
     name, version, text = document(args.document)
-    work = WORK / args.document
+    work = WORK / (args.document + ("-optimised" if args.optimised_macro else ""))
     macro_crate, pasted_crate = work / "macro", work / "pasted"
     (work).mkdir(parents=True, exist_ok=True)
     (work / "document.json").write_text(text)
     write_crate(macro_crate, "edit_loop_macro",
-                f'tray_connect::connector!("{name}", "{version}", "../document.json");\n')
+                f'tray_connect::connector!("{name}", "{version}", "../document.json");\n',
+                args.optimised_macro)
     # The pasted crate holds what the macro expands to, as source.
     subprocess.run(["cargo", "build", "-q", "-p", "tray-connect-cli"], cwd=ROOT, check=True)
     target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
@@ -72,7 +79,7 @@ def main():
         [str(target / "debug" / "tray-connect"), "generate", str(work / "document.json"),
          "--name", name, "--version", version],
         check=True, capture_output=True, text=True).stdout
-    write_crate(pasted_crate, "edit_loop_pasted", generated)
+    write_crate(pasted_crate, "edit_loop_pasted", generated, args.optimised_macro)
     env = dict(os.environ, CARGO_TARGET_DIR=str(work / "target"), CARGO_INCREMENTAL="1")
     for crate in (macro_crate, pasted_crate):
         subprocess.run(["cargo", "check", "-q"], cwd=crate, env=env, check=True)
@@ -84,7 +91,8 @@ def main():
               flush=True)
     m, p = statistics.median(times["macro"]), statistics.median(times["pasted"])
     ratios = [x / y for x, y in zip(times["macro"], times["pasted"])]
-    print(f"document: {args.document}; rounds: {args.rounds}")
+    print(f"document: {args.document}; rounds: {args.rounds}"
+          + ("; macro optimised (build-override opt-level 3)" if args.optimised_macro else ""))
     print(f"incremental cargo check after an edit, connector!: median {m:.2f}s "
           f"(min {min(times['macro']):.2f}, max {max(times['macro']):.2f})")
     print(f"same, expansion pasted in: median {p:.2f}s "
