@@ -6,7 +6,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 
 use serde_json::{Value, json};
 use tray_connect::Client;
@@ -17,9 +16,6 @@ use crate::connection::Connection;
 use crate::document_files::{self, DocumentProblem};
 use crate::drift::{self, Change};
 use crate::failure::Failure;
-
-/// Tray rate-limits the list endpoints at 30 requests per second.
-const REQUEST_INTERVAL: Duration = Duration::from_millis(1000 / 30 + 1);
 
 /// Exit code when a document could not be checked.
 const COULD_NOT_CHECK: u8 = 3;
@@ -84,11 +80,10 @@ pub async fn run(connection: &Connection, args: CheckArgs) -> Result<ExitCode, F
         )));
     }
     let client = connection.client()?;
-    let mut pacing = tokio::time::interval(REQUEST_INTERVAL);
-    pacing.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // The client paces these reads below Tray's rate limit (its default `RateLimit`).
     let mut reports = Vec::new();
     for file in files {
-        reports.push(check_one(&client, &mut pacing, file).await);
+        reports.push(check_one(&client, file).await);
     }
 
     if args.json {
@@ -122,7 +117,7 @@ pub async fn run(connection: &Connection, args: CheckArgs) -> Result<ExitCode, F
     })
 }
 
-async fn check_one(client: &Client, pacing: &mut tokio::time::Interval, file: PathBuf) -> Report {
+async fn check_one(client: &Client, file: PathBuf) -> Report {
     let document = match document_files::read(&file) {
         Ok(document) => document,
         Err(problem) => {
@@ -140,7 +135,6 @@ async fn check_one(client: &Client, pacing: &mut tokio::time::Interval, file: Pa
             };
         }
     };
-    pacing.tick().await;
     let outcome = match client
         .operations_document(&document.name, &document.version)
         .await

@@ -11,7 +11,6 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Map, Value};
@@ -22,9 +21,6 @@ use crate::connection::Connection;
 use crate::document_files;
 use crate::drift;
 use crate::failure::Failure;
-
-/// Tray rate-limits the list endpoints at 30 requests per second.
-const REQUEST_INTERVAL: Duration = Duration::from_millis(1000 / 30 + 1);
 
 /// One connector version to vendor.
 #[derive(Debug)]
@@ -38,9 +34,7 @@ struct Target {
 pub async fn run(connection: &Connection, args: PullArgs) -> Result<ExitCode, Failure> {
     let targets = targets(&args)?;
     let client = connection.client()?;
-    let mut pacing = tokio::time::interval(REQUEST_INTERVAL);
-    pacing.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    pacing.tick().await;
+    // The client paces these reads below Tray's rate limit (its default `RateLimit`).
     let connectors = client.list_connectors().await?;
 
     let progress = (targets.len() > 1 && std::io::stderr().is_terminal()).then(|| {
@@ -64,7 +58,6 @@ pub async fn run(connection: &Connection, args: PullArgs) -> Result<ExitCode, Fa
                     target.name, target.version
                 ))
             })?;
-        pacing.tick().await;
         let lines = pull_one(&client, header, target, args.force).await?;
         for line in lines {
             match &progress {
