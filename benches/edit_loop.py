@@ -3,7 +3,7 @@
 (incremental, as cargo's dev profile does), against the same crate with the expansion pasted in
 as source (`tray-connect generate`'s output). Issue 15 goal 3: ratio <= 1.05.
 
-    python3 benches/edit_loop.py [--document github|synthetic] [--rounds 5] [--optimised-macro]
+    python3 benches/edit_loop.py [--document github|synthetic|PATH] [--rounds 5] [--optimised-macro]
 
 `--optimised-macro` adds `[profile.dev.build-override] opt-level = 3` to both crates, the one
 line a user can add to run the macro as optimised code (the pasted crate runs no macro, so it
@@ -27,8 +27,13 @@ def document(which):
     """(name, version, document text) of the document to expand."""
     if which == "github":
         return "github", "1.2", (ROOT / "codegen/tests/fixtures/github-legacy.json").read_text()
-    from synthetic import document as synthetic
-    return "synthetic", "1.0", json.dumps(synthetic(300))
+    if which == "synthetic":
+        from synthetic import document as synthetic
+        return "synthetic", "1.0", json.dumps(synthetic(300))
+    # Any document with a header, e.g. schemas/twilio.json.
+    text = Path(which).read_text()
+    header = json.loads(text)["connector"]
+    return header["name"], header["version"], text
 
 
 def write_crate(path, name, module, optimised_macro=False):
@@ -60,12 +65,14 @@ def check(crate, env, n):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--document", choices=["github", "synthetic"], default="github")
+    ap.add_argument("--document", default="github",
+                    help="github, synthetic, or the path of a document with a header")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--optimised-macro", action="store_true")
     args = ap.parse_args()
     name, version, text = document(args.document)
-    work = WORK / (args.document + ("-optimised" if args.optimised_macro else ""))
+    label = args.document if args.document in ("github", "synthetic") else Path(args.document).stem
+    work = WORK / (label + ("-optimised" if args.optimised_macro else ""))
     macro_crate, pasted_crate = work / "macro", work / "pasted"
     (work).mkdir(parents=True, exist_ok=True)
     (work / "document.json").write_text(text)
