@@ -325,26 +325,19 @@ impl Client {
         self.send(request).await
     }
 
+    /// A request to `path` under the base URL: a POST with a body, else a GET.
     fn request(
         &self,
         kind: RequestKind,
         path: String,
         body: Option<Vec<u8>>,
     ) -> Result<Request, Error> {
-        let url = reqwest::Url::parse(&format!("{}{path}", self.inner.base_url))
-            .map_err(|e| Error::config(format!("could not build the request URL: {e}")))?;
-        Ok(Request {
-            kind,
-            method: if body.is_some() { "POST" } else { "GET" },
-            path: url.path().to_owned(),
-            url,
-            body: body.map(Bytes::from),
-            max_bytes: self.inner.max_response_bytes,
-            call_connector: false,
-        })
+        let method = if body.is_some() { "POST" } else { "GET" };
+        let url = format!("{}{path}", self.inner.base_url);
+        self.request_to(kind, method, &url, body)
     }
 
-    /// A request to an absolute `url` (checked when the client was built) with any method.
+    /// A request to an absolute `url` with any method.
     pub(crate) fn request_to(
         &self,
         kind: RequestKind,
