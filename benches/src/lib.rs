@@ -182,7 +182,8 @@ pub fn ours_expand(name: &str, version: &str, document: &str) -> proc_macro2::To
         test_doubles: false,
     })
     .unwrap()
-    .tokens
+    .tokens()
+    .unwrap()
 }
 
 /// `send_sms` -> `SendSms`.

@@ -20,7 +20,7 @@ fn macro_expansion(path: &std::path::Path, name: &str, version: &str) -> syn::Fi
         test_doubles: false,
     })
     .unwrap();
-    let tokens = expansion.tokens;
+    let tokens = expansion.tokens().unwrap();
     let path = path.to_string_lossy();
     syn::parse2(quote::quote! {
         #tokens

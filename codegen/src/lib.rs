@@ -1,6 +1,7 @@
 //! The code generator behind `tray_connect::connector!` and `tray-connect generate`:
-//! operations document → [`model`] → tokens. The model decides every type and name ([`naming`]
-//! picks each free one); `docs` turns its notes into rustdoc text and `emit` writes the tokens.
+//! operations document → [`model`] → Rust source. The model decides every type and name
+//! ([`naming`] picks each free one); `docs` turns its notes into rustdoc text and `emit` writes
+//! the items as source text, which the macro hands rustc in one piece.
 //!
 //! ```
 //! let document = r#"{"elements": [{"name": "ping", "inputSchema": {"type": "object",
@@ -13,8 +14,11 @@
 //!     test_doubles: false,
 //! })
 //! .unwrap();
-//! assert!(expansion.tokens.to_string().contains("pub struct Ping"));
+//! assert!(expansion.source.contains("pub struct Ping"));
 //! ```
+
+// `src!` walks each template token by token, one macro step per token.
+#![recursion_limit = "1024"]
 
 mod docs;
 pub mod document;
@@ -48,10 +52,20 @@ pub struct Request<'a> {
 /// The generated code and what it had to leave untyped.
 #[derive(Debug, Clone)]
 pub struct Expansion {
-    /// The items, ready to be spliced into a module.
-    pub tokens: TokenStream,
+    /// The items as Rust source text, ready to be spliced into a module: tokens separated by
+    /// spaces, for rustc to lex in one piece (see [`Expansion::tokens`]).
+    pub source: String,
     /// `"<json pointer>: <reason>"` for every node typed as `serde_json::Value`.
     pub value_fallbacks: Vec<String>,
+}
+
+impl Expansion {
+    /// The items as tokens (inside a proc macro, lexed by the compiler).
+    ///
+    /// Fails only on a bug in the generator.
+    pub fn tokens(&self) -> Result<TokenStream, proc_macro2::LexError> {
+        self.source.parse()
+    }
 }
 
 /// Which argument of the macro an error belongs on.
@@ -178,7 +192,7 @@ pub fn expand_document(
     let selected = select(document, operations)?;
     let model = model::build(connector, version, document, &selected);
     Ok(Expansion {
-        tokens: emit::model(&model, test_doubles),
+        source: emit::model(&model, test_doubles).into_string(),
         value_fallbacks: model.value_fallbacks.iter().map(docs::fallback).collect(),
     })
 }
@@ -225,8 +239,8 @@ fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<Str
 /// Runs on a thread with a large stack: syn and prettyplease recurse once per level of type
 /// nesting.
 #[cfg(feature = "pretty")]
-pub fn pretty(tokens: &TokenStream) -> Result<String, syn::Error> {
-    pretty_with(tokens, |_| {})
+pub fn pretty(source: &str) -> Result<String, syn::Error> {
+    pretty_with(source, |_| {})
 }
 
 /// [`pretty`], with `edit` applied to the parsed file before it is printed (on the same
@@ -234,10 +248,10 @@ pub fn pretty(tokens: &TokenStream) -> Result<String, syn::Error> {
 /// `#[allow(dead_code)]`.
 #[cfg(feature = "pretty")]
 pub fn pretty_with(
-    tokens: &TokenStream,
+    source: &str,
     edit: impl FnOnce(&mut syn::File) + Send + 'static,
 ) -> Result<String, syn::Error> {
-    let text = tokens.to_string();
+    let text = source.to_owned();
     let printed = std::thread::Builder::new()
         .name("tray-connect-pretty".to_owned())
         .stack_size(256 << 20)

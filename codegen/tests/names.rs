@@ -61,7 +61,7 @@ fn expand(fixture: &str) -> TokenStream {
         test_doubles: false,
     })
     .expect("the fixture expands");
-    expansion.tokens
+    expansion.tokens().expect("the expansion lexes")
 }
 
 fn type_params(generics: &Generics, out: &mut Vec<String>) {
@@ -125,7 +125,8 @@ fn type_parameters_and_state_traits_shadow_no_prelude_or_generated_name() {
 
 #[test]
 fn build_bounds_read_as_state_traits() {
-    let text = tray_connect_codegen::pretty(&expand("naming-prelude.json")).expect("prints");
+    let text =
+        tray_connect_codegen::pretty(&expand("naming-prelude.json").to_string()).expect("prints");
     assert!(text.contains("FromState: __send_state::FromState<__tray::String>,"));
     for name in ["From", "Into", "Option", "Result"] {
         assert!(

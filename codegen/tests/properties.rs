@@ -167,7 +167,7 @@ fn expand(document: &str) -> Result<String, tray_connect_codegen::Error> {
         test_doubles: false,
     })
     .map(|expansion| {
-        tray_connect_codegen::pretty(&expansion.tokens)
+        tray_connect_codegen::pretty(&expansion.source)
             .unwrap_or_else(|e| panic!("generated code does not parse: {e}\n{document}"))
     })
 }

@@ -32,7 +32,7 @@ fn expand(path: &Path) -> String {
         other => Err(other),
     })
     .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    tray_connect_codegen::pretty(&expansion.tokens).expect("generated code parses")
+    tray_connect_codegen::pretty(&expansion.source).expect("generated code parses")
 }
 
 #[test]

@@ -30,8 +30,8 @@ fuzz_target!(|data: &[u8]| {
         test_doubles: false,
     };
     if let Ok(expansion) = expand(&request) {
-        if let Err(e) = pretty(&expansion.tokens) {
-            panic!("expansion is not valid Rust: {e}\n{}", expansion.tokens);
+        if let Err(e) = pretty(&expansion.source) {
+            panic!("expansion is not valid Rust: {e}\n{}", expansion.source);
         }
     }
 });

@@ -214,8 +214,8 @@ fuzz_target!(|doc: Document| {
         test_doubles: doc.only_first,
     };
     if let Ok(expansion) = expand(&request) {
-        if let Err(e) = pretty(&expansion.tokens) {
-            panic!("expansion is not valid Rust: {e}\ndocument: {text}\n{}", expansion.tokens);
+        if let Err(e) = pretty(&expansion.source) {
+            panic!("expansion is not valid Rust: {e}\ndocument: {text}\n{}", expansion.source);
         }
     }
 });

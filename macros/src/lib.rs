@@ -25,7 +25,7 @@ pub fn connector(input: TokenStream) -> TokenStream {
         Err(e) => return e.to_compile_error().into(),
     };
     match catch_unwind(AssertUnwindSafe(|| expand(&args))) {
-        Ok(Ok(tokens)) => tokens.into(),
+        Ok(Ok(tokens)) => tokens,
         Ok(Err(e)) => e.to_compile_error().into(),
         Err(panic) => {
             let what = panic
@@ -44,7 +44,7 @@ pub fn connector(input: TokenStream) -> TokenStream {
     }
 }
 
-fn expand(args: &Args) -> Result<proc_macro2::TokenStream, syn::Error> {
+fn expand(args: &Args) -> Result<TokenStream, syn::Error> {
     if args.test_panic {
         panic!("panic requested by `__test_panic`");
     }
@@ -86,11 +86,22 @@ fn expand(args: &Args) -> Result<proc_macro2::TokenStream, syn::Error> {
         };
         syn::Error::new(span, message)
     })?;
-    let tokens = expansion.tokens;
+    // The generated items are source text, lexed by rustc in one call: building them as
+    // tokens here would send each one across the compiler bridge, in code cargo's dev profile
+    // leaves unoptimised (BENCHMARKS.md, the edit loop).
+    let mut tokens: TokenStream = expansion.source.parse().map_err(|e| {
+        syn::Error::new(
+            args.path.span(),
+            format!(
+                "tray-connect's code generator wrote code that does not lex ({e}). \
+                 This is a bug in tray-connect; please report it with the document attached"
+            ),
+        )
+    })?;
     let path = found.path.to_string_lossy();
-    Ok(quote! {
-        #tokens
+    tokens.extend(TokenStream::from(quote! {
         // Makes cargo rebuild when the document changes.
         const _: &[u8] = ::core::include_bytes!(#path);
-    })
+    }));
+    Ok(tokens)
 }

@@ -50,7 +50,7 @@ fn write_module(source: &mut String, path: &Path, root: &Path) {
     writeln!(
         source,
         "/// `{shown}`, as `cargo build` expands it.\npub mod {module} {{\n{}\n}}",
-        expansion.tokens
+        expansion.source
     )
     .expect("writing to a String");
 }

@@ -43,7 +43,7 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
         false,
     )
     .map_err(|e| Failure::failed(format!("{shown}: {e}")))?;
-    let code = render(&expansion.tokens, &name, &version, &args.file)?;
+    let code = render(&expansion.source, &name, &version, &args.file)?;
     match &args.output {
         Some(path) => std::fs::write(path, &code)
             .map_err(|e| Failure::failed(format!("cannot write {}: {e}", path.display())))?,
@@ -57,14 +57,9 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
 
 /// The file `generate` prints: a header comment, then every item with `#[allow(dead_code)]`
 /// (a user of three operations should not get warnings about the rest).
-pub fn render(
-    tokens: &proc_macro2::TokenStream,
-    name: &str,
-    version: &str,
-    source: &Path,
-) -> Result<String, Failure> {
+pub fn render(code: &str, name: &str, version: &str, source: &Path) -> Result<String, Failure> {
     // Printed by codegen's printer, on its large-stack thread (deeply nested types recurse).
-    let printed = tray_connect_codegen::pretty_with(tokens, |file| {
+    let printed = tray_connect_codegen::pretty_with(code, |file| {
         let allow: syn::Attribute = syn::parse_quote!(#[allow(dead_code)]);
         for item in &mut file.items {
             if let Some(attrs) = item_attributes(item) {

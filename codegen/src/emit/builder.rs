@@ -2,14 +2,13 @@
 //! traits that make `build()` compile only once every required input is set. The names
 //! (setters, type parameters) come from the model.
 
+use super::source::{Ident, Source, src};
 use super::{
     COMPLEXITY_LIMIT, DEEP_NESTING, Emitter, allow_lints, doc_attrs, field_complexity, ident,
     nesting, unit_arg,
 };
 use crate::docs;
 use crate::model::{AdditionalMap, Def, Field, Presence};
-use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
 
 /// Said by a required input's setter.
 const REQUIRED_NOTE: &str = "Required: `.build()` compiles once it is set.";
@@ -34,7 +33,7 @@ struct Shape<'a> {
     /// One type parameter per required input.
     params: Vec<Ident>,
     /// The stored type of each required input.
-    required_tys: Vec<TokenStream>,
+    required_tys: Vec<Source>,
     additional: Option<&'a AdditionalMap>,
     extra: Option<&'a str>,
     /// The catch-alls' fields, named as in the built struct: `additional`, then `extra`.
@@ -46,17 +45,17 @@ struct Shape<'a> {
 impl Shape<'_> {
     /// Every field of the builder, the `k`th required input's set to `value`, the others
     /// carried over: what a setter of a required input returns.
-    fn moved(&self, k: usize, value: TokenStream) -> TokenStream {
+    fn moved(&self, k: usize, value: Source) -> Source {
         let builder = &self.builder;
         let required = self.required_slots.iter().enumerate().map(|(j, slot)| {
             if j == k {
-                quote!(#slot: __tray::Set(#value),)
+                src!(#slot: __tray::Set(#value),)
             } else {
-                quote!(#slot: self.#slot,)
+                src!(#slot: self.#slot,)
             }
         });
         let rest = self.optional_slots.iter().chain(&self.catch_alls);
-        quote!(#builder { #(#required)* #(#rest: self.#rest,)* })
+        src!(#builder { #(#required)* #(for rest in rest => #rest: self.#rest,)* })
     }
 }
 
@@ -68,7 +67,7 @@ impl Emitter<'_> {
         fields: &[Field],
         additional: Option<&AdditionalMap>,
         extra: Option<&str>,
-    ) -> TokenStream {
+    ) -> Source {
         let (required, optional): (Vec<&Field>, Vec<&Field>) =
             fields.iter().partition(|f| f.presence.is_required());
         let op = docs::code(&def.operation);
@@ -106,12 +105,12 @@ impl Emitter<'_> {
         let states = state_module(&shape);
         let builder = &shape.builder;
         let params = &shape.params;
-        let generics = (!params.is_empty()).then(|| quote!(<#(#params),*>));
+        let generics = (!params.is_empty()).then(|| src!(<#(#params),*>));
         let deep = fields
             .iter()
             .any(|f| nesting(&f.ty) > DEEP_NESTING)
-            .then(|| quote!(#[allow(clippy::type_complexity)]));
-        quote! {
+            .then(|| src!(#[allow(clippy::type_complexity)]));
+        src! {
             #start
             #declaration
             #deep
@@ -124,7 +123,7 @@ impl Emitter<'_> {
     }
 
     /// `X::builder()`.
-    fn builder_start(&self, shape: &Shape<'_>) -> TokenStream {
+    fn builder_start(&self, shape: &Shape<'_>) -> Source {
         let Shape {
             def, name, builder, ..
         } = shape;
@@ -132,24 +131,24 @@ impl Emitter<'_> {
         let optional = &shape.optional_slots;
         let additional = shape.additional.map(|additional| {
             let field = ident(&additional.rust);
-            quote!(#field: __tray::BTreeMap::new(),)
+            src!(#field: __tray::BTreeMap::new(),)
         });
         let extra = shape.extra.map(|extra| {
             let field = ident(extra);
-            quote!(#field: __tray::Map::new(),)
+            src!(#field: __tray::Map::new(),)
         });
         let doc = if def.root {
             format!(" Starts building a `{}` input.", docs::code(&def.operation))
         } else {
             format!(" Starts building a [`{}`], {}.", def.name, shape.whose)
         };
-        quote! {
+        src! {
             impl #name {
                 #[doc = #doc]
                 pub fn builder() -> #builder {
                     #builder {
-                        #(#required: __tray::Unset,)*
-                        #(#optional: __tray::None,)*
+                        #(for slot in required => #slot: __tray::Unset,)*
+                        #(for slot in optional => #slot: __tray::None,)*
                         #additional
                         #extra
                     }
@@ -160,7 +159,7 @@ impl Emitter<'_> {
 
     /// The builder struct: one field per input, named after its setter (required inputs typed
     /// by their state parameter), then the catch-alls'.
-    fn builder_declaration(&self, shape: &Shape<'_>, fields: &[Field]) -> TokenStream {
+    fn builder_declaration(&self, shape: &Shape<'_>, fields: &[Field]) -> Source {
         let Shape {
             def,
             builder,
@@ -173,13 +172,14 @@ impl Emitter<'_> {
         let additional = shape.additional.map(|additional| {
             let field = ident(&additional.rust);
             let ty = self.ty(&additional.ty);
-            quote!(#field: __tray::BTreeMap<__tray::String, #ty>,)
+            src!(#field: __tray::BTreeMap<__tray::String, #ty>,)
         });
         let extra = shape.extra.map(|extra| {
             let field = ident(extra);
-            quote!(#field: __tray::Map<__tray::String, __tray::Value>,)
+            src!(#field: __tray::Map<__tray::String, __tray::Value>,)
         });
-        let defaults = (!params.is_empty()).then(|| quote!(<#(#params = __tray::Unset),*>));
+        let defaults = (!params.is_empty())
+            .then(|| src!(<#(for param in params => #param = __tray::Unset),*>));
         let doc = if shape.required.is_empty() {
             format!(
                 " Builds [`{}`], {}: every input is optional; set those you need, then call \
@@ -204,15 +204,15 @@ impl Emitter<'_> {
         let complex = fields
             .iter()
             .any(|f| nesting(&f.ty) > DEEP_NESTING)
-            .then(|| quote!(#[allow(clippy::type_complexity)]));
-        quote! {
+            .then(|| src!(#[allow(clippy::type_complexity)]));
+        src! {
             #[doc = #doc]
             #[must_use = "a builder does nothing until `.build()` is called"]
             #allow
             #complex
             pub struct #builder #defaults {
-                #(#required: #params,)*
-                #(#optional: #optional_tys,)*
+                #(for (slot, param) in required.iter().zip(params.iter()) => #slot: #param,)*
+                #(for (slot, ty) in optional.iter().zip(optional_tys) => #slot: #ty,)*
                 #additional
                 #extra
             }
@@ -221,7 +221,7 @@ impl Emitter<'_> {
 
     /// Every setter: required inputs (each moves the builder to a new type), optional ones,
     /// then the catch-all's.
-    fn setters(&self, shape: &Shape<'_>) -> TokenStream {
+    fn setters(&self, shape: &Shape<'_>) -> Source {
         let required = (0..shape.required.len()).map(|k| self.required_setters(shape, k));
         let optional = shape
             .optional
@@ -232,7 +232,7 @@ impl Emitter<'_> {
             let field = ident(&additional.rust);
             let value_ty = self.ty(&additional.ty);
             let unit = unit_arg(&additional.ty);
-            quote! {
+            src! {
                 /// Adds a property beyond the listed ones (`additionalProperties`).
                 #unit
                 pub fn insert_additional(
@@ -248,7 +248,7 @@ impl Emitter<'_> {
         let extra = shape.extra.map(|extra| {
             // The catch-all's setter and field share its name.
             let field = ident(extra);
-            quote! {
+            src! {
                 /// Sends an input the schema does not list (documents often lag behind
                 /// connectors). A listed input set this way is sent twice: use its setter.
                 pub fn #field(
@@ -261,11 +261,11 @@ impl Emitter<'_> {
                 }
             }
         });
-        quote!(#(#required)* #(#optional)* #additional #extra)
+        src!(#(#required)* #(#optional)* #additional #extra)
     }
 
     /// The setter of the `k`th required input (and its `maybe_` form when it is nullable).
-    fn required_setters(&self, shape: &Shape<'_>, k: usize) -> TokenStream {
+    fn required_setters(&self, shape: &Shape<'_>, k: usize) -> Source {
         let field = shape.required[k];
         let builder = &shape.builder;
         let param = &shape.params[k];
@@ -275,30 +275,30 @@ impl Emitter<'_> {
         let stored = &shape.required_tys[k];
         let after = shape.params.iter().enumerate().map(|(j, p)| {
             if j == k {
-                quote!(__tray::Set<#stored>)
+                src!(__tray::Set<#stored>)
             } else {
-                quote!(#p)
+                src!(#p)
             }
         });
-        let after = quote!(#builder<#(#after),*>);
-        let moved = |value: TokenStream| shape.moved(k, value);
+        let after = src!(#builder<#(#after),*>);
+        let moved = |value: Source| shape.moved(k, value);
         let nullable = matches!(field.presence, Presence::RequiredNullable);
         let value = if nullable {
-            quote!(__tray::Some(value.into()))
+            src!(__tray::Some(value.into()))
         } else {
-            quote!(value.into())
+            src!(value.into())
         };
         let body = moved(value);
         let unit = unit_arg(&field.ty);
         // The builder type it returns names every state parameter: many required inputs make it
         // complex to clippy (`Builder<A, B, Set<T>, ..>` at nesting 1, its arguments at 2).
         let score = 10 + 20 * shape.params.len() + field_complexity(field, 3);
-        let complex = (score > COMPLEXITY_LIMIT).then(|| quote!(#[allow(clippy::type_complexity)]));
+        let complex = (score > COMPLEXITY_LIMIT).then(|| src!(#[allow(clippy::type_complexity)]));
         let maybe = nullable.then(|| {
-            let maybe = format_ident!("maybe_{}", field.rust);
+            let maybe = Ident::new(format!("maybe_{}", field.rust));
             let doc = format!(" Sets `{}` or, with `None`, sends `null`.", field.rust);
-            let body = moved(quote!(value));
-            quote! {
+            let body = moved(src!(value));
+            src! {
                 #[doc = #doc]
                 #complex
                 pub fn #maybe(self, value: __tray::Option<#inner>) -> #after
@@ -309,7 +309,7 @@ impl Emitter<'_> {
                 }
             }
         });
-        quote! {
+        src! {
             #doc
             #unit
             #complex
@@ -324,22 +324,22 @@ impl Emitter<'_> {
     }
 
     /// The setter and `maybe_` setter of an optional input, kept in the builder's `slot`.
-    fn optional_setters(&self, field: &Field, slot: &Ident) -> TokenStream {
+    fn optional_setters(&self, field: &Field, slot: &Ident) -> Source {
         let setter = ident(&field.setter);
-        let maybe = format_ident!("maybe_{}", field.rust);
+        let maybe = Ident::new(format!("maybe_{}", field.rust));
         let doc = doc_attrs(&setter_doc_lines(field, OPTIONAL_NOTE));
         let inner = self.ty(&field.ty);
         let nullable = matches!(field.presence, Presence::OptionalNullable);
         let (value, maybe_value, maybe_doc) = if nullable {
             (
-                quote!(__tray::Some(__tray::Some(value.into()))),
-                quote!(__tray::Some(value)),
+                src!(__tray::Some(__tray::Some(value.into()))),
+                src!(__tray::Some(value)),
                 format!(" Sets `{}` or, with `None`, sends `null`.", field.rust),
             )
         } else {
             (
-                quote!(__tray::Some(value.into())),
-                quote!(value),
+                src!(__tray::Some(value.into())),
+                src!(value),
                 format!(
                     " Sets `{}` when `Some`, leaves it out when `None`.",
                     field.rust
@@ -347,7 +347,7 @@ impl Emitter<'_> {
             )
         };
         let unit = unit_arg(&field.ty);
-        quote! {
+        src! {
             #doc
             #unit
             pub fn #setter(mut self, value: impl __tray::Into<#inner>) -> Self {
@@ -364,7 +364,7 @@ impl Emitter<'_> {
 }
 
 /// `build()`: compiles once every type parameter is a set input.
-fn builder_finish(shape: &Shape<'_>) -> TokenStream {
+fn builder_finish(shape: &Shape<'_>) -> Source {
     let Shape {
         def,
         name,
@@ -375,7 +375,7 @@ fn builder_finish(shape: &Shape<'_>) -> TokenStream {
     let bounds = params
         .iter()
         .zip(&shape.required_tys)
-        .map(|(p, ty)| quote!(#p: #state_mod::#p<#ty>,));
+        .map(|(p, ty)| src!(#p: #state_mod::#p<#ty>,));
     let required = shape
         .required
         .iter()
@@ -383,7 +383,7 @@ fn builder_finish(shape: &Shape<'_>) -> TokenStream {
         .zip(&shape.required_slots)
         .map(|((f, p), slot)| {
             let rust = ident(&f.rust);
-            quote!(#rust: #state_mod::#p::into_input(self.#slot),)
+            src!(#rust: #state_mod::#p::into_input(self.#slot),)
         });
     let optional = shape
         .optional
@@ -391,7 +391,7 @@ fn builder_finish(shape: &Shape<'_>) -> TokenStream {
         .zip(&shape.optional_slots)
         .map(|(f, slot)| {
             let rust = ident(&f.rust);
-            quote!(#rust: self.#slot,)
+            src!(#rust: self.#slot,)
         });
     let catch_alls = &shape.catch_alls;
     let op = docs::code(&def.operation);
@@ -404,7 +404,7 @@ fn builder_finish(shape: &Shape<'_>) -> TokenStream {
             def.name
         ),
     };
-    quote! {
+    src! {
         #[doc = #doc]
         pub fn build(self) -> #name
         where
@@ -413,14 +413,14 @@ fn builder_finish(shape: &Shape<'_>) -> TokenStream {
             #name {
                 #(#required)*
                 #(#optional)*
-                #(#catch_alls: self.#catch_alls,)*
+                #(for field in catch_alls => #field: self.#field,)*
             }
         }
     }
 }
 
 /// The state traits, one per required input, each naming the input when it is not set.
-fn state_module(shape: &Shape<'_>) -> Option<TokenStream> {
+fn state_module(shape: &Shape<'_>) -> Option<Source> {
     let Shape { def, state_mod, .. } = shape;
     let op = &def.operation;
     let traits = shape.required.iter().zip(&shape.params).map(|(field, param)| {
@@ -437,7 +437,7 @@ fn state_module(shape: &Shape<'_>) -> Option<TokenStream> {
             )
         };
         let label = format!("`{wire}` is not set");
-        quote! {
+        src! {
             #[diagnostic::on_unimplemented(message = #message, label = #label)]
             pub trait #param<T> {
                 /// The value that was set.
@@ -451,7 +451,7 @@ fn state_module(shape: &Shape<'_>) -> Option<TokenStream> {
         }
     });
     (!shape.required.is_empty()).then(|| {
-        quote! {
+        src! {
             /// Which required inputs a builder has set, tracked in its type.
             #[doc(hidden)]
             pub mod #state_mod {

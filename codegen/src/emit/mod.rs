@@ -1,4 +1,4 @@
-//! Model → tokens. Generated code names only `::tray_connect`'s public items and
+//! Model → Rust source, written as tokens by `src!` templates ([`source`]). Generated code names only `::tray_connect`'s public items and
 //! `::tray_connect::__private`, through one private import at the top of the expansion
 //! (`use ::tray_connect::__private as __tray;`), so users depend on `tray-connect` alone and
 //! their own items never shadow a name the expansion uses. (Fully qualified std paths at every
@@ -10,6 +10,7 @@
 
 mod builder;
 mod objects;
+pub(crate) mod source;
 
 use crate::docs;
 use crate::model::{
@@ -17,21 +18,20 @@ use crate::model::{
     Role, TemplatePiece, Ty, Variant,
 };
 use crate::naming;
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use source::{Ident, Source, src};
 use std::collections::HashSet;
 
 fn ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
+    Ident::new(name)
 }
 
-fn doc_attrs(lines: &[String]) -> TokenStream {
-    quote! { #( #[doc = #lines] )* }
+fn doc_attrs(lines: &[String]) -> Source {
+    src! { #(for line in lines => #[doc = #line])* }
 }
 
 /// `impl Serialize for #name`, with `body` writing `self` to `serializer`.
-fn serialize_impl(name: &Ident, body: TokenStream) -> TokenStream {
-    quote! {
+fn serialize_impl(name: &Ident, body: Source) -> Source {
+    src! {
         impl __tray::Serialize for #name {
             fn serialize<S: __tray::Serializer>(
                 &self,
@@ -43,13 +43,13 @@ fn serialize_impl(name: &Ident, body: TokenStream) -> TokenStream {
     }
 }
 
-fn doc_line(text: &str) -> TokenStream {
+fn doc_line(text: &str) -> Source {
     let line = format!(" {text}");
-    quote! { #[doc = #line] }
+    src! { #[doc = #line] }
 }
 
 /// The whole expansion of one model; `test_doubles` derives both serde directions.
-pub fn model(model: &Model, test_doubles: bool) -> TokenStream {
+pub fn model(model: &Model, test_doubles: bool) -> Source {
     let emitter = Emitter {
         model,
         test_doubles,
@@ -66,7 +66,7 @@ pub fn model(model: &Model, test_doubles: bool) -> TokenStream {
         " The connector version they were generated from: `{}`.",
         docs::code(version)
     );
-    let mut out = quote! {
+    let mut out = src! {
         #[allow(unused_imports)]
         use ::tray_connect::__private as __tray;
         #[doc = #connector_doc]
@@ -92,20 +92,20 @@ pub fn model(model: &Model, test_doubles: bool) -> TokenStream {
 }
 
 /// Tokens that build `value` at run time, with template strings replaced by parameters.
-fn lookup_input(value: &serde_json::Value, params: &[LookupParam]) -> TokenStream {
+fn lookup_input(value: &serde_json::Value, params: &[LookupParam]) -> Source {
     use serde_json::Value;
-    let json = quote!(__tray::serde_json);
+    let json = src!(__tray::serde_json);
     match value {
-        Value::Null => quote!(#json::Value::Null),
-        Value::Bool(b) => quote!(#json::Value::Bool(#b)),
+        Value::Null => src!(#json::Value::Null),
+        Value::Bool(b) => src!(#json::Value::Bool(#b)),
         Value::Number(n) => {
             if let Some(i) = n.as_i64() {
-                quote!(#json::Value::from(#i))
+                src!(#json::Value::from(#i))
             } else if let Some(u) = n.as_u64() {
-                quote!(#json::Value::from(#u))
+                src!(#json::Value::from(#u))
             } else {
                 let f = n.as_f64().unwrap_or_default();
-                quote!(#json::Value::from(#f))
+                src!(#json::Value::from(#f))
             }
         }
         Value::String(text) => {
@@ -114,27 +114,27 @@ fn lookup_input(value: &serde_json::Value, params: &[LookupParam]) -> TokenStrea
             // number); templates inside text are written into the text.
             if let Some(param) = crate::model::template_name(text).and_then(param_of) {
                 let rust = ident(&param.rust);
-                return quote!(__tray::lookup_value(&#rust));
+                return src!(__tray::lookup_value(&#rust));
             }
             let pieces = crate::model::template_pieces(text);
             if !pieces.iter().any(|p| matches!(p, TemplatePiece::Name(_))) {
-                return quote!(#json::Value::String(__tray::String::from(#text)));
+                return src!(#json::Value::String(__tray::String::from(#text)));
             }
-            let parts: Vec<TokenStream> = pieces
+            let parts: Vec<Source> = pieces
                 .iter()
                 .filter_map(|piece| match piece {
-                    TemplatePiece::Text(text) => Some(quote!(text.push_str(#text);)),
+                    TemplatePiece::Text(text) => Some(src!(text.push_str(#text);)),
                     TemplatePiece::Name(name) => param_of(name).map(|param| {
                         let rust = ident(&param.rust);
-                        quote!(text.push_str(&__tray::lookup_text(&#rust));)
+                        src!(text.push_str(&__tray::lookup_text(&#rust));)
                     }),
                 })
                 .collect();
             if parts.is_empty() {
                 // Only templates naming nothing the lookup can fill: they are left out.
-                return quote!(#json::Value::String(__tray::String::new()));
+                return src!(#json::Value::String(__tray::String::new()));
             }
-            quote!({
+            src!({
                 let mut text = __tray::String::new();
                 #(#parts)*
                 #json::Value::String(text)
@@ -142,15 +142,15 @@ fn lookup_input(value: &serde_json::Value, params: &[LookupParam]) -> TokenStrea
         }
         Value::Array(items) => {
             let items = items.iter().map(|v| lookup_input(v, params));
-            quote!(#json::Value::Array(::std::vec![#(#items),*]))
+            src!(#json::Value::Array(::std::vec![#(#items),*]))
         }
-        Value::Object(map) if map.is_empty() => quote!(#json::Value::Object(#json::Map::new())),
+        Value::Object(map) if map.is_empty() => src!(#json::Value::Object(#json::Map::new())),
         Value::Object(map) => {
             let entries = map.iter().map(|(k, v)| {
                 let v = lookup_input(v, params);
-                quote!(map.insert(__tray::String::from(#k), #v);)
+                src!(map.insert(__tray::String::from(#k), #v);)
             });
-            quote!({
+            src!({
                 let mut map = #json::Map::new();
                 #(#entries)*
                 #json::Value::Object(map)
@@ -167,11 +167,11 @@ struct Emitter<'a> {
 
 impl Emitter<'_> {
     /// The `Operation` impl tying an operation's input to its output.
-    fn operation_impl(&self, op: &OperationModel) -> TokenStream {
+    fn operation_impl(&self, op: &OperationModel) -> Source {
         let input = ident(&self.model.defs[op.input].name);
         let output = ident(&self.model.defs[op.output].name);
         let wire = &op.wire;
-        quote! {
+        src! {
             impl ::tray_connect::Operation for #input {
                 type Output = #output;
                 const CONNECTOR: &'static str = CONNECTOR;
@@ -182,9 +182,9 @@ impl Emitter<'_> {
     }
 
     /// `{path}_lookup(..)` functions on an operation's input type.
-    fn lookups(&self, input: &str, lookups: &[LookupModel]) -> TokenStream {
+    fn lookups(&self, input: &str, lookups: &[LookupModel]) -> Source {
         if lookups.is_empty() {
-            return TokenStream::new();
+            return Source::new();
         }
         let input = ident(input);
         let functions = lookups.iter().map(|lookup| {
@@ -195,9 +195,9 @@ impl Emitter<'_> {
                 match &p.ty {
                     Some(ty) => {
                         let ty = self.ty(ty);
-                        quote!(#rust: impl __tray::Into<#ty>)
+                        src!(#rust: impl __tray::Into<#ty>)
                     }
-                    None => quote!(
+                    None => src!(
                         #rust: impl __tray::Into<__tray::Value>
                     ),
                 }
@@ -207,9 +207,9 @@ impl Emitter<'_> {
                 match &p.ty {
                     Some(ty) => {
                         let ty = self.ty(ty);
-                        quote!(let #rust: #ty = #rust.into();)
+                        src!(let #rust: #ty = #rust.into();)
                     }
-                    None => quote!(let #rust: __tray::Value = #rust.into();),
+                    None => src!(let #rust: __tray::Value = #rust.into();),
                 }
             });
             let body = lookup_input(&lookup.input, &lookup.params);
@@ -233,15 +233,15 @@ impl Emitter<'_> {
             if lookup.auth_required {
                 doc.push(" It needs an authentication (`authRequired`).".to_owned());
             }
-            quote! {
-                #( #[doc = #doc] )*
+            src! {
+                #(for line in &doc => #[doc = #line])*
                 pub fn #function(#(#params),*) -> ::tray_connect::Lookup {
                     #(#conversions)*
                     ::tray_connect::Lookup::new(CONNECTOR, VERSION, #operation, #body)
                 }
             }
         });
-        quote! {
+        src! {
             impl #input {
                 #(#functions)*
             }
@@ -259,20 +259,20 @@ impl Emitter<'_> {
         docs::lines(&def.docs, &fallback)
     }
 
-    fn ty(&self, ty: &Ty) -> TokenStream {
+    fn ty(&self, ty: &Ty) -> Source {
         match ty {
-            Ty::String => quote!(__tray::String),
-            Ty::Secret => quote!(::tray_connect::Secret),
-            Ty::Integer => quote!(i64),
-            Ty::Number => quote!(f64),
-            Ty::Boolean => quote!(bool),
-            Ty::Unit => quote!(()),
-            Ty::Value => quote!(__tray::Value),
+            Ty::String => src!(__tray::String),
+            Ty::Secret => src!(::tray_connect::Secret),
+            Ty::Integer => src!(i64),
+            Ty::Number => src!(f64),
+            Ty::Boolean => src!(bool),
+            Ty::Unit => src!(()),
+            Ty::Value => src!(__tray::Value),
             Ty::Vec(item) => {
                 let item = self.ty(item);
-                quote!(__tray::Vec<#item>)
+                src!(__tray::Vec<#item>)
             }
-            Ty::JsonMap => quote!(
+            Ty::JsonMap => src!(
                 __tray::Map<
                     __tray::String,
                     __tray::Value,
@@ -280,33 +280,33 @@ impl Emitter<'_> {
             ),
             Ty::Map(value) => {
                 let value = self.ty(value);
-                quote!(__tray::BTreeMap<__tray::String, #value>)
+                src!(__tray::BTreeMap<__tray::String, #value>)
             }
             Ty::Named(index) => {
                 let name = ident(&self.model.defs[*index].name);
-                quote!(#name)
+                src!(#name)
             }
             Ty::Boxed(inner) => {
                 let inner = self.ty(inner);
-                quote!(__tray::Box<#inner>)
+                src!(__tray::Box<#inner>)
             }
             Ty::Nullable(inner) => {
                 let inner = self.ty(inner);
-                quote!(__tray::Option<#inner>)
+                src!(__tray::Option<#inner>)
             }
         }
     }
 
     /// The field's type with the `Option` layers its presence adds.
-    fn field_ty(&self, field: &Field) -> TokenStream {
+    fn field_ty(&self, field: &Field) -> Source {
         let ty = self.ty(&field.ty);
         match field.presence {
             Presence::Required => ty,
             Presence::Optional | Presence::RequiredNullable => {
-                quote!(__tray::Option<#ty>)
+                src!(__tray::Option<#ty>)
             }
             Presence::OptionalNullable => {
-                quote!(__tray::Option<__tray::Option<#ty>>)
+                src!(__tray::Option<__tray::Option<#ty>>)
             }
         }
     }
@@ -325,12 +325,10 @@ impl Emitter<'_> {
 
     /// Only the directions `Client::call` uses (serde's impls are most of the time `cargo check`
     /// spends on generated code); both with `test_doubles`.
-    fn derives(&self, role: Role, extra: TokenStream) -> TokenStream {
-        let serialize = self.serialises(role).then(|| quote!(__tray::Serialize,));
-        let deserialize = self
-            .deserialises(role)
-            .then(|| quote!(__tray::Deserialize,));
-        quote! {
+    fn derives(&self, role: Role, extra: Source) -> Source {
+        let serialize = self.serialises(role).then(|| src!(__tray::Serialize,));
+        let deserialize = self.deserialises(role).then(|| src!(__tray::Deserialize,));
+        src! {
             #[derive(
                 __tray::Debug,
                 __tray::Clone,
@@ -342,7 +340,7 @@ impl Emitter<'_> {
         }
     }
 
-    fn def(&self, def: &Def) -> TokenStream {
+    fn def(&self, def: &Def) -> Source {
         match &def.kind {
             DefKind::Struct {
                 fields,
@@ -366,7 +364,7 @@ impl Emitter<'_> {
                 let doc = doc_attrs(&self.def_docs(def));
                 let allow = allow_lints(&def.name);
                 let ty = self.ty(ty);
-                quote! { #doc #allow pub type #name = #ty; }
+                src! { #doc #allow pub type #name = #ty; }
             }
         }
     }
@@ -378,11 +376,11 @@ impl Emitter<'_> {
         additional: Option<&AdditionalMap>,
         extra: Option<&str>,
         strict_optional: bool,
-    ) -> TokenStream {
+    ) -> Source {
         let name = ident(&def.name);
         let doc = doc_attrs(&self.def_docs(def));
         let allow = allow_lints(&def.name);
-        let derives = quote!(#[derive(__tray::Debug, __tray::Clone, __tray::PartialEq)]);
+        let derives = src!(#[derive(__tray::Debug, __tray::Clone, __tray::PartialEq)]);
         let field_tokens = fields.iter().map(|field| {
             let rust = ident(&field.rust);
             let ty = self.field_ty(field);
@@ -390,12 +388,12 @@ impl Emitter<'_> {
                 &field.docs,
                 &format!("`{}`", docs::code(&field.wire)),
             ));
-            quote! { #doc pub #rust: #ty, }
+            src! { #doc pub #rust: #ty, }
         });
         let additional_field = additional.map(|additional| {
             let field = ident(&additional.rust);
             let ty = self.ty(&additional.ty);
-            quote! {
+            src! {
                 /// Properties beyond the listed ones (`additionalProperties`).
                 pub #field: __tray::BTreeMap<__tray::String, #ty>,
             }
@@ -410,7 +408,7 @@ impl Emitter<'_> {
         };
         let extra_field = extra.map(|extra| {
             let field = ident(extra);
-            quote! {
+            src! {
                 #[doc = #extra_doc]
                 pub #field: __tray::Map<
                     __tray::String,
@@ -422,8 +420,8 @@ impl Emitter<'_> {
         let complex = fields
             .iter()
             .any(|f| nesting(&f.ty) > DEEP_NESTING)
-            .then(|| quote!(#[allow(clippy::type_complexity)]));
-        let mut out = quote! {
+            .then(|| src!(#[allow(clippy::type_complexity)]));
+        let mut out = src! {
             #doc
             #allow
             #complex
@@ -456,7 +454,7 @@ impl Emitter<'_> {
 
     /// A string enum with `as_str`, `Display` and `FromStr`; serde through those (strings
     /// only, and less code than serde's derives).
-    fn string_enum(&self, def: &Def, variants: &[Variant], unknown: Option<&str>) -> TokenStream {
+    fn string_enum(&self, def: &Def, variants: &[Variant], unknown: Option<&str>) -> Source {
         let name = ident(&def.name);
         let doc = doc_attrs(&self.def_docs(def));
         let allow = allow_enum_lints(&def.name, variants.iter().map(|v| v.rust.as_str()));
@@ -468,38 +466,38 @@ impl Emitter<'_> {
                 format!("`{}`", docs::code(&v.wire))
             };
             let doc = doc_attrs(&docs::lines(&v.docs, &fallback));
-            quote! { #doc #rust, }
+            src! { #doc #rust, }
         });
         let rust: Vec<Ident> = variants.iter().map(|v| ident(&v.rust)).collect();
         let wire: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
         let unknown_ident = unknown.map(ident);
         let unknown_variant = unknown_ident.as_ref().map(|u| {
-            quote! {
+            src! {
                 /// A value this version of the document does not list, kept as received.
                 #u(__tray::String),
             }
         });
         let unknown_text = unknown_ident
             .as_ref()
-            .map(|u| quote!(#name::#u(value) => value,));
+            .map(|u| src!(#name::#u(value) => value,));
         let (error, other) = match &unknown_ident {
             // Outputs keep what they do not know.
             Some(u) => (
-                quote!(__tray::Infallible),
-                quote!(other => #name::#u(__tray::String::from(other))),
+                src!(__tray::Infallible),
+                src!(other => #name::#u(__tray::String::from(other))),
             ),
             None => (
-                quote!(::tray_connect::ParseEnumError),
-                quote!(other => {
+                src!(::tray_connect::ParseEnumError),
+                src!(other => {
                     return __tray::Err(::tray_connect::ParseEnumError::new(other, Self::VALUES));
                 }),
             ),
         };
         let serialize = self
             .serialises(def.role)
-            .then(|| serialize_impl(&name, quote!(serializer.serialize_str(self.as_str()))));
+            .then(|| serialize_impl(&name, src!(serializer.serialize_str(self.as_str()))));
         let deserialize = self.deserialises(def.role).then(|| {
-            quote! {
+            src! {
                 impl<'de> __tray::Deserialize<'de> for #name {
                     fn deserialize<D: __tray::Deserializer<'de>>(
                         deserializer: D,
@@ -517,7 +515,7 @@ impl Emitter<'_> {
                       ones."
                 .to_owned(),
         };
-        quote! {
+        src! {
             #doc
             #allow
             #[derive(
@@ -534,12 +532,12 @@ impl Emitter<'_> {
 
             impl #name {
                 /// Every value the document lists, in its order.
-                pub const VALUES: &'static [&'static str] = &[#(#wire),*];
+                pub const VALUES: &'static [&'static str] = &[#(for wire in &wire => #wire),*];
 
                 /// The value as Tray sends and receives it.
                 pub fn as_str(&self) -> &str {
                     match self {
-                        #(#name::#rust => #wire,)*
+                        #(for (rust, wire) in rust.iter().zip(&wire) => #name::#rust => #wire,)*
                         #unknown_text
                     }
                 }
@@ -557,7 +555,7 @@ impl Emitter<'_> {
                 #[doc = #parse_doc]
                 fn from_str(value: &str) -> __tray::Result<Self, Self::Err> {
                     __tray::Ok(match value {
-                        #(#wire => #name::#rust,)*
+                        #(for (rust, wire) in rust.iter().zip(&wire) => #wire => #name::#rust,)*
                         #other
                     })
                 }
@@ -568,11 +566,11 @@ impl Emitter<'_> {
         }
     }
 
-    fn untagged(&self, def: &Def, variants: &[(String, Ty)]) -> TokenStream {
+    fn untagged(&self, def: &Def, variants: &[(String, Ty)]) -> Source {
         let name = ident(&def.name);
         let doc = doc_attrs(&self.def_docs(def));
         let allow = allow_enum_lints(&def.name, variants.iter().map(|(v, _)| v.as_str()));
-        let derives = self.derives(def.role, quote!());
+        let derives = self.derives(def.role, src!());
         let variant_tokens = variants.iter().map(|(v, ty)| {
             let v_ident = ident(v);
             let named = matches!(ty, Ty::Named(_) | Ty::Boxed(_) | Ty::Value);
@@ -588,18 +586,18 @@ impl Emitter<'_> {
                 };
                 doc_line(&format!("{article} {kind} value."))
             };
-            quote! { #doc #v_ident(#ty), }
+            src! { #doc #v_ident(#ty), }
         });
         // Conversions follow each variant's type, not its name (a `oneOf` alternative named
         // `String` may hold a struct), and each source type converts into its first variant.
         let mut froms = Vec::new();
         let mut sources: HashSet<String> = HashSet::new();
-        let mut from = |src: TokenStream, variant: &str, conv: TokenStream| {
+        let mut from = |src: Source, variant: &str, conv: Source| {
             if !sources.insert(src.to_string()) {
                 return;
             }
             let v = ident(variant);
-            froms.push(quote! {
+            froms.push(src! {
                 impl __tray::From<#src> for #name {
                     fn from(value: #src) -> Self {
                         #name::#v(#conv)
@@ -611,29 +609,29 @@ impl Emitter<'_> {
         for (v, ty) in variants {
             match ty {
                 Ty::String => {
-                    from(quote!(&str), v, quote!(value.to_owned()));
-                    from(quote!(__tray::String), v, quote!(value));
-                    from(quote!(&__tray::String), v, quote!(value.clone()));
+                    from(src!(&str), v, src!(value.to_owned()));
+                    from(src!(__tray::String), v, src!(value));
+                    from(src!(&__tray::String), v, src!(value.clone()));
                 }
-                Ty::Boolean => from(quote!(bool), v, quote!(value)),
+                Ty::Boolean => from(src!(bool), v, src!(value)),
                 Ty::Integer => {
-                    from(quote!(i64), v, quote!(value));
-                    from(quote!(i32), v, quote!(i64::from(value)));
+                    from(src!(i64), v, src!(value));
+                    from(src!(i32), v, src!(i64::from(value)));
                 }
                 Ty::Number => {
                     if !has_integer {
-                        from(quote!(i64), v, quote!(value as f64));
-                        from(quote!(i32), v, quote!(f64::from(value)));
+                        from(src!(i64), v, src!(value as f64));
+                        from(src!(i32), v, src!(f64::from(value)));
                     }
-                    from(quote!(f64), v, quote!(value));
+                    from(src!(f64), v, src!(value));
                 }
                 Ty::Vec(_) | Ty::JsonMap | Ty::Map(_) => {
                     let src = self.ty(ty);
-                    from(src, v, quote!(value));
+                    from(src, v, src!(value));
                 }
                 Ty::Named(index) if self.model.defs[*index].name != def.name => {
                     let src = self.ty(ty);
-                    from(src, v, quote!(value));
+                    from(src, v, src!(value));
                 }
                 _ => {}
             }
@@ -643,8 +641,8 @@ impl Emitter<'_> {
         let large = variants
             .iter()
             .any(|(_, ty)| matches!(ty, Ty::Named(_)))
-            .then(|| quote!(#[allow(clippy::large_enum_variant)]));
-        quote! {
+            .then(|| src!(#[allow(clippy::large_enum_variant)]));
+        src! {
             #doc
             #allow
             #large
@@ -657,20 +655,20 @@ impl Emitter<'_> {
         }
     }
 
-    fn map_newtype(&self, def: &Def) -> TokenStream {
+    fn map_newtype(&self, def: &Def) -> Source {
         let name = ident(&def.name);
         let builder_name = def.builder.as_deref().unwrap_or(&def.name);
         let builder = ident(builder_name);
         let builder_allow = allow_lints(builder_name);
         let doc = doc_attrs(&self.def_docs(def));
         let allow = allow_lints(&def.name);
-        let derives = self.derives(def.role, quote!());
+        let derives = self.derives(def.role, src!());
         let map = self.ty(&Ty::JsonMap);
         let op = docs::code(&def.operation);
         let start_doc = format!(" Starts building a `{op}` input.");
         let builder_doc = format!(" Builds [`{}`] one input at a time.", def.name);
         let build_doc = format!(" The `{op}` input.");
-        quote! {
+        src! {
             #doc
             #allow
             #derives
@@ -762,23 +760,23 @@ fn field_complexity(field: &Field, nest: usize) -> usize {
 }
 
 /// A setter of a `()` input (`{"type": "null"}`) passes `()` on, which clippy flags.
-fn unit_arg(ty: &Ty) -> Option<TokenStream> {
-    (*ty == Ty::Unit).then(|| quote!(#[allow(clippy::unit_arg)]))
+fn unit_arg(ty: &Ty) -> Option<Source> {
+    (*ty == Ty::Unit).then(|| src!(#[allow(clippy::unit_arg)]))
 }
 
 /// Type names that keep a `_` between letters (from non-ASCII characters) would trip
 /// `non_camel_case_types`; they are allowed on that item alone.
-fn allow_lints(name: &str) -> Option<TokenStream> {
-    (!naming::is_camel_case(name)).then(|| quote!(#[allow(non_camel_case_types)]))
+fn allow_lints(name: &str) -> Option<Source> {
+    (!naming::is_camel_case(name)).then(|| src!(#[allow(non_camel_case_types)]))
 }
 
 /// The same for an enum, whose variants (renamed values) may read like that too.
 fn allow_enum_lints<'v>(
     name: &'v str,
     variants: impl IntoIterator<Item = &'v str>,
-) -> Option<TokenStream> {
+) -> Option<Source> {
     let mut names = std::iter::once(name).chain(variants);
     names
         .any(|n| !naming::is_camel_case(n))
-        .then(|| quote!(#[allow(non_camel_case_types)]))
+        .then(|| src!(#[allow(non_camel_case_types)]))
 }

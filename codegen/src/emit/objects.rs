@@ -3,10 +3,9 @@
 //! generic helpers of `tray_connect::__private` (less for rustc to check than serde's derives,
 //! whose `flatten` also buffers the whole object).
 
+use super::source::{Ident, Source, src};
 use super::{Emitter, ident, serialize_impl};
 use crate::model::{AdditionalMap, Field, Presence, admits_null};
-use proc_macro2::{Ident, TokenStream};
-use quote::quote;
 
 /// What a struct's serde impls need to know.
 pub(super) struct StructShape<'a> {
@@ -30,25 +29,25 @@ impl StructShape<'_> {
 impl Emitter<'_> {
     /// `Serialize` for a struct: an object of the listed members that are set, then the
     /// catch-all map's.
-    pub(super) fn struct_serialize(&self, shape: &StructShape<'_>) -> TokenStream {
+    pub(super) fn struct_serialize(&self, shape: &StructShape<'_>) -> Source {
         let name = shape.name;
         let entries = shape.fields.iter().map(|field| {
             let rust = ident(&field.rust);
             let wire = &field.wire;
             if field.presence.is_required() {
-                quote!(map.serialize_entry(#wire, &self.#rust)?;)
+                src!(map.serialize_entry(#wire, &self.#rust)?;)
             } else {
-                quote!(__tray::entry_if_set(&mut map, #wire, &self.#rust)?;)
+                src!(__tray::entry_if_set(&mut map, #wire, &self.#rust)?;)
             }
         });
         let rest = shape.catch_all().map(|rest| {
             let rest = ident(rest);
-            quote!(__tray::entries(&mut map, &self.#rest)?;)
+            src!(__tray::entries(&mut map, &self.#rest)?;)
         });
         let body = if shape.fields.is_empty() && rest.is_none() {
-            quote!(serializer.serialize_map(__tray::Some(0))?.end())
+            src!(serializer.serialize_map(__tray::Some(0))?.end())
         } else {
-            quote! {
+            src! {
                 let mut map = serializer.serialize_map(__tray::None)?;
                 #(#entries)*
                 #rest
@@ -57,7 +56,7 @@ impl Emitter<'_> {
         };
         serialize_impl(
             name,
-            quote! {
+            src! {
                 use __tray::SerializeMap as _;
                 #body
             },
@@ -66,7 +65,7 @@ impl Emitter<'_> {
 
     /// `Deserialize` for a struct: objects only, one pass over the members, unlisted ones into
     /// the catch-all map (or refused when the schema forbids them).
-    pub(super) fn struct_deserialize(&self, shape: &StructShape<'_>) -> TokenStream {
+    pub(super) fn struct_deserialize(&self, shape: &StructShape<'_>) -> Source {
         let name = shape.name;
         let type_name = shape.type_name;
         // The members are collected in locals named after their fields; the visitor's own
@@ -79,38 +78,38 @@ impl Emitter<'_> {
         let arms = shape.fields.iter().zip(&slots).map(|(field, slot)| {
             let wire = &field.wire;
             let value = if self.reads_wrapped(field, shape.strict_optional) {
-                quote!(__tray::Some(__map.next_value()?))
+                src!(__tray::Some(__map.next_value()?))
             } else {
-                quote!(__map.next_value()?)
+                src!(__map.next_value()?)
             };
-            quote!(#wire => __tray::set(&mut #slot, #wire, #value)?,)
+            src!(#wire => __tray::set(&mut #slot, #wire, #value)?,)
         });
         let finish = shape.fields.iter().zip(&slots).map(|(field, slot)| {
             let rust = ident(&field.rust);
             let wire = &field.wire;
             if field.presence.is_required() {
-                quote!(#rust: __tray::required(#slot, #wire)?,)
+                src!(#rust: __tray::required(#slot, #wire)?,)
             } else {
-                quote!(#rust: __tray::optional(#slot),)
+                src!(#rust: __tray::optional(#slot),)
             }
         });
         let rest_ty = match (shape.additional, shape.extra) {
             (Some(additional), _) => {
                 let ty = self.ty(&additional.ty);
-                Some(quote!(__tray::BTreeMap<__tray::String, #ty>))
+                Some(src!(__tray::BTreeMap<__tray::String, #ty>))
             }
-            (None, Some(_)) => Some(quote!(__tray::Map<__tray::String, __tray::Value>)),
+            (None, Some(_)) => Some(src!(__tray::Map<__tray::String, __tray::Value>)),
             (None, None) => None,
         };
-        let next_key = quote!(__map.next_key::<__tray::Key<'de>>()?);
+        let next_key = src!(__map.next_key::<__tray::Key<'de>>()?);
         let (rest_init, members, rest_finish) = match shape.catch_all() {
             Some(rest) => {
                 let rest = ident(rest);
-                let keep = quote!(#rest.insert(__key.into_string(), __map.next_value()?););
+                let keep = src!(#rest.insert(__key.into_string(), __map.next_value()?););
                 let members = if shape.fields.is_empty() {
-                    quote!(while let __tray::Some(__key) = #next_key { #keep })
+                    src!(while let __tray::Some(__key) = #next_key { #keep })
                 } else {
-                    quote! {
+                    src! {
                         while let __tray::Some(__key) = #next_key {
                             match __key.as_str() {
                                 #(#arms)*
@@ -120,25 +119,25 @@ impl Emitter<'_> {
                     }
                 };
                 (
-                    Some(quote!(let mut #rest: #rest_ty = __tray::Default::default();)),
+                    Some(src!(let mut #rest: #rest_ty = __tray::Default::default();)),
                     members,
-                    Some(quote!(#rest,)),
+                    Some(src!(#rest,)),
                 )
             }
             // The schema forbids unlisted members: reading one must fail, or an untagged enum
             // would take any object as this alternative.
             None => {
                 let wires = shape.fields.iter().map(|f| f.wire.as_str());
-                let refuse = quote! {
+                let refuse = src! {
                     return __tray::Err(__tray::de::Error::unknown_field(
                         __key.as_str(),
                         &[#(#wires),*],
                     ));
                 };
                 let members = if shape.fields.is_empty() {
-                    quote!(if let __tray::Some(__key) = #next_key { #refuse })
+                    src!(if let __tray::Some(__key) = #next_key { #refuse })
                 } else {
-                    quote! {
+                    src! {
                         while let __tray::Some(__key) = #next_key {
                             match __key.as_str() {
                                 #(#arms)*
@@ -150,7 +149,7 @@ impl Emitter<'_> {
                 (None, members, None)
             }
         };
-        quote! {
+        src! {
             impl<'de> __tray::Deserialize<'de> for #name {
                 fn deserialize<D: __tray::Deserializer<'de>>(
                     deserializer: D,
@@ -168,7 +167,7 @@ impl Emitter<'_> {
                             self,
                             mut __map: A,
                         ) -> __tray::Result<#name, A::Error> {
-                            #(let mut #slots = __tray::None;)*
+                            #(for slot in &slots => let mut #slot = __tray::None;)*
                             #rest_init
                             #members
                             __tray::Ok(#name {

@@ -18,7 +18,7 @@ pub fn build(
 ) -> Model {
     let mut builder = ModelBuilder {
         current_op: String::new(),
-        root: Value::Null,
+        root: &Value::Null,
         refs: HashMap::new(),
         pending_ref: None,
         lookups: Vec::new(),
@@ -133,7 +133,7 @@ fn name_builder_parts(defs: &mut [Def], type_names: &HashSet<String>) {
     }
 }
 
-impl ModelBuilder {
+impl<'d> ModelBuilder<'d> {
     /// Claims a type name, numbering it (`Name2`, `Name3`) when taken.
     pub(super) fn claim(&mut self, candidate: &str) -> String {
         naming::claim(candidate, naming::Suffix::Pascal, &mut self.type_names)
@@ -200,14 +200,14 @@ impl ModelBuilder {
 
     /// An operation's input: a struct when its schema is an object with properties (Call
     /// Connector's input is always an object), else a transparent map newtype.
-    pub(super) fn input_root(&mut self, op: &OperationDoc, name: String) -> usize {
+    pub(super) fn input_root(&mut self, op: &'d OperationDoc, name: String) -> usize {
         let site = Site::root(
             format!("{}/inputSchema", op.pointer()),
             name.clone(),
             Role::Input,
         );
         let docs = Self::operation_docs(op);
-        self.root = op.input_schema().clone();
+        self.root = op.input_schema();
         match op.input_schema().as_object() {
             Some(schema) if schema.get("properties").is_some_and(Value::is_object) => {
                 let key = format!("{}#", site.root_pointer());
@@ -241,14 +241,14 @@ impl ModelBuilder {
 
     /// An operation's output: the type its schema gives, named after the operation; an alias
     /// when that type is not generated here (or when the output may be `null`).
-    pub(super) fn output_root(&mut self, op: &OperationDoc, name: String) -> usize {
+    pub(super) fn output_root(&mut self, op: &'d OperationDoc, name: String) -> usize {
         let site = Site::root(
             format!("{}/outputSchema", op.pointer()),
             name.clone(),
             Role::Output,
         );
         let mut docs = Docs::default();
-        self.root = op.output_schema().clone();
+        self.root = op.output_schema();
         let schema = op.output_schema().as_object().filter(|s| !s.is_empty());
         let (ty, nullable) = match schema {
             _ if op.has_dynamic_output => (

@@ -145,7 +145,7 @@ pub(super) fn alternative_name(alternative: &Map<String, Value>, index: usize) -
     }
 }
 
-impl ModelBuilder {
+impl ModelBuilder<'_> {
     /// Makes the struct an alternative became strict about `null` (see
     /// `DefKind::Struct::strict_optional`), when it was created for it (index ≥ `first_new`).
     pub(super) fn make_strict(&mut self, ty: &Ty, first_new: usize) {
@@ -318,7 +318,7 @@ impl ModelBuilder {
                     .get("$ref")
                     .and_then(Value::as_str)
                     .and_then(crate::pointer::local_pointer)
-                    .and_then(|p| crate::pointer::resolve(&self.root, &p).cloned())
+                    .and_then(|p| crate::pointer::resolve(self.root, &p).cloned())
                 else {
                     break;
                 };

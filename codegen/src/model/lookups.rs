@@ -75,7 +75,7 @@ pub(super) fn collect_templates<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
     }
 }
 
-impl ModelBuilder {
+impl ModelBuilder<'_> {
     /// Turns the lookups found in the current input into functions: each template names an
     /// input, looked up among the property's siblings first, then each ancestor's.
     pub(super) fn resolve_lookups(&mut self) -> Vec<LookupModel> {

@@ -7,7 +7,7 @@ use super::state::*;
 use crate::naming;
 use serde_json::Value;
 
-impl ModelBuilder {
+impl ModelBuilder<'_> {
     /// Reserves the slot of a type defined at `site` before its parts are typed, so nested
     /// types come after their parent in the output and a `$ref` cycle back to `site` can point
     /// at it (see [`PendingRef`]).
@@ -62,7 +62,7 @@ impl ModelBuilder {
             }
             None => {}
         }
-        let Some(Value::Object(target)) = crate::pointer::resolve(&self.root, &pointer).cloned()
+        let Some(Value::Object(target)) = crate::pointer::resolve(self.root, &pointer).cloned()
         else {
             let reason = Reason::RefDangling(reference.to_owned());
             return (self.fallback(site, reason, docs), false);

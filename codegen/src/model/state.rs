@@ -84,10 +84,10 @@ pub(super) struct LookupSite {
     pub(super) auth_required: bool,
 }
 
-pub(super) struct ModelBuilder {
+pub(super) struct ModelBuilder<'d> {
     pub(super) current_op: String,
     /// The schema `$ref`s resolve against (the operation's input or output schema).
-    pub(super) root: Value,
+    pub(super) root: &'d Value,
     /// `$ref` targets by absolute pointer, so each is typed once.
     pub(super) refs: HashMap<String, RefState>,
     /// See [`PendingRef`].

@@ -42,7 +42,7 @@ fn main() {
         writeln!(
             modules,
             "/// Case {index} of seed {seed:#x}.\npub mod {module} {{\n{}\n}}",
-            expansion.tokens
+            expansion.source
         )
         .expect("writing to a String");
         writeln!(
