@@ -16,7 +16,8 @@ const KEYWORDS: &[&str] = &[
 
 /// Whether `name` is a keyword of some edition (or `self`, `Self`, `super`, `crate`).
 pub fn is_keyword(name: &str) -> bool {
-    KEYWORDS.contains(&name)
+    // No keyword is longer than 8 bytes, and most names are.
+    name.len() <= 8 && KEYWORDS.contains(&name)
 }
 
 /// Replaces every character that is not ASCII alphanumeric or `_` with `_`, one `_` per run
@@ -39,12 +40,16 @@ fn ascii_only(name: &str) -> String {
 /// The snake_case name of a field, setter or module: `camelCase` → `camel_case`,
 /// `1st place` → `x1st_place`, `type` → `type_`, `` → `empty`.
 pub fn snake(name: &str) -> String {
-    let name: &str = &without_apostrophes(name);
     // A name that already reads as snake_case keeps its exact spelling (`extra_`).
     let mut out = if is_plain_snake(name) {
         name.to_owned()
     } else {
-        ascii_only(&name.to_snake_case())
+        let name: &str = &without_apostrophes(name);
+        if is_plain_snake(name) {
+            name.to_owned()
+        } else {
+            ascii_only(&name.to_snake_case())
+        }
     };
     if out.is_empty() {
         return "empty".to_owned();
@@ -72,12 +77,20 @@ fn without_apostrophes(name: &str) -> std::borrow::Cow<'_, str> {
 /// not starting with `_`.
 fn is_plain_snake(name: &str) -> bool {
     // A leading `_` means "unused" in Rust; such names go through heck (`_links` → `links`).
-    !name.starts_with('_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        && !name.trim_matches('_').contains("__")
-        && !name.trim_matches('_').is_empty()
+    if name.as_bytes().first().is_none_or(|&b| b == b'_') {
+        return false;
+    }
+    // Lowercase ASCII, digits and `_`, with no `__` before the end (one pass: this runs for
+    // every property, unoptimised in the macro of a debug build).
+    let mut underscores = 0;
+    for &b in name.as_bytes() {
+        match b {
+            b'_' => underscores += 1,
+            b'a'..=b'z' | b'0'..=b'9' if underscores < 2 => underscores = 0,
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// The PascalCase name of a type or variant: `send sms` → `SendSms`, `2fa verify` →
@@ -101,6 +114,22 @@ pub fn pascal(name: &str) -> String {
 /// `filter` → `GetRowsFilter`): ASCII only, no keyword or digit handling, since it never
 /// starts a name.
 pub fn pascal_part(name: &str) -> String {
+    if name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        // Most property names (`html_url`): heck's words are the `_`-separated parts. This is
+        // a model builder's busiest path, and runs unoptimised in the macro of a debug build.
+        let mut out = String::with_capacity(name.len());
+        for word in name.split('_') {
+            let mut chars = word.chars();
+            if let Some(first) = chars.next() {
+                out.push(first.to_ascii_uppercase());
+                out.push_str(chars.as_str());
+            }
+        }
+        return out;
+    }
     let name: &str = &without_apostrophes(name);
     ascii_only(&name.to_upper_camel_case())
 }
@@ -315,6 +344,25 @@ pub fn variant_names(originals: &[&str]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The one-pass check says what its definition says.
+        #[test]
+        fn plain_snake_is_its_definition(name in "[a-z0-9_A]{0,8}") {
+            let trimmed = name.trim_matches('_');
+            let defined = !name.starts_with('_')
+                && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                && !trimmed.contains("__")
+                && !trimmed.is_empty();
+            proptest::prop_assert_eq!(is_plain_snake(&name), defined);
+        }
+
+        /// The fast path for lowercase names spells them exactly as heck does.
+        #[test]
+        fn pascal_part_fast_path_agrees_with_heck(name in "[a-z0-9_]{0,16}") {
+            proptest::prop_assert_eq!(pascal_part(&name), ascii_only(&name.to_upper_camel_case()));
+        }
+    }
 
     #[test]
     fn snake_case_rules() {
