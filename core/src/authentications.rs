@@ -231,7 +231,7 @@ impl Client {
         method: &'static str,
         path: &str,
         body: Option<Vec<u8>>,
-    ) -> Result<Vec<u8>, Error> {
+    ) -> Result<bytes::Bytes, Error> {
         let url = format!("{}{path}", self.base_url());
         let request = self.request_to(kind, method, &url, body)?;
         self.send(request).await

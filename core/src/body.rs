@@ -1,5 +1,7 @@
 //! Reading a response body without trusting the server about its size.
 
+use bytes::Bytes;
+
 use crate::Error;
 
 /// Why a body could not be read.
@@ -16,18 +18,34 @@ pub(crate) enum BodyError {
 pub(crate) async fn read_capped(
     response: &mut reqwest::Response,
     limit: usize,
-) -> Result<Vec<u8>, BodyError> {
+) -> Result<Bytes, BodyError> {
     if announced_too_large(response.content_length(), limit) {
         return Err(BodyError::TooLarge);
     }
+    // A body that arrives in one chunk (most answers) is returned as it is, without a copy.
+    let Some(first) = response.chunk().await.map_err(BodyError::Transport)? else {
+        return Ok(Bytes::new());
+    };
+    if first.len() > limit {
+        return Err(BodyError::TooLarge);
+    }
+    let Some(second) = response.chunk().await.map_err(BodyError::Transport)? else {
+        return Ok(first);
+    };
     let mut body = Vec::with_capacity(initial_capacity(response.content_length(), limit));
+    for chunk in [first, second] {
+        if body.len() + chunk.len() > limit {
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
     while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
         if body.len() + chunk.len() > limit {
             return Err(BodyError::TooLarge);
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(body)
+    Ok(Bytes::from(body))
 }
 
 /// Starts with the announced length (bounded by the cap), so small bodies allocate once.

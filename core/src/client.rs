@@ -84,7 +84,6 @@ pub(crate) struct Request {
     kind: RequestKind,
     method: &'static str,
     url: reqwest::Url,
-    path: String,
     /// Shared, so a retry resends it without copying.
     body: Option<Bytes>,
     /// The largest answer body accepted: the client's cap, or what is left of a listing's.
@@ -202,7 +201,7 @@ impl Client {
         })
     }
 
-    async fn operations_body(&self, name: &str, version: &str) -> Result<Vec<u8>, Error> {
+    async fn operations_body(&self, name: &str, version: &str) -> Result<Bytes, Error> {
         let path = format!(
             "/core/v1/connectors/{}/versions/{}/operations",
             segment("connector name", name)?,
@@ -311,16 +310,18 @@ impl Client {
         version: &str,
         operation: &str,
         body: Vec<u8>,
-    ) -> Result<Vec<u8>, Error> {
+    ) -> Result<Bytes, Error> {
         if operation.is_empty() {
             return Err(Error::config("operation name is empty"));
         }
-        let path = format!(
-            "/core/v1/connectors/{}/versions/{}/call",
+        // One string for the whole URL: this runs on every call.
+        let url = format!(
+            "{}/core/v1/connectors/{}/versions/{}/call",
+            self.inner.base_url,
             segment("connector name", name)?,
             segment("connector version", version)?
         );
-        let mut request = self.request(RequestKind::Call, path, Some(body))?;
+        let mut request = self.request_to(RequestKind::Call, "POST", &url, Some(body))?;
         request.call_connector = true;
         self.send(request).await
     }
@@ -350,7 +351,6 @@ impl Client {
         Ok(Request {
             kind,
             method,
-            path: url.path().to_owned(),
             url,
             body: body.map(Bytes::from),
             max_bytes: self.inner.max_response_bytes,
@@ -359,7 +359,7 @@ impl Client {
     }
 
     /// Sends `request`, retrying as the policy allows; returns the body of a 2xx answer.
-    pub(crate) async fn send(&self, request: Request) -> Result<Vec<u8>, Error> {
+    pub(crate) async fn send(&self, request: Request) -> Result<Bytes, Error> {
         self.send_checked(request, |_| None).await
     }
 
@@ -370,7 +370,7 @@ impl Client {
         &self,
         request: Request,
         rate_limited: impl Fn(&[u8]) -> Option<Error>,
-    ) -> Result<Vec<u8>, Error> {
+    ) -> Result<Bytes, Error> {
         let retry = &self.inner.retry;
         let max_attempts = retry.max_attempts(request.kind);
         let mut attempt = 1;
@@ -378,7 +378,7 @@ impl Client {
             let span = tracing::debug_span!(
                 "tray_connect.request",
                 method = request.method,
-                path = %request.path,
+                path = request.url.path(),
                 attempt,
             );
             let failed = match self.attempt(&request).instrument(span.clone()).await {
@@ -412,34 +412,40 @@ impl Client {
 
     /// One attempt, bounded as a whole (connect, headers and body) by the timeout, which
     /// starts once the client's limits let the request go.
-    async fn attempt(&self, request: &Request) -> Result<Vec<u8>, Failed> {
+    async fn attempt(&self, request: &Request) -> Result<Bytes, Failed> {
         let timeout = match request.kind {
             RequestKind::Read => self.inner.read_timeout,
             RequestKind::Call => self.inner.call_timeout,
         };
-        let queued = Instant::now();
+        // The clock is read only for debug logs (each read is a measurable share of a call).
+        let clock = || tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
+        let queued = clock();
         // A call's slot is held until its answer has been read (dropped with this attempt).
         let _slot = self.inner.limits.wait_turn(request.call_connector).await;
-        let started = Instant::now();
-        let waited = started.duration_since(queued);
-        if waited >= Duration::from_millis(1) {
-            tracing::debug!(
-                waited_ms = waited.as_millis() as u64,
-                "waited for the client's limits"
-            );
+        let started = clock();
+        if let (Some(queued), Some(started)) = (queued, started) {
+            let waited = started.duration_since(queued);
+            if waited >= Duration::from_millis(1) {
+                tracing::debug!(
+                    waited_ms = waited.as_millis() as u64,
+                    "waited for the client's limits"
+                );
+            }
         }
         match tokio::time::timeout(timeout, self.exchange(request)).await {
             Ok(result) => result,
             Err(_elapsed) => {
-                tracing::debug!(
-                    elapsed_ms = started.elapsed().as_millis() as u64,
-                    "timed out"
-                );
+                if let Some(started) = started {
+                    tracing::debug!(
+                        elapsed_ms = started.elapsed().as_millis() as u64,
+                        "timed out"
+                    );
+                }
                 Err(Failed {
                     error: Error::Timeout {
                         after: timeout,
                         method: request.method,
-                        path: request.path.clone(),
+                        path: request.url.path().to_owned(),
                     },
                     failure: Failure::Other,
                     retry_after: None,
@@ -448,9 +454,9 @@ impl Client {
         }
     }
 
-    async fn exchange(&self, request: &Request) -> Result<Vec<u8>, Failed> {
+    async fn exchange(&self, request: &Request) -> Result<Bytes, Failed> {
         let inner = &self.inner;
-        let started = Instant::now();
+        let started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
         let http = if is_loopback(&request.url) {
             &inner.loopback_http
         } else {
@@ -474,7 +480,7 @@ impl Client {
         let status = response.status().as_u16();
         tracing::debug!(
             status,
-            elapsed_ms = started.elapsed().as_millis() as u64,
+            elapsed_ms = started.map_or(0, |s| s.elapsed().as_millis() as u64),
             "response"
         );
         let body = read_capped(&mut response, request.max_bytes).await;
@@ -534,7 +540,7 @@ impl Client {
 
     fn body_failure(&self, error: BodyError, request: &Request) -> Failed {
         let error = match error {
-            BodyError::TooLarge => too_large(request.max_bytes, request.method, &request.path),
+            BodyError::TooLarge => too_large(request.max_bytes, request.method, request.url.path()),
             BodyError::Transport(e) => transport_error(
                 "connection lost while reading the response from",
                 e,
@@ -594,7 +600,7 @@ fn transport_error(
         host: host_port(&request.url).into(),
         cause: innermost_cause(&error),
         method: request.method,
-        path: request.path.clone(),
+        path: request.url.path().into(),
         connect,
         source: Box::new(error),
     }

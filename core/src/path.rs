@@ -2,7 +2,7 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, PercentEncode, utf8_percent_encode};
 
 use crate::Error;
 
@@ -14,9 +14,10 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// Percent-encodes `value` as one path segment, refusing values that would change the path's
-/// meaning however they are encoded (`.` and `..` are normalised away even as `%2E`).
-pub(crate) fn segment(what: &str, value: &str) -> Result<String, Error> {
+/// Percent-encodes `value` as one path segment (written where it is formatted, with no string
+/// of its own), refusing values that would change the path's meaning however they are encoded
+/// (`.` and `..` are normalised away even as `%2E`).
+pub(crate) fn segment<'a>(what: &str, value: &'a str) -> Result<PercentEncode<'a>, Error> {
     if value.is_empty() {
         return Err(Error::config(format!("{what} is empty")));
     }
@@ -28,7 +29,7 @@ pub(crate) fn segment(what: &str, value: &str) -> Result<String, Error> {
             "{what} contains a control character"
         )));
     }
-    Ok(utf8_percent_encode(value, SEGMENT).to_string())
+    Ok(utf8_percent_encode(value, SEGMENT))
 }
 
 /// Checks a base URL and returns it without a trailing slash.
@@ -132,19 +133,22 @@ mod tests {
 
     #[test]
     fn plain_names_pass_unchanged() {
-        assert_eq!(segment("name", "twilio-output").unwrap(), "twilio-output");
-        assert_eq!(segment("version", "2.1").unwrap(), "2.1");
-        assert_eq!(segment("name", "a_b~c").unwrap(), "a_b~c");
+        assert_eq!(
+            segment("name", "twilio-output").unwrap().to_string(),
+            "twilio-output"
+        );
+        assert_eq!(segment("version", "2.1").unwrap().to_string(), "2.1");
+        assert_eq!(segment("name", "a_b~c").unwrap().to_string(), "a_b~c");
     }
 
     #[test]
     fn reserved_characters_are_encoded_into_one_segment() {
-        assert_eq!(segment("name", "a/b").unwrap(), "a%2Fb");
-        assert_eq!(segment("name", "a?b#c").unwrap(), "a%3Fb%23c");
-        assert_eq!(segment("name", "100%").unwrap(), "100%25");
-        assert_eq!(segment("name", "a b").unwrap(), "a%20b");
-        assert_eq!(segment("name", "../x").unwrap(), "..%2Fx");
-        assert_eq!(segment("name", "é").unwrap(), "%C3%A9");
+        assert_eq!(segment("name", "a/b").unwrap().to_string(), "a%2Fb");
+        assert_eq!(segment("name", "a?b#c").unwrap().to_string(), "a%3Fb%23c");
+        assert_eq!(segment("name", "100%").unwrap().to_string(), "100%25");
+        assert_eq!(segment("name", "a b").unwrap().to_string(), "a%20b");
+        assert_eq!(segment("name", "../x").unwrap().to_string(), "..%2Fx");
+        assert_eq!(segment("name", "é").unwrap().to_string(), "%C3%A9");
     }
 
     #[test]
