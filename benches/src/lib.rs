@@ -350,11 +350,79 @@ pub fn round_args(rounds: usize, seconds: f64) -> (usize, f64, Vec<usize>) {
     (rounds, seconds, levels)
 }
 
-/// Calls/s of `ours` against `baseline` at `level` concurrent calls: a warm-up, then `rounds`
-/// rounds of `seconds` that alternate which side goes first (`between` runs after each run, e.g.
-/// to clear an emulator's records). Prints each round and the medians with the ratio.
+/// Ids of a runtime's threads (`/proc/self/task/TID`), to read their CPU time.
+pub type ThreadIds = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
+/// A multi-thread runtime of `workers` workers for the clients, with its threads' ids.
+pub fn client_runtime(workers: usize) -> (tokio::runtime::Runtime, ThreadIds) {
+    let tids = ThreadIds::default();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .enable_all()
+        .on_thread_start({
+            let tids = tids.clone();
+            move || {
+                // "/proc/thread-self" links to "PID/task/TID".
+                if let Ok(link) = std::fs::read_link("/proc/thread-self")
+                    && let Some(tid) = link.file_name()
+                {
+                    tids.lock()
+                        .unwrap()
+                        .push(tid.to_string_lossy().into_owned());
+                }
+            }
+        })
+        .build()
+        .unwrap();
+    (rt, tids)
+}
+
+/// Nanoseconds on CPU of the threads `tids`, so far (`schedstat`'s first field).
+pub fn cpu_ns(tids: &ThreadIds) -> u64 {
+    tids.lock()
+        .unwrap()
+        .iter()
+        .map(|tid| {
+            std::fs::read_to_string(format!("/proc/self/task/{tid}/schedstat"))
+                .ok()
+                .and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+                .unwrap_or(0)
+        })
+        .sum()
+}
+
+/// Calls per second, and CPU nanoseconds per call of the runtime's threads `tids`, of one timed
+/// run of `call` at `level` concurrent calls.
+pub fn measure<F, Fut>(
+    rt: &tokio::runtime::Runtime,
+    tids: &ThreadIds,
+    level: usize,
+    seconds: f64,
+    call: F,
+) -> (f64, f64)
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let cpu_before = cpu_ns(tids);
+    let (calls, elapsed) = rt.block_on(run_counted(level, seconds, call));
+    let cpu = cpu_ns(tids) - cpu_before;
+    (
+        calls as f64 / elapsed.as_secs_f64(),
+        cpu as f64 / calls as f64,
+    )
+}
+
+/// `ours` against `baseline` at `level` concurrent calls on the client runtime `rt` (threads
+/// `tids`): a warm-up, then `rounds` rounds of `seconds` that alternate which side goes first
+/// (`between` runs after each run, e.g. to clear an emulator's records). Two measures per run:
+/// calls per second (wall clock, which anything else on the machine disturbs, down to where the
+/// scheduler puts the runtimes' threads) and CPU time per call of the client runtime's threads
+/// (the client's own work, which other processes barely change). Prints each round and the
+/// medians, with each measure's ratio ours / baseline (calls/s: higher is better; CPU: lower).
 pub fn compare_rounds<F, G, FutF, FutG>(
     rt: &tokio::runtime::Runtime,
+    tids: &ThreadIds,
     level: usize,
     rounds: usize,
     seconds: f64,
@@ -371,30 +439,34 @@ pub fn compare_rounds<F, G, FutF, FutG>(
     // (`perf record` of a run that mixes both cannot tell whose inlined futures a sample is in).
     if let Ok(side) = std::env::var("PROFILE_ONLY") {
         let total = seconds * rounds as f64;
-        let rate = match side.as_str() {
-            "ours" => rt.block_on(run(level, total, ours)),
-            "baseline" => rt.block_on(run(level, total, baseline)),
+        let (rate, cpu) = match side.as_str() {
+            "ours" => measure(rt, tids, level, total, ours),
+            "baseline" => measure(rt, tids, level, total, baseline),
             other => panic!("PROFILE_ONLY is `ours` or `baseline`, not `{other}`"),
         };
-        println!("concurrency {level}: {side} alone {rate:.0} calls/s over {total} s");
+        println!(
+            "concurrency {level}: {side} alone {rate:.0} calls/s, {:.2} µs CPU per call over {total} s",
+            cpu / 1e3
+        );
         return;
     }
-    rt.block_on(run(level, 0.5, ours.clone()));
-    rt.block_on(run(level, 0.5, baseline.clone()));
+    measure(rt, tids, level, 0.5, ours.clone());
+    measure(rt, tids, level, 0.5, baseline.clone());
     between();
     let (mut o, mut b, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut o_cpu, mut b_cpu, mut cpu_ratios) = (Vec::new(), Vec::new(), Vec::new());
     for round in 0..rounds {
         let ours_run = || {
-            let x = rt.block_on(run(level, seconds, ours.clone()));
+            let x = measure(rt, tids, level, seconds, ours.clone());
             between();
             x
         };
         let baseline_run = || {
-            let y = rt.block_on(run(level, seconds, baseline.clone()));
+            let y = measure(rt, tids, level, seconds, baseline.clone());
             between();
             y
         };
-        let (x, y) = if round % 2 == 0 {
+        let ((x, cx), (y, cy)) = if round % 2 == 0 {
             let x = ours_run();
             (x, baseline_run())
         } else {
@@ -402,28 +474,41 @@ pub fn compare_rounds<F, G, FutF, FutG>(
             (ours_run(), y)
         };
         println!(
-            "  concurrency {level:>3} round {}: ours {x:>8.0}  baseline {y:>8.0}  ratio {:.3}",
+            "  concurrency {level:>3} round {}: ours {x:>8.0}/s {:>6.2} µs  baseline {y:>8.0}/s {:>6.2} µs  ratio {:.3} / cpu {:.3}",
             round + 1,
-            x / y
+            cx / 1e3,
+            cy / 1e3,
+            x / y,
+            cx / cy
         );
         o.push(x);
         b.push(y);
         ratios.push(x / y);
+        o_cpu.push(cx / 1e3);
+        b_cpu.push(cy / 1e3);
+        cpu_ratios.push(cx / cy);
     }
-    let (lo, hi) = ratios
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(l, h), r| (l.min(*r), h.max(*r)));
-    let range = |v: &[f64]| {
+    let spread = |v: &[f64], digits: usize| {
         let lo = v.iter().cloned().fold(f64::MAX, f64::min);
-        let hi = v.iter().cloned().fold(0.0, f64::max);
-        format!("{lo:.0}-{hi:.0}")
+        let hi = v.iter().cloned().fold(f64::MIN, f64::max);
+        format!("{lo:.digits$}-{hi:.digits$}")
     };
     println!(
-        "concurrency {level}: ours median {:.0} calls/s ({}), baseline median {:.0} ({}), ratio median {:.3} (min {lo:.3}, max {hi:.3})",
+        "concurrency {level}: calls/s ours median {:.0} ({}), baseline {:.0} ({}), ratio median {:.3} ({})",
         median(o.clone()),
-        range(&o),
+        spread(&o, 0),
         median(b.clone()),
-        range(&b),
-        median(ratios),
+        spread(&b, 0),
+        median(ratios.clone()),
+        spread(&ratios, 3),
+    );
+    println!(
+        "concurrency {level}: client CPU µs per call ours median {:.2} ({}), baseline {:.2} ({}), ratio median {:.3} ({})",
+        median(o_cpu.clone()),
+        spread(&o_cpu, 2),
+        median(b_cpu.clone()),
+        spread(&b_cpu, 2),
+        median(cpu_ratios.clone()),
+        spread(&cpu_ratios, 3),
     );
 }

@@ -17,12 +17,13 @@
 //! processes barely change). The run ends with the permit's price alone: permits taken and
 //! dropped in a loop, on one task and on 256 tasks of the same 2-worker runtime.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 use tokio::sync::Semaphore;
 use tray_connect_benches::{
-    median, one_operation_document, operation_0_samples, ops, round_args, run_counted,
+    client_runtime, measure, median, one_operation_document, operation_0_samples, ops, round_args,
+    run_counted,
 };
 use tray_connect_emulator::Emulator;
 
@@ -34,41 +35,6 @@ fn stats(v: &[f64]) -> (f64, f64, f64) {
     let lo = v.iter().cloned().fold(f64::MAX, f64::min);
     let hi = v.iter().cloned().fold(f64::MIN, f64::max);
     (median(v.to_vec()), lo, hi)
-}
-
-/// Nanoseconds on CPU of the threads `tids`, so far.
-fn cpu_ns(tids: &Mutex<Vec<String>>) -> u64 {
-    tids.lock()
-        .unwrap()
-        .iter()
-        .map(|tid| {
-            std::fs::read_to_string(format!("/proc/self/task/{tid}/schedstat"))
-                .ok()
-                .and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok())
-                .unwrap_or(0)
-        })
-        .sum()
-}
-
-/// Calls per second, and client CPU nanoseconds per call, of one timed run.
-fn measure<F, Fut>(
-    rt: &tokio::runtime::Runtime,
-    tids: &Mutex<Vec<String>>,
-    level: usize,
-    seconds: f64,
-    call: F,
-) -> (f64, f64)
-where
-    F: Fn() -> Fut + Clone + Send + 'static,
-    Fut: std::future::Future<Output = ()> + Send,
-{
-    let cpu_before = cpu_ns(tids);
-    let (calls, elapsed) = rt.block_on(run_counted(level, seconds, call));
-    let cpu = cpu_ns(tids) - cpu_before;
-    (
-        calls as f64 / elapsed.as_secs_f64(),
-        cpu as f64 / calls as f64,
-    )
 }
 
 /// Nanoseconds per permit taken and given back, `tasks` tasks at once.
@@ -116,25 +82,7 @@ fn main() {
     let base = emulator.base_url();
 
     // The client's runtime, its threads' ids kept to read their CPU time.
-    let tids = Arc::new(Mutex::new(Vec::new()));
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .on_thread_start({
-            let tids = tids.clone();
-            move || {
-                // "/proc/thread-self" links to "PID/task/TID".
-                if let Ok(link) = std::fs::read_link("/proc/thread-self")
-                    && let Some(tid) = link.file_name()
-                {
-                    tids.lock()
-                        .unwrap()
-                        .push(tid.to_string_lossy().into_owned());
-                }
-            }
-        })
-        .build()
-        .unwrap();
+    let (rt, tids) = client_runtime(2);
     let typed_input: ops::Operation0 = serde_json::from_value(input_value).unwrap();
     let client = |limited: bool| {
         let builder = tray_connect::Client::builder().token(TOKEN).base_url(&base);

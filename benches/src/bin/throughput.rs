@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 use tray_connect_benches::{
-    compare_rounds, one_operation_document, operation_0_samples, ops, round_args,
+    client_runtime, compare_rounds, one_operation_document, operation_0_samples, ops, round_args,
 };
 use tray_connect_emulator::Emulator;
 
@@ -40,11 +40,7 @@ fn main() {
     });
     let base = emulator.base_url();
 
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let (rt, tids) = client_runtime(2);
     let typed_input: ops::Operation0 = serde_json::from_value(input_value.clone()).unwrap();
     let ours = tray_connect::Client::builder()
         .token(TOKEN)
@@ -100,10 +96,13 @@ fn main() {
         }
     };
 
-    println!("{rounds} rounds of {seconds} s per client per level; calls/s");
+    println!(
+        "{rounds} rounds of {seconds} s per client per level; calls/s and client CPU per call"
+    );
     for &level in &levels {
         compare_rounds(
             &rt,
+            &tids,
             level,
             rounds,
             seconds,

@@ -7,15 +7,20 @@
 //!
 //!     cd benches && cargo run --release --bin typed_client -- [ROUNDS] [SECONDS] [LEVELS..]
 //!
-//! `NO_LIMITS=1` builds our client without its client-side limits. Defaults: 7 rounds of 5 s at 1, 16 and 256 concurrent calls; rounds alternate which client
-//! goes first; the ratio of each round is ours / baseline, reported as median with min–max.
+//! `NO_LIMITS=1` builds our client without its client-side limits. Defaults: 7 rounds of 5 s
+//! at 1, 16 and 256 concurrent calls; rounds alternate which client goes first. Two measures per
+//! run: calls per second, and CPU time per call of the client runtime's threads (what a call
+//! costs the client). The ratio of each round is ours / baseline, reported as median with
+//! min–max.
 
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
-use tray_connect_benches::{compare_rounds, derive_baseline, operation_0_samples, ops, round_args};
+use tray_connect_benches::{
+    client_runtime, compare_rounds, derive_baseline, operation_0_samples, ops, round_args,
+};
 
 const TOKEN: &str = "bench-token";
 const AUTH_ID: &str = "fe6ce53d-b414-4f24-b0d5-16a0a75544a0";
@@ -103,11 +108,7 @@ fn main() {
     let base = format!("http://{}", listener.local_addr().unwrap());
     server_rt.spawn(canned_server(listener, Arc::new(answer)));
 
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let (rt, tids) = client_runtime(2);
     let ours_input: ops::Operation0 = serde_json::from_value(input_value.clone()).unwrap();
     let baseline_input: derive_baseline::Operation0 = serde_json::from_value(input_value).unwrap();
     let ours = rt.block_on(async {
@@ -173,10 +174,13 @@ fn main() {
         }
     };
 
-    println!("{rounds} rounds of {seconds} s per client per level; calls/s; canned server");
+    println!(
+        "{rounds} rounds of {seconds} s per client per level; calls/s and client CPU per call; canned server"
+    );
     for &level in &levels {
         compare_rounds(
             &rt,
+            &tids,
             level,
             rounds,
             seconds,
