@@ -488,27 +488,22 @@ pub fn compare_rounds<F, G, FutF, FutG>(
         b_cpu.push(cy / 1e3);
         cpu_ratios.push(cx / cy);
     }
-    let spread = |v: &[f64], digits: usize| {
-        let lo = v.iter().cloned().fold(f64::MAX, f64::min);
-        let hi = v.iter().cloned().fold(f64::MIN, f64::max);
-        format!("{lo:.digits$}-{hi:.digits$}")
+    let report = |what: &str, digits: usize, ours: &[f64], baseline: &[f64], ratios: &[f64]| {
+        let spread = |v: &[f64], digits: usize| {
+            let lo = v.iter().cloned().fold(f64::MAX, f64::min);
+            let hi = v.iter().cloned().fold(f64::MIN, f64::max);
+            format!("{lo:.digits$}-{hi:.digits$}")
+        };
+        println!(
+            "concurrency {level}: {what} ours median {:.digits$} ({}), baseline {:.digits$} ({}), ratio median {:.3} ({})",
+            median(ours.to_vec()),
+            spread(ours, digits),
+            median(baseline.to_vec()),
+            spread(baseline, digits),
+            median(ratios.to_vec()),
+            spread(ratios, 3),
+        );
     };
-    println!(
-        "concurrency {level}: calls/s ours median {:.0} ({}), baseline {:.0} ({}), ratio median {:.3} ({})",
-        median(o.clone()),
-        spread(&o, 0),
-        median(b.clone()),
-        spread(&b, 0),
-        median(ratios.clone()),
-        spread(&ratios, 3),
-    );
-    println!(
-        "concurrency {level}: client CPU µs per call ours median {:.2} ({}), baseline {:.2} ({}), ratio median {:.3} ({})",
-        median(o_cpu.clone()),
-        spread(&o_cpu, 2),
-        median(b_cpu.clone()),
-        spread(&b_cpu, 2),
-        median(cpu_ratios.clone()),
-        spread(&cpu_ratios, 3),
-    );
+    report("calls/s", 0, &o, &b, &ratios);
+    report("client CPU µs per call", 2, &o_cpu, &b_cpu, &cpu_ratios);
 }
