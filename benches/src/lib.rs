@@ -172,8 +172,8 @@ pub fn typify_expand(inputs: &[TypifyInput]) -> proc_macro2::TokenStream {
     space.to_stream()
 }
 
-/// Our expansion of a whole document.
-pub fn ours_expand(name: &str, version: &str, document: &str) -> proc_macro2::TokenStream {
+/// Our expansion of a whole document, as the source text the macro hands rustc.
+pub fn ours_source(name: &str, version: &str, document: &str) -> String {
     tray_connect_codegen::expand(&tray_connect_codegen::Request {
         connector: name,
         version,
@@ -182,8 +182,12 @@ pub fn ours_expand(name: &str, version: &str, document: &str) -> proc_macro2::To
         test_doubles: false,
     })
     .unwrap()
-    .tokens()
-    .unwrap()
+    .source
+}
+
+/// The same, lexed into tokens (by proc-macro2's own lexer outside a proc macro).
+pub fn ours_expand(name: &str, version: &str, document: &str) -> proc_macro2::TokenStream {
+    ours_source(name, version, document).parse().unwrap()
 }
 
 /// `send_sms` -> `SendSms`.
