@@ -33,17 +33,14 @@ pub(crate) async fn read_capped(
         return Ok(first);
     };
     let mut body = Vec::with_capacity(initial_capacity(response.content_length(), limit));
-    for chunk in [first, second] {
+    body.extend_from_slice(&first);
+    let mut next = Some(second);
+    while let Some(chunk) = next {
         if body.len() + chunk.len() > limit {
             return Err(BodyError::TooLarge);
         }
         body.extend_from_slice(&chunk);
-    }
-    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
-        if body.len() + chunk.len() > limit {
-            return Err(BodyError::TooLarge);
-        }
-        body.extend_from_slice(&chunk);
+        next = response.chunk().await.map_err(BodyError::Transport)?;
     }
     Ok(Bytes::from(body))
 }

@@ -92,6 +92,12 @@ pub(crate) struct Request {
     call_connector: bool,
 }
 
+/// Now, when debug logs are on: the clock is read only for them (each read is a measurable
+/// share of a call).
+fn debug_clock() -> Option<Instant> {
+    tracing::enabled!(tracing::Level::DEBUG).then(Instant::now)
+}
+
 /// A failed attempt and what the retry logic needs to know about it.
 struct Failed {
     error: Error,
@@ -417,12 +423,10 @@ impl Client {
             RequestKind::Read => self.inner.read_timeout,
             RequestKind::Call => self.inner.call_timeout,
         };
-        // The clock is read only for debug logs (each read is a measurable share of a call).
-        let clock = || tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
-        let queued = clock();
+        let queued = debug_clock();
         // A call's slot is held until its answer has been read (dropped with this attempt).
         let _slot = self.inner.limits.wait_turn(request.call_connector).await;
-        let started = clock();
+        let started = debug_clock();
         if let (Some(queued), Some(started)) = (queued, started) {
             let waited = started.duration_since(queued);
             if waited >= Duration::from_millis(1) {
@@ -456,7 +460,7 @@ impl Client {
 
     async fn exchange(&self, request: &Request) -> Result<Bytes, Failed> {
         let inner = &self.inner;
-        let started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
+        let started = debug_clock();
         let http = if is_loopback(&request.url) {
             &inner.loopback_http
         } else {
