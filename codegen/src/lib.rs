@@ -26,6 +26,7 @@ mod emit;
 pub mod model;
 pub mod naming;
 pub mod pointer;
+pub mod untrusted;
 
 use proc_macro2::TokenStream;
 use std::fmt;
