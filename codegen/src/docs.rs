@@ -3,7 +3,9 @@
 //! they become sentences.
 
 use crate::model::{Docs, Fallback, Note, Reason};
+use crate::untrusted;
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// Escapes schema text for rustdoc markdown: brackets, angle brackets and backticks are
 /// escaped, bare URLs are wrapped in `<..>`, and leading indentation is dropped (it would make
@@ -14,6 +16,16 @@ pub fn escape(text: &str) -> String {
         if i > 0 {
             out.push('\n');
         }
+        // Tabs and stray carriage returns read as spaces; every other hidden character is
+        // shown as its escape, so a doc line is the same text in `cargo doc`, in `generate`'s
+        // `///` comments (where rustc refuses bidi overrides) and on a terminal.
+        let line = line.trim();
+        let spaced: Cow<'_, str> = if line.contains(['\t', '\r']) {
+            line.replace(['\t', '\r'], " ").into()
+        } else {
+            line.into()
+        };
+        let line = untrusted::visible(&spaced);
         for (j, word) in line.trim().split(' ').enumerate() {
             if j > 0 {
                 out.push(' ');
@@ -60,7 +72,6 @@ fn escape_plain(text: &str, out: &mut String) {
             b'#' => "\\#",
             b'|' => "\\|",
             b'~' => "\\~",
-            b'\r' | b'\t' => " ",
             _ => continue,
         };
         out.push_str(&text[run..i]);
@@ -73,9 +84,9 @@ fn escape_plain(text: &str, out: &mut String) {
 /// Text for inside a code span: backticks would end the span early.
 pub fn code(text: &str) -> String {
     if !text.bytes().any(|b| matches!(b, b'`' | b'\n' | b'\r')) {
-        return text.to_owned();
+        return untrusted::visible(text).into_owned();
     }
-    text.replace('`', "'").replace(['\n', '\r'], " ")
+    untrusted::visible(&text.replace('`', "'").replace(['\n', '\r'], " ")).into_owned()
 }
 
 /// A note, as the text of its bullet.
@@ -149,6 +160,9 @@ pub fn reason(reason: &Reason) -> String {
         Reason::AllOfPartNotObject => "an `allOf` part is not a schema object".to_owned(),
         Reason::AllOfPartCombines => "an `allOf` part combines schemas in turn".to_owned(),
         Reason::AllOfNoCommonType => "no type is allowed by every `allOf` part".to_owned(),
+        Reason::AllOfSelfCycle => {
+            "the `allOf` contains itself with no object in between".to_owned()
+        }
         Reason::RefNotLocal(reference) => {
             format!("`$ref` `{}` is not a local JSON pointer", code(reference))
         }

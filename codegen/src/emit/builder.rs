@@ -9,6 +9,7 @@ use super::{
 };
 use crate::docs;
 use crate::model::{AdditionalMap, Def, Field, Presence};
+use crate::untrusted;
 
 /// Said by a required input's setter.
 const REQUIRED_NOTE: &str = "Required: `.build()` compiles once it is set.";
@@ -423,8 +424,11 @@ fn builder_finish(shape: &Shape<'_>) -> Source {
 fn state_module(shape: &Shape<'_>) -> Option<Source> {
     let Shape { def, state_mod, .. } = shape;
     let op = &def.operation;
+    // rustc prints these messages as written: a document's control characters must not reach
+    // the terminal.
+    let op = untrusted::visible(op);
     let traits = shape.required.iter().zip(&shape.params).map(|(field, param)| {
-        let wire = &field.wire;
+        let wire = untrusted::visible(&field.wire);
         let setter = &field.setter;
         let message = if def.root {
             format!(

@@ -33,10 +33,10 @@ fn doc_attrs(lines: &[String]) -> Source {
 fn serialize_impl(name: &Ident, body: Source) -> Source {
     src! {
         impl __tray::Serialize for #name {
-            fn serialize<S: __tray::Serializer>(
+            fn serialize<__S: __tray::Serializer>(
                 &self,
-                serializer: S,
-            ) -> __tray::Result<S::Ok, S::Error> {
+                serializer: __S,
+            ) -> __tray::Result<__S::Ok, __S::Error> {
                 #body
             }
         }
@@ -123,10 +123,10 @@ fn lookup_input(value: &serde_json::Value, params: &[LookupParam]) -> Source {
             let parts: Vec<Source> = pieces
                 .iter()
                 .filter_map(|piece| match piece {
-                    TemplatePiece::Text(text) => Some(src!(text.push_str(#text);)),
+                    TemplatePiece::Text(text) => Some(src!(__text.push_str(#text);)),
                     TemplatePiece::Name(name) => param_of(name).map(|param| {
                         let rust = ident(&param.rust);
-                        src!(text.push_str(&__tray::lookup_text(&#rust));)
+                        src!(__text.push_str(&__tray::lookup_text(&#rust));)
                     }),
                 })
                 .collect();
@@ -135,9 +135,9 @@ fn lookup_input(value: &serde_json::Value, params: &[LookupParam]) -> Source {
                 return src!(#json::Value::String(__tray::String::new()));
             }
             src!({
-                let mut text = __tray::String::new();
+                let mut __text = __tray::String::new();
                 #(#parts)*
-                #json::Value::String(text)
+                #json::Value::String(__text)
             })
         }
         Value::Array(items) => {
@@ -148,12 +148,12 @@ fn lookup_input(value: &serde_json::Value, params: &[LookupParam]) -> Source {
         Value::Object(map) => {
             let entries = map.iter().map(|(k, v)| {
                 let v = lookup_input(v, params);
-                src!(map.insert(__tray::String::from(#k), #v);)
+                src!(__map.insert(__tray::String::from(#k), #v);)
             });
             src!({
-                let mut map = #json::Map::new();
+                let mut __map = #json::Map::new();
                 #(#entries)*
-                #json::Value::Object(map)
+                #json::Value::Object(__map)
             })
         }
     }
@@ -499,9 +499,9 @@ impl Emitter<'_> {
         let deserialize = self.deserialises(def.role).then(|| {
             src! {
                 impl<'de> __tray::Deserialize<'de> for #name {
-                    fn deserialize<D: __tray::Deserializer<'de>>(
-                        deserializer: D,
-                    ) -> __tray::Result<Self, D::Error> {
+                    fn deserialize<__D: __tray::Deserializer<'de>>(
+                        deserializer: __D,
+                    ) -> __tray::Result<Self, __D::Error> {
                         __tray::from_str(deserializer)
                     }
                 }

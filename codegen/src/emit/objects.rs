@@ -151,9 +151,9 @@ impl Emitter<'_> {
         };
         src! {
             impl<'de> __tray::Deserialize<'de> for #name {
-                fn deserialize<D: __tray::Deserializer<'de>>(
-                    deserializer: D,
-                ) -> __tray::Result<Self, D::Error> {
+                fn deserialize<__D: __tray::Deserializer<'de>>(
+                    deserializer: __D,
+                ) -> __tray::Result<Self, __D::Error> {
                     struct __Visitor;
                     impl<'de> __tray::Visitor<'de> for __Visitor {
                         type Value = #name;
@@ -163,10 +163,10 @@ impl Emitter<'_> {
                         ) -> __tray::fmt::Result {
                             __tray::expecting_object(f, #type_name)
                         }
-                        fn visit_map<A: __tray::MapAccess<'de>>(
+                        fn visit_map<__A: __tray::MapAccess<'de>>(
                             self,
-                            mut __map: A,
-                        ) -> __tray::Result<#name, A::Error> {
+                            mut __map: __A,
+                        ) -> __tray::Result<#name, __A::Error> {
                             #(for slot in &slots => let mut #slot = __tray::None;)*
                             #rest_init
                             #members

@@ -5,7 +5,7 @@ use super::ir::*;
 use super::keywords::*;
 use super::state::*;
 use crate::document::{OperationDoc, OperationsDocument};
-use crate::naming;
+use crate::naming::{self, Namespace};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 
@@ -20,14 +20,14 @@ pub fn build(
         current_op: String::new(),
         root: &Value::Null,
         refs: HashMap::new(),
-        pending_ref: None,
+        pending_refs: Vec::new(),
         lookups: Vec::new(),
         struct_chain: Vec::new(),
         path: Vec::new(),
         defs: Vec::new(),
         value_fallbacks: Vec::new(),
-        type_names: HashSet::new(),
-        module_names: HashSet::new(),
+        type_names: Namespace::new(),
+        module_names: Namespace::new(),
     };
     let ops: Vec<&OperationDoc> = operations
         .iter()
@@ -79,7 +79,7 @@ pub fn build(
 /// Names each input struct's setters and type parameters, once every type name is known (a
 /// type parameter must not shadow a type or builder the builder names). `type_names` holds
 /// every name the expansion's types and builders took.
-fn name_builder_parts(defs: &mut [Def], type_names: &HashSet<String>) {
+fn name_builder_parts(defs: &mut [Def], type_names: &Namespace) {
     for def in defs.iter_mut().filter(|d| d.role == Role::Input) {
         let DefKind::Struct {
             fields,
@@ -144,16 +144,9 @@ impl<'d> ModelBuilder<'d> {
     pub(super) fn root_ty(&mut self, schema: &Map<String, Value>, site: &Site) -> (Ty, bool) {
         let key = format!("{}#", site.root_pointer());
         let declared_null = type_set(schema).nullable;
-        self.refs
-            .insert(key.clone(), RefState::InProgress(None, declared_null));
-        self.pending_ref = Some(PendingRef {
-            key: key.clone(),
-            pointer: site.pointer.clone(),
-        });
-        let (ty, nullable) = self.ty(schema, site, &mut Docs::default());
-        self.pending_ref = None;
-        self.refs.insert(key, RefState::Done(ty.clone(), nullable));
-        (ty, nullable)
+        self.type_shared(key, &site.pointer, declared_null, |this| {
+            this.ty(schema, site, &mut Docs::default())
+        })
     }
 
     /// The name of the type defined at `site`: operation roots were reserved up front.
@@ -211,16 +204,11 @@ impl<'d> ModelBuilder<'d> {
         match op.input_schema().as_object() {
             Some(schema) if schema.get("properties").is_some_and(Value::is_object) => {
                 let key = format!("{}#", site.root_pointer());
-                self.refs
-                    .insert(key.clone(), RefState::InProgress(None, false));
-                self.pending_ref = Some(PendingRef {
-                    key: key.clone(),
-                    pointer: site.pointer.clone(),
+                let mut index = 0;
+                self.type_shared(key, &site.pointer, false, |this| {
+                    index = this.struct_def(schema, &site, docs);
+                    (Ty::Named(index), false)
                 });
-                let index = self.struct_def(schema, &site, docs);
-                self.pending_ref = None;
-                self.refs
-                    .insert(key, RefState::Done(Ty::Named(index), false));
                 index
             }
             _ => {
@@ -610,8 +598,7 @@ impl<'d> ModelBuilder<'d> {
                 .filter(|k| !required.contains(k)),
         );
 
-        let mut taken = HashSet::new();
-        let rust_names = naming::field_names(&order, &mut taken);
+        let rust_names = naming::field_names(&order, &mut Namespace::new());
         let mut fields = Vec::with_capacity(order.len());
         let mut properties_site = site.child("properties", String::new());
         // `properties` is a hop in the pointer, not a level of nesting.

@@ -119,6 +119,20 @@ pub(super) fn merge_all_of(parts: &[Map<String, Value>]) -> Result<Map<String, V
     Ok(merged)
 }
 
+/// The key under which an `allOf` is typed once: its operation root and its schema without the
+/// keywords that only document it (two properties that merge the same parts under their own
+/// descriptions share one type; each field keeps its own docs).
+fn all_of_key(schema: &Map<String, Value>, site: &Site) -> String {
+    const DOCS_ONLY: [&str; 4] = ["title", "description", "$comment", "examples"];
+    let mut shape = Map::with_capacity(schema.len());
+    for (key, value) in schema {
+        if !DOCS_ONLY.contains(&key.as_str()) {
+            shape.insert(key.clone(), value.clone());
+        }
+    }
+    format!("{}#allOf {}", site.root_pointer(), Value::Object(shape))
+}
+
 /// A readable variant name for a `oneOf`/`anyOf` alternative: its title, else its first
 /// required (or first) property, else its type.
 pub(super) fn alternative_name(alternative: &Map<String, Value>, index: usize) -> String {
@@ -300,7 +314,29 @@ impl ModelBuilder<'_> {
 
     /// `allOf`: the parts merged into one schema (`$ref`s followed) when they agree on one
     /// type, properties present in several parts merged in turn; else `Value`.
+    ///
+    /// `allOf`s of one shape share one type, as `$ref` targets do: a document whose `allOf`s
+    /// reach the same definitions from several places would otherwise inline them again at
+    /// each, and each of their `allOf`s again (a 3.8 KB document made 32,768 structs).
     pub(super) fn all_of_ty(
+        &mut self,
+        parts: &[Value],
+        schema: &Map<String, Value>,
+        site: &Site,
+        docs: &mut Docs,
+    ) -> (Ty, bool) {
+        let key = all_of_key(schema, site);
+        match self.shared_ty(&key) {
+            Some(Ok(typed)) => return typed,
+            Some(Err(())) => return (self.fallback(site, Reason::AllOfSelfCycle, docs), false),
+            None => {}
+        }
+        self.type_shared(key, &site.pointer, false, |this| {
+            this.merged_all_of_ty(parts, schema, site, docs)
+        })
+    }
+
+    fn merged_all_of_ty(
         &mut self,
         parts: &[Value],
         schema: &Map<String, Value>,

@@ -156,6 +156,8 @@ pub enum Reason {
     AllOfPartCombines,
     /// The `allOf` parts allow no common type.
     AllOfNoCommonType,
+    /// An `allOf` that contains itself with no object in between.
+    AllOfSelfCycle,
     /// A `$ref` that is not a local JSON pointer.
     RefNotLocal(String),
     /// A `$ref` that refers back to itself with no object in between.

@@ -3,9 +3,8 @@
 
 use super::ir::*;
 use super::state::*;
-use crate::naming;
+use crate::naming::{self, Namespace};
 use serde_json::{Map, Value};
-use std::collections::HashSet;
 
 /// `{{name}}` or `{{{name}}}` filling a whole string: the name.
 pub fn template_name(text: &str) -> Option<&str> {
@@ -80,13 +79,12 @@ impl ModelBuilder<'_> {
     /// input, looked up among the property's siblings first, then each ancestor's.
     pub(super) fn resolve_lookups(&mut self) -> Vec<LookupModel> {
         let sites = std::mem::take(&mut self.lookups);
-        let mut functions = HashSet::new();
+        let mut functions = Namespace::new();
         let mut out = Vec::with_capacity(sites.len());
         for site in sites {
             let mut templates = Vec::new();
             collect_templates(&site.input, &mut templates);
-            let mut taken = HashSet::new();
-            let rust_names = naming::field_names(&templates, &mut taken);
+            let rust_names = naming::field_names(&templates, &mut Namespace::new());
             let params =
                 templates
                     .iter()

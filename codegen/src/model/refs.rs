@@ -28,18 +28,19 @@ impl ModelBuilder<'_> {
             operation: String::new(),
             root: false,
         });
-        if let Some(pending) = self.pending_ref.take() {
-            if pending.pointer == site.pointer {
-                let nullable = match self.refs.get(&pending.key) {
-                    Some(RefState::InProgress(_, nullable)) => *nullable,
-                    _ => false,
-                };
-                self.refs
-                    .insert(pending.key, RefState::InProgress(Some(index), nullable));
-            } else {
-                self.pending_ref = Some(pending);
+        // Every shared node waiting at this site binds to it (a `$ref` whose target is an
+        // `allOf` waits twice at one pointer); a second type reserved at the same site (the
+        // object of a typeless enum) does not rebind them.
+        let refs = &mut self.refs;
+        self.pending_refs.retain(|pending| {
+            if pending.pointer != site.pointer {
+                return true;
             }
-        }
+            if let Some(RefState::InProgress(slot @ None, _)) = refs.get_mut(&pending.key) {
+                *slot = Some(index);
+            }
+            false
+        });
         index
     }
 
@@ -51,12 +52,9 @@ impl ModelBuilder<'_> {
             return (self.fallback(site, reason, docs), false);
         };
         let key = format!("{}#{pointer}", site.root_pointer());
-        match self.refs.get(&key).cloned() {
-            Some(RefState::Done(ty, nullable)) => return (ty, nullable),
-            Some(RefState::InProgress(Some(index), nullable)) => {
-                return (Ty::Boxed(Box::new(Ty::Named(index))), nullable);
-            }
-            Some(RefState::InProgress(None, _)) => {
+        match self.shared_ty(&key) {
+            Some(Ok(typed)) => return typed,
+            Some(Err(())) => {
                 let reason = Reason::RefSelfCycle(reference.to_owned());
                 return (self.fallback(site, reason, docs), false);
             }
@@ -80,16 +78,44 @@ impl ModelBuilder<'_> {
             root: site.root.clone(),
         };
         let declared_null = type_set(&target).nullable;
+        let mut target_docs = node_docs(&target);
+        let typed = self.type_shared(key, &target_site.pointer, declared_null, |this| {
+            this.ty(&target, &target_site, &mut target_docs)
+        });
+        docs.notes.extend(target_docs.notes);
+        typed
+    }
+
+    /// What a shared node already became: its type once typed; while it is being typed (a
+    /// cycle back to it), its type boxed, or `Err` when no type was created for it yet.
+    pub(super) fn shared_ty(&self, key: &str) -> Option<Result<(Ty, bool), ()>> {
+        Some(match self.refs.get(key)? {
+            RefState::Done(ty, nullable) => Ok((ty.clone(), *nullable)),
+            RefState::InProgress(Some(index), nullable) => {
+                Ok((Ty::Boxed(Box::new(Ty::Named(*index))), *nullable))
+            }
+            RefState::InProgress(None, _) => Err(()),
+        })
+    }
+
+    /// Types a shared node once, under `key`: while `type_it` runs, a cycle back to `key`
+    /// binds to the first type reserved at `pointer` (see [`PendingRef`]).
+    pub(super) fn type_shared(
+        &mut self,
+        key: String,
+        pointer: &str,
+        declared_null: bool,
+        type_it: impl FnOnce(&mut Self) -> (Ty, bool),
+    ) -> (Ty, bool) {
         self.refs
             .insert(key.clone(), RefState::InProgress(None, declared_null));
-        let outer = self.pending_ref.replace(PendingRef {
+        let depth = self.pending_refs.len();
+        self.pending_refs.push(PendingRef {
             key: key.clone(),
-            pointer: target_site.pointer.clone(),
+            pointer: pointer.to_owned(),
         });
-        let mut target_docs = node_docs(&target);
-        let (ty, nullable) = self.ty(&target, &target_site, &mut target_docs);
-        self.pending_ref = outer;
-        docs.notes.extend(target_docs.notes);
+        let (ty, nullable) = type_it(self);
+        self.pending_refs.truncate(depth);
         self.refs.insert(key, RefState::Done(ty.clone(), nullable));
         (ty, nullable)
     }

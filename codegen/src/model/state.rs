@@ -3,8 +3,9 @@
 //! `combinators` and `lookups`, as methods of `ModelBuilder`.
 
 use super::ir::{Def, Fallback, Role, Ty};
+use crate::naming::Namespace;
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Types nest at most this deep before the rest becomes `Value`. DESIGN §4 says 64, but rustc
 /// evaluates auto traits (`Send`, `Freeze`) through every level and overflows its default
@@ -67,8 +68,9 @@ pub(super) enum RefState {
     Done(Ty, bool),
 }
 
-/// A `$ref` target being typed whose own type is not created yet: the first type defined at
-/// `pointer` becomes what a cycle back to `key` refers to.
+/// A shared node (a `$ref` target, an `allOf`, an operation root) being typed whose own type
+/// is not created yet: the first type defined at `pointer` becomes what a cycle back to `key`
+/// refers to.
 pub(super) struct PendingRef {
     pub(super) key: String,
     pub(super) pointer: String,
@@ -88,10 +90,11 @@ pub(super) struct ModelBuilder<'d> {
     pub(super) current_op: String,
     /// The schema `$ref`s resolve against (the operation's input or output schema).
     pub(super) root: &'d Value,
-    /// `$ref` targets by absolute pointer, so each is typed once.
+    /// Shared nodes, each typed once: `$ref` targets by absolute pointer, `allOf`s by their
+    /// shape (see `combinators::all_of_key`), operation roots as the target of `#`.
     pub(super) refs: HashMap<String, RefState>,
-    /// See [`PendingRef`].
-    pub(super) pending_ref: Option<PendingRef>,
+    /// See [`PendingRef`]: the shared nodes being typed, innermost last.
+    pub(super) pending_refs: Vec<PendingRef>,
     /// Lookups found while modelling the current operation's input.
     pub(super) lookups: Vec<LookupSite>,
     /// Structs from the operation root to the one being modelled.
@@ -100,9 +103,9 @@ pub(super) struct ModelBuilder<'d> {
     pub(super) path: Vec<String>,
     pub(super) defs: Vec<Def>,
     pub(super) value_fallbacks: Vec<Fallback>,
-    pub(super) type_names: HashSet<String>,
+    pub(super) type_names: Namespace,
     /// Names of the builders' state modules.
-    pub(super) module_names: HashSet<String>,
+    pub(super) module_names: Namespace,
 }
 
 /// A cycle through an array item or a map value needs no `Box`: the `Vec` or map already
