@@ -13,6 +13,8 @@ pub struct OperationsDocument {
     pub header: Option<ConnectorHeader>,
     /// The operations, in document order.
     pub operations: Vec<OperationDoc>,
+    /// The document's size in bytes of JSON: what its expansion's budget grows with.
+    pub size: usize,
 }
 
 /// The `connector` header: which connector and version the document describes, and how Get
@@ -309,7 +311,9 @@ pub fn parse(text: &str) -> Result<OperationsDocument, DocumentError> {
             message,
         }
     })?;
-    from_value(root)
+    let mut document = read(root)?;
+    document.size = text.len();
+    Ok(document)
 }
 
 /// serde_json appends " at line L column C"; we report the position in our own words.
@@ -364,6 +368,14 @@ fn header(h: &Map<String, Value>) -> Result<ConnectorHeader, DocumentError> {
 
 /// Reads an operations document from parsed JSON.
 pub fn from_value(root: Value) -> Result<OperationsDocument, DocumentError> {
+    // The text it was read from is gone: its size is that of the compact form.
+    let size = serde_json::to_vec(&root).map_or(0, |text| text.len());
+    let mut document = read(root)?;
+    document.size = size;
+    Ok(document)
+}
+
+fn read(root: Value) -> Result<OperationsDocument, DocumentError> {
     let Value::Object(mut root) = root else {
         return Err(structure("", "the root must be a JSON object"));
     };
@@ -410,7 +422,11 @@ pub fn from_value(root: Value) -> Result<OperationsDocument, DocumentError> {
             element,
         });
     }
-    Ok(OperationsDocument { header, operations })
+    Ok(OperationsDocument {
+        header,
+        operations,
+        size: 0,
+    })
 }
 
 #[cfg(test)]

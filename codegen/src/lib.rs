@@ -20,6 +20,7 @@
 // `src!` walks each template token by token, one macro step per token.
 #![recursion_limit = "1024"]
 
+pub mod budget;
 mod docs;
 pub mod document;
 mod emit;
@@ -96,6 +97,8 @@ pub enum Error {
         /// What the document's header says.
         found: String,
     },
+    /// The document expands beyond its budget (see [`budget`]).
+    Budget(budget::Exceeded),
     /// `operations = [..]` names an operation the document lacks.
     UnknownOperation {
         /// Position in the list.
@@ -111,7 +114,7 @@ impl Error {
     /// Which macro argument the error should point at.
     pub fn blame(&self) -> Blame {
         match self {
-            Error::Document(_) => Blame::Path,
+            Error::Document(_) | Error::Budget(_) => Blame::Path,
             Error::HeaderMismatch { field: "name", .. } => Blame::Name,
             Error::HeaderMismatch { .. } => Blame::Version,
             Error::UnknownOperation { index, .. } => Blame::Operation(*index),
@@ -123,6 +126,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Document(e) => e.fmt(f),
+            Error::Budget(e) => e.fmt(f),
             Error::HeaderMismatch {
                 field,
                 expected,
@@ -191,9 +195,13 @@ pub fn expand_document(
         });
     }
     let selected = select(document, operations)?;
-    let model = model::build(connector, version, document, &selected);
+    let model = model::build(connector, version, document, &selected).map_err(Error::Budget)?;
+    let max_bytes = budget::SOURCE_BYTES_PER_DOCUMENT_BYTE
+        .saturating_mul(document.size)
+        .saturating_add(budget::SOURCE_BYTES_BASE);
+    let source = emit::model(&model, test_doubles, max_bytes).map_err(Error::Budget)?;
     Ok(Expansion {
-        source: emit::model(&model, test_doubles).into_string(),
+        source: source.into_string(),
         value_fallbacks: model.value_fallbacks.iter().map(docs::fallback).collect(),
     })
 }

@@ -360,6 +360,8 @@ pub fn type_param(field: &str, types: &Namespace, taken: &mut HashSet<String>) -
             })
         })
         .collect();
+    // Every required setter repeats every parameter: a long property name stays short here.
+    base.truncate(crate::budget::TYPE_PARAM_LEN);
     if base.is_empty() {
         base = "Input".to_owned();
     } else if base.starts_with(|c: char| c.is_ascii_digit()) {

@@ -19,7 +19,8 @@ use crate::model::{
 };
 use crate::naming;
 use source::{Ident, Source, src};
-use std::collections::HashSet;
+use crate::budget::Exceeded;
+use std::collections::{HashMap, HashSet};
 
 fn ident(name: &str) -> Ident {
     Ident::new(name)
@@ -48,8 +49,9 @@ fn doc_line(text: &str) -> Source {
     src! { #[doc = #line] }
 }
 
-/// The whole expansion of one model; `test_doubles` derives both serde directions.
-pub fn model(model: &Model, test_doubles: bool) -> Source {
+/// The whole expansion of one model; `test_doubles` derives both serde directions. Fails, naming
+/// the type it was writing, once the source grows past `max_bytes` (see `crate::budget`).
+pub fn model(model: &Model, test_doubles: bool, max_bytes: usize) -> Result<Source, Exceeded> {
     let emitter = Emitter {
         model,
         test_doubles,
@@ -81,14 +83,26 @@ pub fn model(model: &Model, test_doubles: bool) -> Source {
     };
     // Each type is followed by its impls (an operation's input by its `Operation` impl and its
     // lookups), in document order, so the expansion reads like a hand-written module.
+    let by_input: HashMap<usize, &OperationModel> =
+        model.operations.iter().map(|op| (op.input, op)).collect();
     for (index, def) in model.defs.iter().enumerate() {
         out.extend(emitter.def(def));
-        if let Some(op) = model.operations.iter().find(|op| op.input == index) {
+        if let Some(op) = by_input.get(&index) {
             out.extend(emitter.operation_impl(op));
             out.extend(emitter.lookups(&def.name, &op.lookups));
         }
+        if out.len() > max_bytes {
+            return Err(Exceeded {
+                pointer: def.pointer.clone(),
+                what: format!(
+                    "more than {} MB of generated source (4 MB plus 64 bytes per byte of \
+                     document)",
+                    max_bytes >> 20
+                ),
+            });
+        }
     }
-    out
+    Ok(out)
 }
 
 /// Tokens that build `value` at run time, with template strings replaced by parameters.

@@ -42,6 +42,11 @@ impl Source {
     }
 
     /// The text.
+    /// Bytes written so far.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
     pub fn into_string(self) -> String {
         self.0
     }

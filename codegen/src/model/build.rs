@@ -4,18 +4,20 @@
 use super::ir::*;
 use super::keywords::*;
 use super::state::*;
+use crate::budget::{self, Exceeded};
 use crate::document::{OperationDoc, OperationsDocument};
 use crate::naming::{self, Namespace};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 
-/// Builds the model of `operations` (indices into the document's operations).
+/// Builds the model of `operations` (indices into the document's operations), or says where
+/// the document went over its budget (see `crate::budget`).
 pub fn build(
     connector: &str,
     version: &str,
     document: &OperationsDocument,
     operations: &[usize],
-) -> Model {
+) -> Result<Model, Exceeded> {
     let mut builder = ModelBuilder {
         current_op: String::new(),
         root: &Value::Null,
@@ -25,6 +27,8 @@ pub fn build(
         struct_chain: Vec::new(),
         path: Vec::new(),
         defs: Vec::new(),
+        nodes_left: budget::MODEL_NODES_BASE.saturating_add(document.size),
+        exceeded: None,
         value_fallbacks: Vec::new(),
         type_names: Namespace::new(),
         module_names: Namespace::new(),
@@ -61,19 +65,22 @@ pub fn build(
             lookups,
         });
     }
+    if let Some(exceeded) = builder.exceeded {
+        return Err(exceeded);
+    }
     let mut defs = builder.defs;
     for op in &models {
         defs[op.input].root = true;
         defs[op.output].root = true;
     }
     name_builder_parts(&mut defs, &builder.type_names);
-    Model {
+    Ok(Model {
         connector: connector.to_owned(),
         version: version.to_owned(),
         operations: models,
         defs,
         value_fallbacks: builder.value_fallbacks,
-    }
+    })
 }
 
 /// Names each input struct's setters and type parameters, once every type name is known (a
@@ -134,9 +141,42 @@ fn name_builder_parts(defs: &mut [Def], type_names: &Namespace) {
 }
 
 impl<'d> ModelBuilder<'d> {
-    /// Claims a type name, numbering it (`Name2`, `Name3`) when taken.
+    /// Claims a type name, cut to `budget::TYPE_NAME_LEN` and numbered (`Name2`, `Name3`)
+    /// when taken.
     pub(super) fn claim(&mut self, candidate: &str) -> String {
-        naming::claim(candidate, naming::Suffix::Pascal, &mut self.type_names)
+        let candidate = budget::bounded_name(candidate, budget::TYPE_NAME_LEN);
+        naming::claim(&candidate, naming::Suffix::Pascal, &mut self.type_names)
+    }
+
+    /// Takes `nodes` model nodes from the budget; `false` (and the build fails, naming
+    /// `pointer`) once it is spent.
+    pub(super) fn spend(&mut self, pointer: &str, nodes: usize) -> bool {
+        if self.exceeded.is_some() {
+            return false;
+        }
+        match self.nodes_left.checked_sub(nodes) {
+            Some(left) => {
+                self.nodes_left = left;
+                true
+            }
+            None => {
+                self.exceed(
+                    pointer,
+                    "more generated types and fields than the document's budget \
+                     (65,536 plus one per byte of document)"
+                        .to_owned(),
+                );
+                false
+            }
+        }
+    }
+
+    /// Records the first budget exceeded.
+    pub(super) fn exceed(&mut self, pointer: &str, what: String) {
+        self.exceeded.get_or_insert_with(|| Exceeded {
+            pointer: pointer.to_owned(),
+            what,
+        });
     }
 
     /// Types an operation's root schema, registered as the target of `{"$ref": "#"}` so that a
@@ -159,6 +199,8 @@ impl<'d> ModelBuilder<'d> {
     }
 
     pub(super) fn push(&mut self, mut def: Def) -> usize {
+        // A type is made whether or not the budget allows it: the walk is ending already.
+        self.spend(&def.pointer, 1);
         def.operation.clone_from(&self.current_op);
         self.defs.push(def);
         self.defs.len() - 1
@@ -222,6 +264,7 @@ impl<'d> ModelBuilder<'d> {
                     state_module: None,
                     operation: String::new(),
                     root: false,
+                    pointer: site.pointer.clone(),
                 })
             }
         }
@@ -274,6 +317,7 @@ impl<'d> ModelBuilder<'d> {
             state_module: None,
             operation: String::new(),
             root: false,
+            pointer: site.pointer.clone(),
         })
     }
 
@@ -286,6 +330,9 @@ impl<'d> ModelBuilder<'d> {
         site: &Site,
         docs: &mut Docs,
     ) -> (Ty, bool) {
+        if self.exceeded.is_some() {
+            return (Ty::Value, false);
+        }
         if site.depth > MAX_DEPTH {
             return (self.fallback(site, Reason::TooDeep(MAX_DEPTH), docs), false);
         }
@@ -556,6 +603,7 @@ impl<'d> ModelBuilder<'d> {
             state_module: None,
             operation: String::new(),
             root: false,
+            pointer: site.pointer.clone(),
         })
     }
 
@@ -581,22 +629,38 @@ impl<'d> ModelBuilder<'d> {
 
         // Every required name is a field, described or not: the schema refuses a value
         // without it, so a builder must ask for it.
+        // Sets, not lists: a hostile object lists thousands of names.
         let mut required: Vec<&str> = Vec::new();
+        let mut is_required: HashSet<&str> = HashSet::new();
         if let Some(list) = schema.get("required").and_then(Value::as_array) {
             for key in list.iter().filter_map(Value::as_str) {
-                if !required.contains(&key) {
+                if is_required.insert(key) {
                     required.push(key);
                 }
             }
         }
-        let advanced = advanced_list(schema);
+        let advanced: HashSet<&str> = advanced_list(schema).into_iter().collect();
         let mut order: Vec<&str> = required.clone();
         order.extend(
             properties
                 .keys()
                 .map(String::as_str)
-                .filter(|k| !required.contains(k)),
+                .filter(|k| !is_required.contains(k)),
         );
+        if site.role == Role::Input && required.len() > budget::REQUIRED_INPUTS {
+            self.exceed(
+                &site.pointer,
+                format!(
+                    "an input object with {} required inputs (a builder tracks at most {} in \
+                     its type)",
+                    required.len(),
+                    budget::REQUIRED_INPUTS
+                ),
+            );
+        }
+        if !self.spend(&site.pointer, order.len()) {
+            return index;
+        }
 
         let rust_names = naming::field_names(&order, &mut Namespace::new());
         let mut fields = Vec::with_capacity(order.len());
@@ -624,7 +688,7 @@ impl<'d> ModelBuilder<'d> {
                     if site.role == Role::Input {
                         self.note_lookup(property);
                     }
-                    if advanced.contains(wire)
+                    if advanced.contains(*wire)
                         || property.get("advanced") == Some(&Value::Bool(true))
                     {
                         field_docs.notes.push(Note::Advanced);
@@ -646,7 +710,7 @@ impl<'d> ModelBuilder<'d> {
             fields.push(Field {
                 rust,
                 wire: (*wire).to_owned(),
-                presence: Presence::of(required.contains(wire), nullable),
+                presence: Presence::of(is_required.contains(*wire), nullable),
                 ty,
                 docs: field_docs,
                 setter: String::new(),

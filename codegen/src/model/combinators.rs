@@ -306,6 +306,7 @@ impl ModelBuilder<'_> {
                     state_module: None,
                     operation: String::new(),
                     root: false,
+                    pointer: site.pointer.clone(),
                 });
                 (Ty::Named(index), nullable)
             }

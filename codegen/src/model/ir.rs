@@ -272,6 +272,8 @@ pub struct Def {
     pub operation: String,
     /// The operation's input or output type itself, rather than a part of one.
     pub root: bool,
+    /// Where the type is defined: the JSON pointer of its schema node in the document.
+    pub pointer: String,
 }
 
 /// One expanded operation.

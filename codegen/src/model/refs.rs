@@ -27,6 +27,7 @@ impl ModelBuilder<'_> {
             state_module: None,
             operation: String::new(),
             root: false,
+            pointer: site.pointer.clone(),
         });
         // Every shared node waiting at this site binds to it (a `$ref` whose target is an
         // `allOf` waits twice at one pointer); a second type reserved at the same site (the

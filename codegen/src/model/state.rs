@@ -3,6 +3,7 @@
 //! `combinators` and `lookups`, as methods of `ModelBuilder`.
 
 use super::ir::{Def, Fallback, Role, Ty};
+use crate::budget::Exceeded;
 use crate::naming::Namespace;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -102,6 +103,11 @@ pub(super) struct ModelBuilder<'d> {
     /// Wire names from the operation root to the property being modelled.
     pub(super) path: Vec<String>,
     pub(super) defs: Vec<Def>,
+    /// Model nodes (types and fields) the document may still make (see `crate::budget`).
+    pub(super) nodes_left: usize,
+    /// The first budget the document exceeded: from then on every node is typed as `Value`
+    /// without being looked at, so that the walk ends quickly, and the build fails.
+    pub(super) exceeded: Option<Exceeded>,
     pub(super) value_fallbacks: Vec<Fallback>,
     pub(super) type_names: Namespace,
     /// Names of the builders' state modules.
