@@ -47,7 +47,10 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
     match &args.output {
         Some(path) => std::fs::write(path, &code)
             .map_err(|e| Failure::failed(format!("cannot write {}: {e}", path.display())))?,
-        None => print!("{code}"),
+        // Line by line through the terminal's escaping: the code's comments quote the
+        // document. A raw hidden character can only be in a comment (string literals are
+        // printed with escapes), where its escape is what it shows.
+        None => code.lines().for_each(|line| outln!("{line}")),
     }
     if args.report {
         report(&expansion.value_fallbacks);
@@ -110,14 +113,14 @@ fn item_attributes(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
 /// `--report`: the nodes typed as `serde_json::Value` (`VALUE_FALLBACKS`), on stderr.
 fn report(fallbacks: &[String]) {
     if fallbacks.is_empty() {
-        eprintln!("VALUE_FALLBACKS: none (every schema node has a Rust type)");
+        errln!("VALUE_FALLBACKS: none (every schema node has a Rust type)");
         return;
     }
-    eprintln!(
+    errln!(
         "VALUE_FALLBACKS: {} schema node(s) typed as serde_json::Value:",
         fallbacks.len()
     );
     for fallback in fallbacks {
-        eprintln!("  {fallback}");
+        errln!("  {fallback}");
     }
 }

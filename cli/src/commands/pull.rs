@@ -21,6 +21,7 @@ use crate::connection::Connection;
 use crate::document_files;
 use crate::drift;
 use crate::failure::Failure;
+use crate::terminal;
 
 /// One connector version to vendor.
 #[derive(Debug)]
@@ -46,7 +47,9 @@ pub async fn run(connection: &Connection, args: PullArgs) -> Result<ExitCode, Fa
     });
     for target in &targets {
         if let Some(bar) = &progress {
-            bar.set_message(format!("{} {}", target.name, target.version));
+            bar.set_message(
+                terminal::visible(&format!("{} {}", target.name, target.version)).into_owned(),
+            );
         }
         let header = connectors
             .iter()
@@ -61,8 +64,8 @@ pub async fn run(connection: &Connection, args: PullArgs) -> Result<ExitCode, Fa
         let lines = pull_one(&client, header, target, args.force).await?;
         for line in lines {
             match &progress {
-                Some(bar) => bar.println(line),
-                None => eprintln!("{line}"),
+                Some(bar) => bar.println(terminal::visible(&line)),
+                None => errln!("{line}"),
             }
         }
         if let Some(bar) = &progress {
