@@ -45,8 +45,16 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
     .map_err(|e| Failure::failed(format!("{shown}: {e}")))?;
     let code = render(&expansion.source, &name, &version, &args.file)?;
     match &args.output {
-        Some(path) => std::fs::write(path, &code)
-            .map_err(|e| Failure::failed(format!("cannot write {}: {e}", path.display())))?,
+        Some(path) => {
+            // As `pull`: never through a symbolic link, to wherever it points.
+            if let Some(link) = document_files::symlink_on_the_way(path) {
+                return Err(Failure::failed(document_files::symlink_refusal(
+                    "generate", path, &link,
+                )));
+            }
+            std::fs::write(path, &code)
+                .map_err(|e| Failure::failed(format!("cannot write {}: {e}", path.display())))?
+        }
         // Line by line through the terminal's escaping: the code's comments quote the
         // document. A raw hidden character can only be in a comment (string literals are
         // printed with escapes), where its escape is what it shows.
