@@ -1,7 +1,7 @@
 //! Finding and reading operations documents and other input files on disk.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use serde_json::Value;
 use tray_connect_codegen::OperationsDocument;
@@ -112,6 +112,70 @@ pub fn read_text(path: &Path) -> Result<String, String> {
         return Err(too_large());
     }
     String::from_utf8(bytes).map_err(|e| format!("not UTF-8 text ({e})"))
+}
+
+/// The first symbolic link on the way to `path`, a file a command is about to write: a folder
+/// the path names below the current directory, or the file itself. `None` when there is none.
+///
+/// A write through a link lands where the link points, anywhere on the disk: a repository with
+/// `schemas/x.json -> ../../victim/authorized_keys` would have `pull` replace the victim. The
+/// folders above the current directory (or above an absolute path outside it) are the user's
+/// own and are not looked at; nor are those of a relative path once it climbs above the
+/// current directory with `..`, which may lead anywhere.
+pub fn symlink_on_the_way(path: &Path) -> Option<PathBuf> {
+    let (mut prefix, below) = if path.is_relative() {
+        (PathBuf::new(), Some(path))
+    } else {
+        match std::env::current_dir() {
+            Ok(current) => match path.strip_prefix(&current) {
+                Ok(rest) => (current.clone(), Some(rest)),
+                Err(_) => (PathBuf::new(), None),
+            },
+            Err(_) => (PathBuf::new(), None),
+        }
+    };
+    if let Some(below) = below {
+        // How many folders below the current directory `prefix` is.
+        let mut depth = 0usize;
+        for component in below.components() {
+            prefix.push(component);
+            match component {
+                Component::Normal(_) => {
+                    depth += 1;
+                    if is_symlink(&prefix) {
+                        return Some(prefix);
+                    }
+                }
+                Component::ParentDir if depth == 0 => break,
+                Component::ParentDir => depth -= 1,
+                _ => {}
+            }
+        }
+    }
+    is_symlink(path).then(|| path.to_owned())
+}
+
+/// Whether `path` itself (not what it points to) is a symbolic link.
+fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink())
+}
+
+/// The one-line refusal of a `command` asked to write `path` through `link`
+/// ([`symlink_on_the_way`]).
+pub fn symlink_refusal(command: &str, path: &Path, link: &Path) -> String {
+    let what = if link == path {
+        format!("{} is a symbolic link", path.display())
+    } else {
+        format!(
+            "{} is a symbolic link (a folder of {})",
+            link.display(),
+            path.display()
+        )
+    };
+    format!(
+        "{what}; {command} never writes through a link (it would replace whatever the link \
+         points to): remove the link, or give -o a path without links"
+    )
 }
 
 fn too_large() -> String {

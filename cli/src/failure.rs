@@ -28,10 +28,11 @@ impl Failure {
         }
     }
 
-    /// Prints the message on stderr and returns the exit code.
+    /// Prints the message on stderr (one line, escaped: it may quote a server's message or a
+    /// document's names) and returns the exit code.
     pub fn report(self) -> ExitCode {
         let message = self.message.replace(['\n', '\r'], " ");
-        eprintln!("error: {message}");
+        errln!("error: {message}");
         ExitCode::from(self.code)
     }
 }

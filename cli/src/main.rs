@@ -6,6 +6,10 @@
 //! Exit codes: 0 success, 1 drift or a failed request, 2 usage (bad flags, missing token,
 //! unusable input), 3 `check` could not check a document. Errors are one line on stderr.
 
+// First: its `outln!`/`errln!` are the only way the other modules print.
+#[macro_use]
+mod terminal;
+
 mod args;
 mod commands;
 mod connection;

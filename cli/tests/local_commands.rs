@@ -106,6 +106,31 @@ fn generate_selected_operations_to_a_file() {
     assert!(code.contains(r#"&["send_sms", "get_message"]"#), "{code}");
 }
 
+#[cfg(unix)]
+#[test]
+fn generate_never_writes_through_a_symlink() {
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim.rs");
+    std::fs::write(&victim, b"fn victim() {}").unwrap();
+    let link = dir.path().join("twilio.rs");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    bare_command()
+        .arg("generate")
+        .arg(workspace_file("schemas/twilio.json"))
+        .arg("-o")
+        .arg(&link)
+        .assert()
+        .code(1)
+        .stderr(format!(
+            "error: {} is a symbolic link; generate never writes through a link (it would \
+             replace whatever the link points to): remove the link, or give -o a path without \
+             links\n",
+            link.display()
+        ));
+    assert_eq!(std::fs::read(&victim).unwrap(), b"fn victim() {}");
+    assert_eq!(std::fs::read_link(&link).unwrap(), victim);
+}
+
 #[test]
 fn generate_unknown_operation_names_the_closest() {
     bare_command()

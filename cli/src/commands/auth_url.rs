@@ -44,7 +44,7 @@ pub async fn run(connection: &Connection, args: AuthUrlArgs) -> Result<ExitCode,
     if let Some(base) = &args.dialog_url {
         url = url.base_url(base);
     }
-    println!(
+    outln!(
         "{}",
         url.build().map_err(|e| Failure::usage(e.to_string()))?
     );

@@ -92,14 +92,14 @@ pub async fn run(connection: &Connection, args: CheckArgs) -> Result<ExitCode, F
         for report in &reports {
             print_report(report);
         }
-        println!("{}", summary(&reports));
+        outln!("{}", summary(&reports));
     }
     let not_checked = reports
         .iter()
         .filter(|r| matches!(r.outcome, Outcome::NotChecked { .. }))
         .count();
     if not_checked > 0 {
-        eprintln!(
+        errln!(
             "error: {not_checked} of {} document(s) could not be checked",
             reports.len()
         );
@@ -185,35 +185,35 @@ fn print_report(report: &Report) {
     let title = title(&report.file, report.connector.as_ref());
     let changes = match &report.outcome {
         Outcome::NotChecked { message, .. } => {
-            println!(
+            outln!(
                 "{title}: could not check: {}",
                 message.replace(['\n', '\r'], " ")
             );
             return;
         }
         Outcome::Compared(changes) if changes.is_empty() => {
-            println!("{title}: up to date");
+            outln!("{title}: up to date");
             return;
         }
         Outcome::Compared(changes) => changes,
     };
     let breaking: Vec<&Change> = changes.iter().filter(|c| c.breaking).collect();
     let other: Vec<&Change> = changes.iter().filter(|c| !c.breaking).collect();
-    println!(
+    outln!(
         "{title}: drift ({} breaking, {} non-breaking)",
         breaking.len(),
         other.len()
     );
     if !breaking.is_empty() {
-        println!("  breaking:");
+        outln!("  breaking:");
         for change in breaking {
-            println!("    - {}", change.text);
+            outln!("    - {}", change.text);
         }
     }
     if !other.is_empty() {
-        println!("  non-breaking (additions, docs):");
+        outln!("  non-breaking (additions, docs):");
         for change in other {
-            println!("    - {}", change.text);
+            outln!("    - {}", change.text);
         }
     }
 }

@@ -45,9 +45,20 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
     .map_err(|e| Failure::failed(format!("{shown}: {e}")))?;
     let code = render(&expansion.source, &name, &version, &args.file)?;
     match &args.output {
-        Some(path) => std::fs::write(path, &code)
-            .map_err(|e| Failure::failed(format!("cannot write {}: {e}", path.display())))?,
-        None => print!("{code}"),
+        Some(path) => {
+            // As `pull`: never through a symbolic link, to wherever it points.
+            if let Some(link) = document_files::symlink_on_the_way(path) {
+                return Err(Failure::failed(document_files::symlink_refusal(
+                    "generate", path, &link,
+                )));
+            }
+            std::fs::write(path, &code)
+                .map_err(|e| Failure::failed(format!("cannot write {}: {e}", path.display())))?
+        }
+        // Line by line through the terminal's escaping: the code's comments quote the
+        // document. A raw hidden character can only be in a comment (string literals are
+        // printed with escapes), where its escape is what it shows.
+        None => code.lines().for_each(|line| outln!("{line}")),
     }
     if args.report {
         report(&expansion.value_fallbacks);
@@ -72,14 +83,14 @@ pub fn render(code: &str, name: &str, version: &str, source: &Path) -> Result<St
 /// `--report`: the nodes typed as `serde_json::Value` (`VALUE_FALLBACKS`), on stderr.
 fn report(fallbacks: &[String]) {
     if fallbacks.is_empty() {
-        eprintln!("VALUE_FALLBACKS: none (every schema node has a Rust type)");
+        errln!("VALUE_FALLBACKS: none (every schema node has a Rust type)");
         return;
     }
-    eprintln!(
+    errln!(
         "VALUE_FALLBACKS: {} schema node(s) typed as serde_json::Value:",
         fallbacks.len()
     );
     for fallback in fallbacks {
-        eprintln!("  {}", tray_connect_codegen::untrusted::visible(fallback));
+        errln!("  {fallback}");
     }
 }

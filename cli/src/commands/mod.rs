@@ -11,11 +11,20 @@ pub mod pull;
 pub mod serve;
 pub mod users;
 
+use std::borrow::Cow;
+
+use crate::terminal;
+
 /// Prints rows as left-aligned columns under `header`, two spaces apart; the last column is
-/// not padded.
+/// not padded. Cells are escaped first (they hold names and titles from the network), so the
+/// columns line up by what the terminal shows.
 pub fn print_table(header: &[&str], rows: &[Vec<String>]) {
+    let rows: Vec<Vec<Cow<'_, str>>> = rows
+        .iter()
+        .map(|row| row.iter().map(|cell| terminal::visible(cell)).collect())
+        .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
+    for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
         }
@@ -30,20 +39,20 @@ pub fn print_table(header: &[&str], rows: &[Vec<String>]) {
                 text.push_str(&format!("{cell:<width$}  "));
             }
         }
-        println!("{}", text.trim_end());
+        outln!("{}", text.trim_end());
     };
     line(header.to_vec());
-    for row in rows {
-        line(row.iter().map(String::as_str).collect());
+    for row in &rows {
+        line(row.iter().map(AsRef::as_ref).collect());
     }
 }
 
-/// Prints `value` as pretty JSON on stdout.
+/// Prints `value` as pretty JSON on stdout, hidden characters as JSON escapes (line by line,
+/// so its line feeds stay line feeds).
 pub fn print_json(value: &serde_json::Value) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
-    );
+    terminal::json(value)
+        .lines()
+        .for_each(|line| outln!("{line}"));
 }
 
 /// The `required` input names of an operation's `inputSchema` (strings only, in order).

@@ -7,6 +7,11 @@
 //! Writes are atomic (a temporary file in the same folder, renamed over the document), and an
 //! answer that is not a usable document is refused unless `--force`: a vendored document is
 //! what the build reads, so a bad pull must never replace a good one.
+//!
+//! It never writes through a symbolic link: when the document, or a folder of its path below
+//! the current directory, is a link, it refuses (exit 1) before asking the API anything, and
+//! again just before writing; `--force` does not change that. The default file name,
+//! `schemas/{name}.json`, is made only of a connector name that is a plain file name.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -21,6 +26,7 @@ use crate::connection::Connection;
 use crate::document_files;
 use crate::drift;
 use crate::failure::Failure;
+use crate::terminal;
 
 /// One connector version to vendor.
 #[derive(Debug)]
@@ -33,6 +39,9 @@ struct Target {
 /// Pulls every target, then reports; the first failure stops the run.
 pub async fn run(connection: &Connection, args: PullArgs) -> Result<ExitCode, Failure> {
     let targets = targets(&args)?;
+    for target in &targets {
+        refuse_symlinks(&target.file)?;
+    }
     let client = connection.client()?;
     // The client paces these reads below Tray's rate limit (its default `RateLimit`).
     let connectors = client.list_connectors().await?;
@@ -46,7 +55,9 @@ pub async fn run(connection: &Connection, args: PullArgs) -> Result<ExitCode, Fa
     });
     for target in &targets {
         if let Some(bar) = &progress {
-            bar.set_message(format!("{} {}", target.name, target.version));
+            bar.set_message(
+                terminal::visible(&format!("{} {}", target.name, target.version)).into_owned(),
+            );
         }
         let header = connectors
             .iter()
@@ -61,8 +72,8 @@ pub async fn run(connection: &Connection, args: PullArgs) -> Result<ExitCode, Fa
         let lines = pull_one(&client, header, target, args.force).await?;
         for line in lines {
             match &progress {
-                Some(bar) => bar.println(line),
-                None => eprintln!("{line}"),
+                Some(bar) => bar.println(terminal::visible(&line)),
+                None => errln!("{line}"),
             }
         }
         if let Some(bar) = &progress {
@@ -117,14 +128,11 @@ async fn pull_one(
         "{file} ({} {}, {count} operations)",
         target.name, target.version
     );
-    // A symlinked document is replaced where the link points, as a write through it would.
-    let destination = match std::fs::symlink_metadata(&target.file) {
-        Ok(meta) if meta.file_type().is_symlink() => {
-            std::fs::canonicalize(&target.file).unwrap_or_else(|_| target.file.clone())
-        }
-        _ => target.file.clone(),
-    };
-    let previous = match std::fs::metadata(&destination) {
+    // Again, now that the answer is here: the run may have taken a while.
+    refuse_symlinks(&target.file)?;
+    let destination = &target.file;
+    // `symlink_metadata`: never what a link points to (one made since is not a regular file).
+    let previous = match std::fs::symlink_metadata(destination) {
         Err(_) => None,
         // Renaming over a device or a FIFO (`-o /dev/null`) would replace it.
         Ok(meta) if !meta.is_file() => {
@@ -132,7 +140,7 @@ async fn pull_one(
                 "{file} is not a regular file; pull only replaces documents"
             )));
         }
-        Ok(_) => Some(document_files::read_text(&destination)),
+        Ok(_) => Some(document_files::read_text(destination)),
     };
     if let Some(Ok(previous)) = &previous
         && previous.as_bytes() == text.as_bytes()
@@ -145,7 +153,7 @@ async fn pull_one(
             .and_then(|text| tray_connect_codegen::document::parse(&text).ok())
             .map(|document| document_files::elements(&document))
     });
-    write_atomically(&destination, &text)?;
+    write_atomically(destination, &text)?;
 
     let mut lines = vec![format!("wrote {title}")];
     match before {
@@ -175,6 +183,17 @@ async fn pull_one(
     Ok(lines)
 }
 
+/// Refuses to write `file` through a symbolic link (see the module docs); exit code 1, as for
+/// the other files `pull` will not replace.
+fn refuse_symlinks(file: &Path) -> Result<(), Failure> {
+    match document_files::symlink_on_the_way(file) {
+        Some(link) => Err(Failure::failed(document_files::symlink_refusal(
+            "pull", file, &link,
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Why `document` cannot be vendored: codegen's reader refuses it, it has no operations, or
 /// an operation's schema is not a JSON object (an absent or `null` schema is fine).
 fn usable(document: &Value) -> Result<(), String> {
@@ -200,7 +219,9 @@ fn usable(document: &Value) -> Result<(), String> {
 }
 
 /// Writes `text` to a temporary file in `file`'s folder, then renames it over `file`: a write
-/// that fails midway (disk full, file-size limit) leaves the previous document in place.
+/// that fails midway (disk full, file-size limit) leaves the previous document in place. The
+/// temporary file is created new (never opened through a link), and a rename replaces the
+/// name `file` itself, never what a link there would point to.
 fn write_atomically(file: &Path, text: &str) -> Result<(), Failure> {
     let cannot =
         |e: std::io::Error| Failure::failed(format!("cannot write {}: {e}", file.display()));
@@ -226,7 +247,7 @@ fn write_atomically(file: &Path, text: &str) -> Result<(), Failure> {
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
     let mut temporary = builder.tempfile_in(folder).map_err(cannot)?;
-    if let Ok(existing) = std::fs::metadata(file) {
+    if let Ok(existing) = std::fs::symlink_metadata(file) {
         // A re-pulled document keeps the permissions it had.
         temporary
             .as_file()
@@ -260,26 +281,96 @@ fn targets(args: &PullArgs) -> Result<Vec<Target>, Failure> {
     if args.output.is_some() && pairs.len() > 1 {
         return Err(Failure::usage("-o/--output needs exactly one connector"));
     }
-    if args.output.is_none() {
-        // The default file name comes from the connector name: keep it inside schemas/.
-        if let Some((name, _)) = pairs
-            .iter()
-            .find(|(name, _)| name.contains(['/', '\\']) || name.starts_with('.'))
-        {
-            return Err(Failure::usage(format!(
-                "connector name `{name}` cannot be a file name under schemas/: pass -o FILE"
-            )));
+    pairs
+        .into_iter()
+        .map(|(name, version)| {
+            let file = match &args.output {
+                Some(output) => output.clone(),
+                None => default_file(&name)?,
+            };
+            Ok(Target {
+                name,
+                version,
+                file,
+            })
+        })
+        .collect()
+}
+
+/// `schemas/{name}.json`, when `name` is a plain file name: ASCII letters, digits, `-`, `_`
+/// and `.` (not first), at most 200 bytes, and not a name Windows keeps for a device. Anything
+/// else (separators, `..`, NUL and other controls, a drive's `C:`) could name a file outside
+/// `schemas/`, or none; the user names the file with `-o` instead.
+fn default_file(name: &str) -> Result<PathBuf, Failure> {
+    let plain = !name.is_empty()
+        && name.len() <= 200
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    let stem = name
+        .split('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_uppercase();
+    let device = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (stem.len() == 4
+            && (stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.ends_with(|c: char| c.is_ascii_digit()));
+    if !plain || device {
+        return Err(Failure::usage(format!(
+            "connector name `{name}` cannot be a file name under schemas/ (a default file name \
+             is made of ASCII letters, digits, `-`, `_` and `.`): pass -o FILE"
+        )));
+    }
+    Ok(PathBuf::from("schemas").join(format!("{name}.json")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_file;
+    use std::path::Path;
+
+    #[test]
+    fn connector_names_that_are_plain_file_names_give_the_default_file() {
+        for name in ["twilio-output", "slack", "google_sheets", "csv.v2", "A1"] {
+            assert_eq!(
+                default_file(name).unwrap(),
+                Path::new("schemas").join(format!("{name}.json"))
+            );
         }
     }
-    Ok(pairs
-        .into_iter()
-        .map(|(name, version)| Target {
-            file: args
-                .output
-                .clone()
-                .unwrap_or_else(|| PathBuf::from("schemas").join(format!("{name}.json"))),
-            name,
-            version,
-        })
-        .collect())
+
+    #[test]
+    fn names_that_could_leave_the_schemas_folder_are_refused() {
+        let long = "a".repeat(201);
+        for name in [
+            "",
+            ".",
+            "..",
+            "../../x",
+            "../x",
+            "a/b",
+            "/etc/x",
+            "a\\b",
+            "..\\x",
+            "C:x",
+            "x\0y",
+            "x\u{1b}[2J",
+            "x\ny",
+            "x y",
+            ".hidden",
+            "con",
+            "NUL",
+            "com1",
+            "lpt9.x",
+            "caf\u{e9}",
+            "a\u{2215}b",
+            long.as_str(),
+        ] {
+            let refused = default_file(name).unwrap_err();
+            assert_eq!(refused.code, 2, "{name:?}");
+            assert!(refused.message.contains("pass -o FILE"), "{name:?}");
+        }
+    }
 }

@@ -26,7 +26,7 @@ pub async fn run(args: ServeArgs, token: Option<String>) -> Result<ExitCode, Fai
                 loaded.push((document.name, document.version, document.elements.len()));
                 builder = builder.document(path);
             }
-            Err(why) => eprintln!("skipping {}: {why}", path.display()),
+            Err(why) => errln!("skipping {}: {why}", path.display()),
         }
     }
     if loaded.is_empty() {
@@ -46,22 +46,22 @@ pub async fn run(args: ServeArgs, token: Option<String>) -> Result<ExitCode, Fai
         .await
         .map_err(|e| Failure::failed(format!("the emulator could not start: {e}")))?;
     let url = emulator.base_url();
-    println!("tray-connect emulator listening on {url}");
+    outln!("tray-connect emulator listening on {url}");
     for (name, version, operations) in &loaded {
-        println!("  {name} {version} ({operations} operations)");
+        outln!("  {name} {version} ({operations} operations)");
     }
-    println!();
+    outln!();
     match &token {
         Some(token) => {
-            println!("Point the client at it:");
-            println!("  TRAY_API_URL={url} TRAY_TOKEN={}", token.trim());
+            outln!("Point the client at it:");
+            outln!("  TRAY_API_URL={url} TRAY_TOKEN={}", token.trim());
         }
         None => {
-            println!("Point the client at it (any non-empty token is accepted):");
-            println!("  TRAY_API_URL={url} TRAY_TOKEN=dev");
+            outln!("Point the client at it (any non-empty token is accepted):");
+            outln!("  TRAY_API_URL={url} TRAY_TOKEN=dev");
         }
     }
-    println!("Press Ctrl-C to stop.");
+    outln!("Press Ctrl-C to stop.");
     // The emulator records every call for tests to inspect; nobody reads them here, so the
     // record is dropped every minute to keep a long session's memory flat.
     let mut forget = tokio::time::interval(std::time::Duration::from_secs(60));

@@ -35,9 +35,9 @@ pub async fn run(connection: &Connection, args: UsersArgs) -> Result<ExitCode, F
         }
         print_json(&out);
     } else {
-        println!("{user_id}");
+        outln!("{user_id}");
         if let Some(token) = token {
-            println!("{token}");
+            outln!("{token}");
         }
     }
     Ok(ExitCode::SUCCESS)

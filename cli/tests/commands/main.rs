@@ -6,4 +6,5 @@ mod support;
 
 mod check;
 mod help_and_inputs;
+mod hostile_text;
 mod pull;

@@ -194,7 +194,7 @@ fn a_replaced_document_keeps_its_permissions_and_a_new_one_gets_the_usual_ones()
 }
 
 #[test]
-fn only_regular_files_are_replaced_and_a_symlinked_document_is_replaced_where_it_points() {
+fn only_regular_files_are_replaced() {
     let api = Api::start();
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("fifo.json");
@@ -213,29 +213,186 @@ fn only_regular_files_are_replaced_and_a_symlinked_document_is_replaced_where_it
         .code(1)
         .stderr(predicate::str::contains("is not a regular file"));
     assert!(!std::fs::metadata(&fifo).unwrap().is_file());
+}
 
-    #[cfg(unix)]
-    {
-        let vendor = dir.path().join("vendor");
-        std::fs::create_dir(&vendor).unwrap();
-        std::fs::write(vendor.join("twilio.json"), b"{}").unwrap();
-        let link = dir.path().join("twilio.json");
-        std::os::unix::fs::symlink("vendor/twilio.json", &link).unwrap();
-        api.command()
-            .args(["pull", "twilio-output", "2.1", "-o"])
-            .arg(&link)
+/// Every file and symbolic link under `root`, with what it holds or points to.
+#[cfg(unix)]
+fn tree(root: &Path) -> Vec<(std::path::PathBuf, String)> {
+    let mut found = Vec::new();
+    let mut folders = vec![root.to_owned()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            let kind = std::fs::symlink_metadata(&path).unwrap().file_type();
+            let what = if kind.is_symlink() {
+                format!("-> {}", std::fs::read_link(&path).unwrap().display())
+            } else if kind.is_dir() {
+                folders.push(path.clone());
+                "folder".to_owned()
+            } else {
+                text(&std::fs::read(&path).unwrap())
+            };
+            found.push((path, what));
+        }
+    }
+    found.sort();
+    found
+}
+
+/// The red team's layout: `repo/schemas/{file} -> ../../victim/authorized_keys`.
+#[cfg(unix)]
+fn planted(file: &str) -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim");
+    std::fs::create_dir(&victim).unwrap();
+    std::fs::write(
+        victim.join("authorized_keys"),
+        b"ssh-ed25519 AAAA victim@host\n",
+    )
+    .unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(repo.join("schemas")).unwrap();
+    let link = repo.join("schemas").join(file);
+    std::os::unix::fs::symlink("../../victim/authorized_keys", &link).unwrap();
+    (dir, repo, link)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_planted_symlink_is_refused_and_what_it_points_to_is_left_untouched_even_with_force() {
+    let api = Api::start();
+    let (dir, repo, _link) = planted("twilio-output.json");
+    let before = tree(dir.path());
+    for extra in [
+        &[][..],
+        &["--force"][..],
+        &["-o", "schemas/twilio-output.json"][..],
+    ] {
+        let output = api
+            .command()
+            .current_dir(&repo)
+            .args(["pull", "twilio-output", "2.1"])
+            .args(extra)
             .assert()
-            .success();
-        assert!(
-            std::fs::symlink_metadata(&link)
-                .unwrap()
-                .file_type()
-                .is_symlink()
-        );
+            .code(1)
+            .stdout("");
+        let stderr = text(&output.get_output().stderr);
         assert_eq!(
-            std::fs::read(vendor.join("twilio.json")).unwrap(),
-            twilio_bytes()
+            stderr,
+            "error: schemas/twilio-output.json is a symbolic link; pull never writes through a \
+             link (it would replace whatever the link points to): remove the link, or give -o a \
+             path without links\n",
+            "{extra:?}"
         );
+        // The victim, the link and everything else: as they were, no temporary file left.
+        assert_eq!(tree(dir.path()), before, "{extra:?}");
+    }
+    // Also when the link is named by an absolute path inside the current directory, and when
+    // it points to nothing yet.
+    let dangling = repo.join("schemas/dangling.json");
+    std::os::unix::fs::symlink("../../victim/new_key", &dangling).unwrap();
+    let before = tree(dir.path());
+    for target in [repo.join("schemas/twilio-output.json"), dangling] {
+        api.command()
+            .current_dir(&repo)
+            .args(["pull", "twilio-output", "2.1", "--force", "-o"])
+            .arg(&target)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(format!(
+                "{} is a symbolic link;",
+                target.display()
+            )));
+        assert_eq!(tree(dir.path()), before);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_folder_on_the_way_to_the_document_is_refused() {
+    let api = Api::start();
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim");
+    std::fs::create_dir(&victim).unwrap();
+    std::fs::write(victim.join("twilio-output.json"), b"not yours").unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    std::os::unix::fs::symlink("../victim", repo.join("schemas")).unwrap();
+    let before = tree(dir.path());
+    for extra in [&[][..], &["--force"][..]] {
+        api.command()
+            .current_dir(&repo)
+            .args(["pull", "twilio-output", "2.1"])
+            .args(extra)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::starts_with(
+                "error: schemas is a symbolic link (a folder of schemas/twilio-output.json); \
+                 pull never writes through a link",
+            ));
+        assert_eq!(tree(dir.path()), before);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_document_replaced_next_to_a_symlink_replaces_the_file_not_the_link() {
+    // A link elsewhere in the folder is none of pull's business: the document itself is a
+    // regular file, replaced by a rename, and the link and its target are left alone.
+    let api = Api::start();
+    let (dir, repo, link) = planted("other.json");
+    std::fs::write(repo.join("schemas/twilio-output.json"), b"{}").unwrap();
+    api.command()
+        .current_dir(&repo)
+        .args(["pull", "twilio-output", "2.1"])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(repo.join("schemas/twilio-output.json")).unwrap(),
+        twilio_bytes()
+    );
+    assert_eq!(
+        std::fs::read_link(&link).unwrap(),
+        Path::new("../../victim/authorized_keys")
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("victim/authorized_keys")).unwrap(),
+        b"ssh-ed25519 AAAA victim@host\n"
+    );
+}
+
+#[test]
+fn a_connector_name_with_path_separators_cannot_write_outside_the_folder() {
+    let api = Api::start();
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("a/b/repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    let outside = dir.path().join("outside.json");
+    let absolute = format!("{}", dir.path().join("outside").display());
+    for target in [
+        vec!["../../../outside", "2.1"],
+        vec!["../../../outside@2.1"],
+        vec!["twilio-output@2.1", "../../../outside@2.1"],
+        vec!["..", "2.1"],
+        vec!["schemas/../../outside", "2.1"],
+        vec!["..\\..\\outside", "2.1"],
+        vec![absolute.as_str(), "2.1"],
+        vec![".hidden", "2.1"],
+        vec!["C:outside", "2.1"],
+    ] {
+        api.command()
+            .current_dir(&repo)
+            .arg("pull")
+            .args(&target)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "cannot be a file name under schemas/",
+            ))
+            .stderr(predicate::str::contains("pass -o FILE"));
+        assert!(!outside.exists(), "{target:?}");
+        // Nothing was written anywhere, not even the schemas folder.
+        assert_eq!(std::fs::read_dir(&repo).unwrap().count(), 0, "{target:?}");
     }
 }
 
