@@ -173,3 +173,15 @@ pub mod naming_prelude {
         "codegen/tests/fixtures/naming-prelude.json"
     );
 }
+
+/// A document written to attack its readers (issue 22): control characters, bidirectional
+/// overrides and comment break-outs in every text, including the header; operations named like
+/// generated generics (`A`, `D`, `S`, `V`); lookup templates named like generated locals (`map`,
+/// `text`).
+pub mod hostile_text {
+    tray_connect::connector!(
+        "hostile\n#![allow(unused)] pub static INJECTED: &str = env!(\"HOME\"); //\u{1b}]0;owned\u{7}",
+        "1.0\u{202e}",
+        "codegen/tests/fixtures/hostile-text.json"
+    );
+}

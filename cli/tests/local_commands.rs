@@ -429,3 +429,33 @@ fn serve_listens_on_the_port_asked_for_and_a_taken_port_is_one_clear_error() {
         .stderr(predicate::str::contains("the emulator could not start"));
     drop(served);
 }
+
+#[test]
+fn generate_refuses_a_document_over_its_budget_naming_the_object() {
+    // 500 required inputs in one object (issue 22, finding 4): 7.5 MB of source before.
+    let path = workspace_file("codegen/tests/hostile/required-inputs.json");
+    let output = bare_command().arg("generate").arg(&path).assert().failure();
+    let stderr = text(&output.get_output().stderr);
+    assert!(
+        stderr.contains(
+            "budget at /elements/0/inputSchema: an input object with 500 required inputs"
+        ),
+        "{stderr}"
+    );
+    assert!(text(&output.get_output().stdout).is_empty());
+}
+
+#[test]
+fn generate_writes_the_red_teams_small_documents_in_proportion_to_their_size() {
+    // 20 levels of `allOf`s (never finished) and of 1 KB property names (5.3 MB of source).
+    for file in ["all-of-explosion.json", "long-names.json"] {
+        let path = workspace_file(&format!("codegen/tests/hostile/{file}"));
+        let size = std::fs::metadata(&path).unwrap().len() as usize;
+        let output = bare_command().arg("generate").arg(&path).assert().success();
+        let printed = output.get_output().stdout.len();
+        assert!(
+            printed < 64 * size,
+            "{file}: {printed} bytes printed for {size}"
+        );
+    }
+}

@@ -54,7 +54,14 @@ pub fn snake(name: &str) -> String {
     if out.is_empty() {
         return "empty".to_owned();
     }
-    if out.starts_with(|c: char| c.is_ascii_digit()) || out.chars().all(|c| c == '_') {
+    if out.chars().all(|c| c == '_') {
+        out.insert(0, 'x');
+    } else if out.starts_with('_') {
+        // A leading non-ASCII letter (`éa`): a leading `_` would make `maybe__a`, which
+        // rustc's case lint refuses.
+        out = out.trim_start_matches('_').to_owned();
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert(0, 'x');
     }
     if is_keyword(&out) {
@@ -431,6 +438,9 @@ mod tests {
         assert_eq!(snake("extra_"), "extra_");
         assert_eq!(snake("_links"), "links");
         assert_eq!(snake("日本"), "x_");
+        assert_eq!(snake("éa"), "a");
+        assert_eq!(snake("\u{1b}]8;;https://x code"), "x8_https_x_code");
+        assert_eq!(snake("日1"), "x1");
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod builder;
 mod objects;
 pub(crate) mod source;
 
+use crate::budget::Exceeded;
 use crate::docs;
 use crate::model::{
     AdditionalMap, Def, DefKind, Field, LookupModel, LookupParam, Model, OperationModel, Presence,
@@ -19,7 +20,6 @@ use crate::model::{
 };
 use crate::naming;
 use source::{Ident, Source, src};
-use crate::budget::Exceeded;
 use std::collections::{HashMap, HashSet};
 
 fn ident(name: &str) -> Ident {

@@ -74,6 +74,7 @@ pub fn build(
         defs[op.output].root = true;
     }
     name_builder_parts(&mut defs, &builder.type_names);
+    super::sizes::box_large_values(&mut defs);
     Ok(Model {
         connector: connector.to_owned(),
         version: version.to_owned(),

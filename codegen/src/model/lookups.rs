@@ -103,7 +103,9 @@ impl ModelBuilder<'_> {
                         }),
                     })
                     .collect();
-            let base = format!("{}_lookup", naming::snake(&site.path.join("_")));
+            // `type_lookup`, not `type__lookup`: a keyword's escape is not doubled.
+            let path = naming::snake(&site.path.join("_"));
+            let base = format!("{}_lookup", path.trim_end_matches('_'));
             let function = naming::claim(&base, naming::Suffix::Snake, &mut functions);
             out.push(LookupModel {
                 function,

@@ -19,6 +19,7 @@ mod ir;
 mod keywords;
 mod lookups;
 mod refs;
+mod sizes;
 mod state;
 
 pub use build::build;
