@@ -4,13 +4,20 @@
 //! run reaches the type generator: nested objects and arrays, `oneOf`/`anyOf`/`allOf`, `$ref`s
 //! (dangling and cyclic), type arrays, enums, lookups, and hostile property and operation
 //! names (keywords, digits first, empty, non-ASCII, names colliding after case conversion).
-//! Invariants: no panic, and a successful expansion parses as a Rust file.
+//! The header's name, version, title and description, operation titles and descriptions, and
+//! lookup inputs (constants, whole-string `{{x}}`/`{{{x}}}` templates and templates inside
+//! text) are arbitrary text too (issue 22).
+//! Invariants: no panic; a successful expansion parses as a Rust file; what `tray-connect
+//! generate` writes for it (`generated_file`) parses to the same items, with the header text
+//! only in comments, and holds no hidden character (control, bidi override) anywhere but the
+//! line breaks.
 #![no_main]
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value, json};
-use tray_connect_codegen::{Request, expand, pretty};
+use tray_connect_codegen::untrusted::is_hidden;
+use tray_connect_codegen::{Request, expand, generated_file, pretty};
 
 #[derive(Arbitrary, Debug)]
 enum Name {
@@ -84,7 +91,7 @@ enum Schema {
     AnyOf(Vec<Schema>),
     AllOf(Vec<Schema>),
     Ref(u8),
-    Lookup(Name),
+    Lookup(Name, Vec<(Name, Vec<Piece>)>),
     Raw(Vec<(Name, i64)>),
 }
 
@@ -147,8 +154,12 @@ impl Schema {
             Schema::AllOf(v) => json!({"allOf": v.iter().map(Schema::json).collect::<Vec<_>>()}),
             // d0..d3 exist in `definitions`; d4 and up dangle.
             Schema::Ref(n) => json!({"$ref": format!("#/definitions/d{}", n % 6)}),
-            Schema::Lookup(op) => {
-                json!({"type": "string", "lookup": {"operation": op.text(), "input": {}}})
+            Schema::Lookup(op, input) => {
+                let input: Map<String, Value> = input
+                    .iter()
+                    .map(|(key, pieces)| (key.text(), Piece::value(pieces)))
+                    .collect();
+                json!({"type": "string", "lookup": {"operation": op.text(), "input": input}})
             }
             Schema::Raw(pairs) => {
                 let mut m = Map::new();
@@ -161,16 +172,56 @@ impl Schema {
     }
 }
 
+/// A part of a lookup input's string: text, or a template naming an input (often a sibling:
+/// the pool's names are the properties' names too).
+#[derive(Arbitrary, Debug)]
+enum Piece {
+    Text(Name),
+    Template(Name),
+    Triple(Name),
+    Number(i64),
+}
+
+impl Piece {
+    fn text(&self) -> String {
+        match self {
+            Piece::Text(name) => name.text(),
+            Piece::Template(name) => format!("{{{{{}}}}}", name.text()),
+            Piece::Triple(name) => format!("{{{{{{{}}}}}}}", name.text()),
+            Piece::Number(n) => n.to_string(),
+        }
+    }
+
+    /// One piece alone keeps its JSON type (a number stays a number); several are a string.
+    fn value(pieces: &[Piece]) -> Value {
+        match pieces {
+            [Piece::Number(n)] => json!(n),
+            _ => Value::String(pieces.iter().map(Piece::text).collect()),
+        }
+    }
+}
+
 #[derive(Arbitrary, Debug)]
 struct Element {
     name: Name,
+    title: Name,
+    description: Name,
     input: Schema,
     output: Option<Schema>,
     dynamic: bool,
 }
 
 #[derive(Arbitrary, Debug)]
+struct Header {
+    name: Name,
+    version: Name,
+    title: Option<Name>,
+    description: Option<Name>,
+}
+
+#[derive(Arbitrary, Debug)]
 struct Document {
+    header: Header,
     definitions: [Option<Schema>; 4],
     elements: Vec<Element>,
     only_first: bool,
@@ -191,7 +242,8 @@ fuzz_target!(|doc: Document| {
             if let Value::Object(m) = &mut input {
                 m.insert("definitions".into(), Value::Object(definitions.clone()));
             }
-            let mut el = json!({"name": e.name.text(), "title": "T", "description": "D",
+            let mut el = json!({"name": e.name.text(), "title": e.title.text(),
+                                "description": e.description.text(),
                                 "inputSchema": input, "hasDynamicOutput": e.dynamic});
             if let Some(o) = &e.output {
                 let mut output = o.json();
@@ -203,19 +255,37 @@ fuzz_target!(|doc: Document| {
             el
         })
         .collect();
-    let text = json!({"connector": {"name": "fuzz", "version": "1.0"}, "elements": elements})
-        .to_string();
+    // The header must name the connector (a non-blank name and version); any text will do.
+    let name = format!("n{}", doc.header.name.text());
+    let version = format!("1{}", doc.header.version.text());
+    let mut header = json!({"name": name, "version": version});
+    if let Some(title) = &doc.header.title {
+        header["title"] = json!(title.text());
+    }
+    if let Some(description) = &doc.header.description {
+        header["description"] = json!(description.text());
+    }
+    let text = json!({"connector": header, "elements": elements}).to_string();
     let first: Vec<String> = doc.elements.iter().take(1).map(|e| e.name.text()).collect();
     let request = Request {
-        connector: "fuzz",
-        version: "1.0",
+        connector: &name,
+        version: &version,
         document: &text,
         operations: if doc.only_first { Some(&first) } else { None },
         test_doubles: doc.only_first,
     };
-    if let Ok(expansion) = expand(&request) {
-        if let Err(e) = pretty(&expansion.source) {
-            panic!("expansion is not valid Rust: {e}\ndocument: {text}\n{}", expansion.source);
-        }
+    let Ok(expansion) = expand(&request) else {
+        return;
+    };
+    let items = match pretty(&expansion.source) {
+        Ok(printed) => syn::parse_file(&printed).expect("printed code parses").items.len(),
+        Err(e) => panic!("expansion is not valid Rust: {e}\ndocument: {text}\n{}", expansion.source),
+    };
+    let file = generated_file(&expansion.source, &name, &version, "fuzz.json")
+        .unwrap_or_else(|e| panic!("generate's file does not print: {e}\ndocument: {text}"));
+    let parsed = syn::parse_file(&file).expect("generate's file parses");
+    assert_eq!(parsed.items.len(), items, "the header comment added items\n{file}");
+    if let Some(hidden) = file.chars().find(|&c| c != '\n' && is_hidden(c)) {
+        panic!("a hidden character {hidden:?} in generate's file\ndocument: {text}\n{file}");
     }
 });

@@ -137,10 +137,10 @@ fn lookup_input(value: &serde_json::Value, params: &[LookupParam]) -> Source {
             let parts: Vec<Source> = pieces
                 .iter()
                 .filter_map(|piece| match piece {
-                    TemplatePiece::Text(text) => Some(src!(__text.push_str(#text);)),
+                    TemplatePiece::Text(text) => Some(src!(__text += #text;)),
                     TemplatePiece::Name(name) => param_of(name).map(|param| {
                         let rust = ident(&param.rust);
-                        src!(__text.push_str(&__tray::lookup_text(&#rust));)
+                        src!(__text += &__tray::lookup_text(&#rust);)
                     }),
                 })
                 .collect();
