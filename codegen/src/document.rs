@@ -6,19 +6,56 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::fmt;
 
+/// What a document describes: a connector's operations (Get Connector Operations, header key
+/// `connector`) or a trigger's (List Trigger Operations, header key `trigger`). The two answers
+/// have the same shape; only the header says which one a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DocumentKind {
+    /// A connector: its operations are called (`connector!`, Call Connector).
+    Connector,
+    /// A trigger: its operations are subscribed to (`trigger!`, Create Subscription).
+    Trigger,
+}
+
+impl DocumentKind {
+    /// The header's key: `connector` or `trigger`.
+    pub fn header_key(self) -> &'static str {
+        match self {
+            DocumentKind::Connector => "connector",
+            DocumentKind::Trigger => "trigger",
+        }
+    }
+
+    /// The macro that expands a document of this kind.
+    pub fn macro_name(self) -> &'static str {
+        match self {
+            DocumentKind::Connector => "connector!",
+            DocumentKind::Trigger => "trigger!",
+        }
+    }
+
+    /// "connector" or "trigger", as prose says it.
+    pub fn noun(self) -> &'static str {
+        self.header_key()
+    }
+}
+
 /// A parsed operations document.
 #[derive(Debug, Clone)]
 pub struct OperationsDocument {
-    /// The `connector` header, when the document has one.
+    /// The header (`connector` or `trigger`), when the document has one.
     pub header: Option<ConnectorHeader>,
+    /// What the header says the document describes; [`DocumentKind::Connector`] for a
+    /// document without header (a raw API answer), which whoever reads it names.
+    pub kind: DocumentKind,
     /// The operations, in document order.
     pub operations: Vec<OperationDoc>,
     /// The document's size in bytes of JSON: what its expansion's budget grows with.
     pub size: usize,
 }
 
-/// The `connector` header: which connector and version the document describes, and how Get
-/// Connectors lists it.
+/// The header: which connector (or trigger) and version the document describes, and how Get
+/// Connectors (or List Triggers) lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectorHeader {
     /// The connector's programmatic name, e.g. `twilio-output`.
@@ -326,12 +363,12 @@ fn strip_position(message: &str) -> String {
 
 /// The header's name and version (required: non-empty; a numeric version reads as its text)
 /// and its optional parts, each read only when well-formed.
-fn header(h: &Map<String, Value>) -> Result<ConnectorHeader, DocumentError> {
+fn header(h: &Map<String, Value>, key: &str) -> Result<ConnectorHeader, DocumentError> {
     let name = string_field(h, "name")
         .filter(|n| !n.trim().is_empty())
         .ok_or_else(|| {
             structure(
-                "/connector/name",
+                format!("/{key}/name"),
                 "the header needs a non-empty string `name`",
             )
         })?;
@@ -340,7 +377,7 @@ fn header(h: &Map<String, Value>) -> Result<ConnectorHeader, DocumentError> {
         Some(Value::Number(n)) => n.to_string(),
         _ => {
             return Err(structure(
-                "/connector/version",
+                format!("/{key}/version"),
                 "the header needs a non-empty string `version` (or a number)",
             ));
         }
@@ -379,10 +416,23 @@ fn read(root: Value) -> Result<OperationsDocument, DocumentError> {
     let Value::Object(mut root) = root else {
         return Err(structure("", "the root must be a JSON object"));
     };
-    let header = match root.get("connector") {
+    let present = |key: &str| !matches!(root.get(key), None | Some(Value::Null));
+    let kind = match (present("connector"), present("trigger")) {
+        (true, true) => {
+            return Err(structure(
+                "/trigger",
+                "the document has both a `connector` and a `trigger` header; a document \
+                 describes one or the other",
+            ));
+        }
+        (false, true) => DocumentKind::Trigger,
+        _ => DocumentKind::Connector,
+    };
+    let key = kind.header_key();
+    let header = match root.get(key) {
         None | Some(Value::Null) => None,
-        Some(Value::Object(h)) => Some(header(h)?),
-        Some(_) => return Err(structure("/connector", "the header must be an object")),
+        Some(Value::Object(h)) => Some(header(h, key)?),
+        Some(_) => return Err(structure(format!("/{key}"), "the header must be an object")),
     };
     let elements = match root.remove("elements") {
         Some(Value::Array(elements)) => elements,
@@ -424,6 +474,7 @@ fn read(root: Value) -> Result<OperationsDocument, DocumentError> {
     }
     Ok(OperationsDocument {
         header,
+        kind,
         operations,
         size: 0,
     })

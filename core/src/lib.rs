@@ -56,6 +56,7 @@ mod retry;
 mod secret;
 mod text;
 mod tolerant;
+mod trigger;
 pub mod typestate;
 mod wire;
 
@@ -85,6 +86,7 @@ pub use lookup::{Lookup, LookupOption};
 pub use operation::Operation;
 pub use pages::Pages;
 pub use secret::Secret;
+pub use trigger::Trigger;
 pub use wire::{Connector, OperationInfo, ServiceRef};
 
 /// Expands a vendored operations document into typed inputs, builders and outputs.
