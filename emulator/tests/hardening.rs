@@ -200,9 +200,12 @@ async fn clients_that_never_finish_their_headers_are_dropped_after_the_header_re
             .unwrap();
         streams.push(stream);
     }
-    tokio::time::sleep(Duration::from_millis(100)).await;
     // Descriptor counts are of the whole process, where other tests run too: exact when
-    // this test runs alone (`--exact`), indicative otherwise.
+    // this test runs alone (`--exact`), indicative otherwise. Read once the emulator has
+    // accepted every connection (both ends held), or when the first may be timing out.
+    while open_descriptors().saturating_sub(baseline) < 2 * count && started.elapsed() < timeout {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     let held = open_descriptors().saturating_sub(baseline);
     // Each connection must be closed by the emulator well within 5 × the timeout.
     let guard = timeout * 5;
@@ -221,10 +224,17 @@ async fn clients_that_never_finish_their_headers_are_dropped_after_the_header_re
         closed += 1;
     }
     let elapsed = started.elapsed();
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    let left_open = open_descriptors()
-        .saturating_sub(baseline)
-        .saturating_sub(streams.len());
+    // The emulator's ends close as the connections do: read once they have (at most 2 s).
+    let settled = Instant::now() + Duration::from_secs(2);
+    let left_open = || {
+        open_descriptors()
+            .saturating_sub(baseline)
+            .saturating_sub(streams.len())
+    };
+    while left_open() > 0 && Instant::now() < settled {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let left_open = left_open();
     println!(
         "{count} half-sent requests: {held} descriptors held (both ends), {closed} closed by \
          the emulator within {elapsed:?} (header read timeout {timeout:?}); the emulator \
@@ -237,10 +247,10 @@ async fn clients_that_never_finish_their_headers_are_dropped_after_the_header_re
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_sends_its_headers_in_time_is_answered_and_kept_alive() {
     // The header read timeout does not cut slow but steady clients, nor a second request on
-    // a kept-alive connection.
+    // a kept-alive connection: headers sent in four parts 100 ms apart, well within it.
     let emulator = Emulator::builder()
         .token(TOKEN)
-        .header_read_timeout(Duration::from_millis(500))
+        .header_read_timeout(Duration::from_secs(2))
         .start()
         .await
         .unwrap();
@@ -257,20 +267,56 @@ async fn a_client_that_sends_its_headers_in_time_is_answered_and_kept_alive() {
                 stream.write_all(part.as_bytes()).unwrap();
                 std::thread::sleep(Duration::from_millis(100));
             }
+            // The whole answer, up to the end of its body, before the next request.
             assert_eq!(
-                status_line(&mut stream, Duration::from_secs(5)).as_deref(),
+                whole_answer(&mut stream, Duration::from_secs(5)).as_deref(),
                 Ok("HTTP/1.1 200 OK")
             );
-            // Drain the rest of this answer (small) before the next request.
-            std::thread::sleep(Duration::from_millis(50));
-            stream.set_nonblocking(true).unwrap();
-            let mut rest = [0u8; 65536];
-            while matches!(stream.read(&mut rest), Ok(n) if n > 0) {}
-            stream.set_nonblocking(false).unwrap();
         }
     })
     .await
     .unwrap();
+}
+
+/// Reads one whole answer from `stream` (headers, then `Content-Length` bytes of body) within
+/// `guard` per read; its status line, or why there is none.
+fn whole_answer(stream: &mut TcpStream, guard: Duration) -> Result<String, String> {
+    stream.set_read_timeout(Some(guard)).unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 1024];
+    let mut read = |answer: &mut Vec<u8>| match stream.read(&mut buf) {
+        Ok(0) => Err(format!("closed after {} bytes", answer.len())),
+        Ok(n) => {
+            answer.extend_from_slice(&buf[..n]);
+            Ok(())
+        }
+        Err(e) => Err(format!("no answer within {guard:?}: {e}")),
+    };
+    let headers_end = loop {
+        if let Some(at) = answer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+        read(&mut answer)?;
+    };
+    let head = String::from_utf8_lossy(&answer[..headers_end]).into_owned();
+    let length: usize = head
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())?
+        })
+        .ok_or_else(|| format!("no Content-Length in {head:?}"))?;
+    while answer.len() < headers_end + length {
+        read(&mut answer)?;
+    }
+    if answer.len() > headers_end + length {
+        return Err(format!(
+            "{} bytes past the answer",
+            answer.len() - headers_end - length
+        ));
+    }
+    Ok(head.lines().next().unwrap_or_default().to_owned())
 }
 
 #[test]
