@@ -60,8 +60,15 @@
 //!   unknown operation → 200 `{"outcome":"error"}` with "the connector unexpectedly failed";
 //!   malformed body → 400.
 //! - **Validation**: `inputSchema` is normalised (Tray keywords, empty `required`, `""` in
-//!   `type` arrays, dangling `$ref`s, ... removed) and compiled once as draft-04. A schema that
-//!   still does not compile is served unvalidated, with one `tracing` warning.
+//!   `type` arrays, dangling `$ref`s, ... removed) and compiled once as draft-04. No reference
+//!   is ever fetched: a `$ref` to a URL or a file (`https:`, `file:`) that survives normalising
+//!   makes the schema fail to compile. An operation whose schema still does not compile is
+//!   never served unvalidated: the emulator starts (with one `tracing` warning) and serves the
+//!   document's other operations, but every call of that one answers 500 `{"message": "The
+//!   emulator cannot validate the input of operation '..' of connector '..' ..: its inputSchema
+//!   does not compile (..), so its calls are refused", "code": null}` (the document is at
+//!   fault, not the caller's input). [`EmulatorBuilder::validate`]`(false)` turns validation
+//!   off for every operation.
 //! - **Lookups**: an operation named by a `lookup` in any `inputSchema` of the document answers
 //!   `{"result": [{"text", "value"}, ..]}`: scripted, or three synthesised options. It need not be
 //!   an element of the document.

@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use tokio::net::{TcpListener, TcpSocket};
 use tokio::task::JoinSet;
 
+use crate::documents::Validation;
 use crate::faults::{Reply, answer};
 use crate::limits;
 use crate::record::RecordedCall;
@@ -228,10 +229,24 @@ fn call_reply(shared: &Shared, name: &str, version: &str, request: CallRequest) 
         return unexpectedly_failed();
     }
 
-    if let Some(validator) = operation.and_then(|op| op.validator.as_ref())
-        && let Err(message) = validator.check(&request.input)
-    {
-        return Reply::tray_error(StatusCode::BAD_REQUEST, message);
+    match operation.map(|op| &op.validation) {
+        Some(Validation::Checked(validator)) => {
+            if let Err(message) = validator.check(&request.input) {
+                return Reply::tray_error(StatusCode::BAD_REQUEST, message);
+            }
+        }
+        // Never served unvalidated: the document's schema is at fault, not the caller's input.
+        Some(Validation::Refused(reason)) => {
+            return Reply::tray_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!(
+                    "The emulator cannot validate the input of operation '{operation_name}' of \
+                     connector '{name}' {version}: its inputSchema does not compile ({reason}), \
+                     so its calls are refused"
+                ),
+            );
+        }
+        Some(Validation::Off) | None => {}
     }
 
     if request.return_output_schema {
