@@ -242,7 +242,9 @@ impl ClientBuilder {
     /// together (default [`RateLimit::default`], 25 a second in bursts of 20; `None`: no
     /// pacing). A request beyond the pace waits in the client, in order of arrival, instead of
     /// drawing Tray's 429; every attempt, retries included, waits for its turn. The wait is not
-    /// part of the request's [timeout](Self::read_timeout), which starts when it is sent.
+    /// part of the request's [timeout](Self::read_timeout), which starts when it is sent. A
+    /// request cancelled or timed out by its caller while it waits gives its turn back: the
+    /// next in line takes it, so cancellations never delay the requests that remain.
     pub fn rate_limit(mut self, limit: impl Into<Option<RateLimit>>) -> Self {
         self.rate_limit = limit.into();
         self

@@ -2,7 +2,6 @@
 //! and the other endpoints' requests paced, so that a burst waits in the client instead of
 //! drawing 429s.
 
-use std::sync::Mutex;
 use std::time::Duration;
 
 use tokio::sync::{Semaphore, SemaphorePermit};
@@ -159,9 +158,16 @@ impl Limits {
     }
 }
 
-/// A token bucket kept as the time its next token is due (GCRA): one lock, one comparison and
-/// at most one sleep per request; every request reserves its own departure time, so waiters
-/// leave in order of arrival without waking each other.
+/// A token bucket kept as the time its next token is due (GCRA): one comparison and at most
+/// one sleep per request.
+///
+/// Waiters queue on a fair (FIFO) asynchronous lock, so they leave in order of arrival. The
+/// one holding it works out its departure from the schedule, sleeps until then *holding the
+/// lock*, and books its departure only once it leaves. A waiter whose future is dropped (its
+/// request cancelled or timed out, in the lock's queue or asleep holding it) has booked
+/// nothing: the next in line takes the very turn it gave up, so cancellations never delay
+/// anyone (booking at arrival, as the pacer once did, kept every cancelled waiter's turn:
+/// 10,000 dropped reads booked about 400 s of a queue no one was in).
 #[derive(Debug)]
 struct Pacer {
     rate: RateLimit,
@@ -170,8 +176,8 @@ struct Pacer {
     /// How far ahead of the schedule a request may go: the rest of a burst.
     tolerance: Duration,
     /// When the bucket is next full, were no further request sent: the schedule's head.
-    /// `None` before the first request.
-    full_at: Mutex<Option<Instant>>,
+    /// `None` before the first request. Its lock is also the waiters' queue.
+    full_at: tokio::sync::Mutex<Option<Instant>>,
 }
 
 impl Pacer {
@@ -181,28 +187,32 @@ impl Pacer {
             rate,
             interval,
             tolerance: interval * (rate.burst - 1),
-            full_at: Mutex::new(None),
+            full_at: tokio::sync::Mutex::new(None),
         }
     }
 
-    /// Reserves the next departure time and sleeps until it. A waiter that is dropped (its
-    /// request cancelled) leaves its slot unused: the client then sends a little under the
-    /// rate, never over it.
+    /// Waits for this request's turn and books its departure as it leaves. Cancellation-safe:
+    /// dropped at any point before it returns, it leaves the schedule as it found it.
     async fn wait_turn(&self) {
+        // Tokio's mutex is fair (first come, first served) and a dropped `lock()` leaves its
+        // queue, so waiters leave in order of arrival and a cancelled one holds up no one.
+        let mut full_at = self.full_at.lock().await;
         let now = Instant::now();
-        let depart = {
-            let mut full_at = self
-                .full_at
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            let due = full_at.map_or(now, |at| at.max(now));
-            *full_at = Some(due.checked_add(self.interval).unwrap_or(due));
-            due.checked_sub(self.tolerance)
-                .map_or(now, |earliest| earliest.max(now))
-        };
-        if depart > now {
+        if let Some(depart) = self.departure(*full_at, now) {
             tokio::time::sleep_until(depart).await;
         }
+        // Booked from the time it actually leaves (a sleep may end a little late): the pace
+        // can fall a little under the rate, never go over it.
+        let left = Instant::now();
+        let due = full_at.map_or(left, |at| at.max(left));
+        *full_at = Some(due.checked_add(self.interval).unwrap_or(due));
+    }
+
+    /// When a request asking at `now` may leave, `None` for at once, given the schedule's head.
+    fn departure(&self, full_at: Option<Instant>, now: Instant) -> Option<Instant> {
+        let due = full_at?;
+        let earliest = due.checked_sub(self.tolerance)?;
+        (earliest > now).then_some(earliest)
     }
 }
 
@@ -271,6 +281,106 @@ mod tests {
             pacer.wait_turn().await;
         }
         assert_eq!(rested.elapsed(), Duration::ZERO);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn waiters_leave_in_order_of_arrival() {
+        let pacer = std::sync::Arc::new(Pacer::new(RateLimit::new(25, 5)));
+        let order = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let tasks: Vec<_> = (0..40)
+            .map(|i| {
+                let (pacer, order) = (pacer.clone(), order.clone());
+                tokio::spawn(async move {
+                    pacer.wait_turn().await;
+                    order.lock().unwrap().push(i);
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+        assert_eq!(*order.lock().unwrap(), (0..40).collect::<Vec<_>>());
+    }
+
+    /// Takes the whole burst of `pacer` at once.
+    async fn spend_the_burst(pacer: &Pacer) {
+        let start = Instant::now();
+        for _ in 0..pacer.rate.burst() {
+            pacer.wait_turn().await;
+        }
+        assert_eq!(start.elapsed(), Duration::ZERO);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn cancelled_waiters_give_their_turn_back() {
+        // The red team's case: 10,000 reads dropped while waiting their turn. Booked at
+        // arrival, they held 400 s of the schedule (10,000 × 40 ms) after they were gone.
+        let pacer = std::sync::Arc::new(Pacer::new(RateLimit::default()));
+        spend_the_burst(&pacer).await;
+        let start = Instant::now();
+        let waiters: Vec<_> = (0..10_000)
+            .map(|_| {
+                let pacer = pacer.clone();
+                tokio::spawn(async move {
+                    tokio::time::timeout(Duration::from_millis(1), pacer.wait_turn()).await
+                })
+            })
+            .collect();
+        for waiter in waiters {
+            assert!(waiter.await.unwrap().is_err(), "no waiter left in 1 ms");
+        }
+        assert_eq!(start.elapsed(), Duration::from_millis(1));
+        // A fresh request takes the turn the first cancelled one gave up: 40 ms after the
+        // burst, as though no one else had asked.
+        pacer.wait_turn().await;
+        assert_eq!(start.elapsed(), Duration::from_millis(40));
+        // The same, once more after a pause: the burst is back whole, and leaves at once.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        spend_the_burst(&pacer).await;
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn cancelled_waiters_holding_the_queue_give_their_turn_back() {
+        // Cancelled while asleep at the head of the queue, not only while in it.
+        let pacer = Pacer::new(RateLimit::new(1, 1));
+        let start = Instant::now();
+        pacer.wait_turn().await;
+        for _ in 0..10 {
+            let turn = tokio::time::timeout(Duration::from_millis(50), pacer.wait_turn());
+            assert!(turn.await.is_err());
+        }
+        assert_eq!(start.elapsed(), Duration::from_millis(500));
+        // The next is due 1 s after the first, not 11 s.
+        pacer.wait_turn().await;
+        assert_eq!(start.elapsed(), Duration::from_secs(1));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_burst_under_a_short_timeout_leaves_the_next_read_its_turn() {
+        // The red team's second case: 200 reads under the caller's 2 s timeout, then one more.
+        // Booked at arrival, the 130 cancelled ones delayed it 4.2 s.
+        let pacer = std::sync::Arc::new(Pacer::new(RateLimit::default()));
+        let start = Instant::now();
+        let reads: Vec<_> = (0..200)
+            .map(|_| {
+                let pacer = pacer.clone();
+                tokio::spawn(async move {
+                    // 2 s and a little, so that no departure ties with a timeout.
+                    tokio::time::timeout(Duration::from_millis(2_010), pacer.wait_turn()).await
+                })
+            })
+            .collect();
+        let mut answered = 0;
+        for read in reads {
+            answered += usize::from(read.await.unwrap().is_ok());
+        }
+        // 20 at once, then one every 40 ms up to 2,000 ms.
+        assert_eq!(answered, 70);
+        assert_eq!(start.elapsed(), Duration::from_millis(2_010));
+        // The next read leaves at the next free slot of the pace, 2,040 ms: the cancelled
+        // reads took none.
+        pacer.wait_turn().await;
+        assert_eq!(start.elapsed(), Duration::from_millis(2_040));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Cancellation: dropping `call` futures mid-flight (waiting for headers, reading a trickling
-//! body; through `tokio::time::timeout` and `select!`) leaves the client usable and leaves no
-//! task behind.
+//! body; through `select!` and by aborting the task) leaves the client usable and leaves no
+//! task behind. A call is dropped once the emulator has its request (the event a test means by
+//! "mid-flight"), never after a fixed time, which a loaded machine can outrun.
 //!
 //! The emulator runs on its own runtime, so the client runtime's `num_alive_tasks()` counts only
 //! the client's tasks (the HTTP stack spawns one per connection). Tasks are compared before
@@ -53,6 +54,19 @@ fn alive() -> usize {
     Handle::current().metrics().num_alive_tasks()
 }
 
+/// Waits until the emulator has received `n` calls in all (at most 10 s: a hang guard).
+async fn arrived(emu: &Emulator, n: usize) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while emu.calls().len() < n {
+        assert!(
+            Instant::now() < deadline,
+            "{} of {n} calls reached the emulator",
+            emu.calls().len()
+        );
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+}
+
 /// Waits (at most 5 s) until at most `limit` tasks are alive; returns the count.
 async fn settle_to(limit: usize) -> usize {
     let deadline = Instant::now() + Duration::from_secs(5);
@@ -94,26 +108,38 @@ fn dropped_calls_leave_the_client_usable_and_no_task_behind() {
         ];
         for (round, fault) in faults.iter().cycle().take(6).enumerate() {
             emu.inject(fault.clone(), Scope::Every(1));
+            let before = emu.calls().len();
+            let (cancel, cancelled) = tokio::sync::watch::channel(false);
             let tasks: Vec<_> = (0..PER_ROUND)
                 .map(|i| {
                     let client = client.clone();
+                    let mut cancelled = cancelled.clone();
                     tokio::spawn(async move {
                         let call = send(&client);
                         if i % 2 == 0 {
-                            tokio::time::timeout(Duration::from_millis(60), call)
-                                .await
-                                .is_err()
+                            // Aborted from outside, with the call.
+                            call.await.is_err()
                         } else {
                             tokio::select! {
                                 _ = call => false,
-                                _ = tokio::time::sleep(Duration::from_millis(60)) => true,
+                                _ = cancelled.wait_for(|yes| *yes) => true,
                             }
                         }
                     })
                 })
                 .collect();
+            // Every request of the round is at the emulator: now they are mid-flight.
+            arrived(&emu, before + PER_ROUND).await;
+            for task in tasks.iter().step_by(2) {
+                task.abort();
+            }
+            cancel.send_replace(true);
             for task in tasks {
-                assert!(task.await.unwrap(), "round {round}: the call was cancelled");
+                let cancelled = match task.await {
+                    Ok(cancelled) => cancelled,
+                    Err(aborted) => aborted.is_cancelled(),
+                };
+                assert!(cancelled, "round {round}: the call was cancelled");
             }
             emu.clear_faults();
 
@@ -157,9 +183,13 @@ fn a_cancelled_call_is_not_retried_behind_the_callers_back() {
             )
             .build()
             .unwrap();
-        emu.inject(Fault::Latency(Duration::from_millis(300)), Scope::Next(1));
-        let cancelled = tokio::time::timeout(Duration::from_millis(50), send(&client)).await;
-        assert!(cancelled.is_err());
+        // The call hangs at the emulator, and is dropped once it is there (a fixed 50 ms timeout
+        // could fire before the request arrived, on a loaded machine).
+        emu.inject(Fault::Hang, Scope::Next(1));
+        tokio::select! {
+            _ = send(&client) => panic!("a hung call answered"),
+            () = arrived(&emu, 1) => {}
+        }
         // Nothing runs on after the drop: no task holds the retry loop, so only the next
         // call adds a request.
         assert_eq!(emu.calls().len(), 1);

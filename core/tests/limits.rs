@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use serde_json::json;
-use support::{ACME, AUTH_ID, SendMessage, acme, client_of, fast, message};
+use support::{ACME, AUTH_ID, SendMessage, TOKEN, acme, client_of, fast, message};
 use tray_connect::{Client, Error, RateLimit, RetryPolicy};
 use tray_connect_emulator::{Emulator, Fault, Scope};
 
@@ -288,4 +288,81 @@ async fn clients_made_as_a_user_share_their_parent_s_limits() {
     }
     let peak = emulator.traffic().peak_calls_in_progress;
     assert!(peak <= 2, "{peak}");
+}
+
+/// An emulator that takes any bearer token (a user's too), and a client of it with `rate` and
+/// no retries.
+async fn paced(rate: RateLimit) -> (Emulator, Client) {
+    let emulator = Emulator::builder()
+        .document_json(ACME)
+        .start()
+        .await
+        .unwrap();
+    let client = Client::builder()
+        .token(TOKEN)
+        .base_url(emulator.base_url())
+        .retry(RetryPolicy::none())
+        .rate_limit(rate)
+        .build()
+        .unwrap();
+    (emulator, client)
+}
+
+/// Starts `n` reads through `client`, each under the caller's own `timeout`, and waits until
+/// each has answered or timed out; how many answered.
+async fn reads_under_a_timeout(client: &Client, n: usize, timeout: Duration) -> usize {
+    let reads: Vec<_> = (0..n)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(
+                async move { tokio::time::timeout(timeout, client.list_connectors()).await },
+            )
+        })
+        .collect();
+    let mut answered = 0;
+    for read in reads {
+        answered += usize::from(read.await.unwrap().is_ok_and(|r| r.is_ok()));
+    }
+    answered
+}
+
+#[tokio::test]
+async fn cancelled_reads_give_their_turn_back() {
+    // 10,000 reads dropped while waiting for their turn, through a user's client: they used
+    // to keep their turns (≈ 400 s booked at 25 a second), and the limits are shared, so the
+    // master client's next read waited behind them.
+    let (_emulator, master) = paced(RateLimit::default()).await;
+    let user = master.as_user("a-user-token").unwrap();
+    let answered = reads_under_a_timeout(&user, 10_000, Duration::from_millis(100)).await;
+    assert!(answered < 10_000, "{answered}");
+    // Its turn comes within 40 ms of the pace; the guard is for the 400 s it used to wait.
+    let started = std::time::Instant::now();
+    let read = tokio::time::timeout(Duration::from_secs(5), master.list_connectors()).await;
+    eprintln!(
+        "{answered} of 10,000 answered; the fresh read took {:?}",
+        started.elapsed()
+    );
+    assert!(
+        read.expect("a fresh read waits its turn, not the cancelled ones'")
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn a_burst_of_reads_under_a_short_timeout_leaves_the_next_read_its_turn() {
+    // 10 at once, then 10 a second: of 200 reads under a 500 ms timeout about 15 are answered;
+    // the 185 others used to hold 18.5 s of the pace after they were gone.
+    let (_emulator, client) = paced(RateLimit::new(10, 10)).await;
+    let answered = reads_under_a_timeout(&client, 200, Duration::from_millis(500)).await;
+    assert!((10..200).contains(&answered), "{answered}");
+    let started = std::time::Instant::now();
+    let read = tokio::time::timeout(Duration::from_secs(5), client.list_connectors()).await;
+    eprintln!(
+        "{answered} of 200 answered; the next read took {:?}",
+        started.elapsed()
+    );
+    assert!(
+        read.expect("the next read waits at most 100 ms for its turn")
+            .is_ok()
+    );
 }

@@ -1,7 +1,14 @@
-//! Peak memory of the client under load: 10 rounds of 1,000 concurrent calls through one client.
-//! After round 2, the heap (counted by the allocator) left allocated between rounds may not grow
-//! and its peak during a round may grow by less than 5 MB; the resident peak (`VmHWM`), which also
-//! counts the allocator's page placement, by less than 10 MB.
+//! Memory of the client under load, each test in a process of its own (so that one test's
+//! peak is not another's starting point):
+//!
+//! - **10 rounds of 1,000 concurrent calls** through one client. After round 2, the heap
+//!   (counted by the allocator) left allocated between rounds may not grow and its peak during a
+//!   round may grow by less than 5 MB; the resident peak (`VmHWM`), which also counts the
+//!   allocator's page placement, by less than 10 MB.
+//! - **40 pages with 8 MB cursors** through `Client::pages`: the heap left allocated after each
+//!   page may not grow by as much as one cursor from page 2 to page 40 (the stream keeps a
+//!   32-byte digest of each request body, not the body), and the 41st input, a repeat of the
+//!   2nd, still ends the stream with `Error::PageLoop`.
 //!
 //! What is measured is the process a user runs, so the emulator is not in it: this binary
 //! (`harness = false`) starts a second copy of itself as the emulator's process and talks to it
@@ -25,7 +32,7 @@ use std::time::Duration;
 use serde_json::json;
 use support::{AUTH_ID, TOKEN, acme};
 use tokio::sync::Semaphore;
-use tray_connect::{Client, RetryPolicy};
+use tray_connect::{Client, Error, Operation, RetryPolicy};
 use tray_connect_emulator::{Fault, Scope};
 
 const ROUNDS: usize = 10;
@@ -34,10 +41,18 @@ const CALLS: usize = 1_000;
 const WARM_UP: usize = 2;
 /// How long the emulator takes to answer each call.
 const LATENCY: Duration = Duration::from_millis(300);
-/// The one test this binary runs.
-const TEST: &str = "peak_rss_stays_flat_over_ten_rounds_of_a_thousand_calls";
+/// The tests this binary runs, each in a process of its own.
+const TESTS: [&str; 2] = [
+    "peak_rss_stays_flat_over_ten_rounds_of_a_thousand_calls",
+    "pages_with_large_cursors_keep_the_heap_flat",
+];
 /// Set in the environment of the emulator's process.
 const EMULATOR_PROCESS: &str = "TRAY_CONNECT_MEMORY_TEST_EMULATOR";
+/// Set, to the test's name, in the environment of a test's process.
+const TEST_PROCESS: &str = "TRAY_CONNECT_MEMORY_TEST";
+/// Pages read by the paging test, and the size of each one's cursor.
+const PAGES: usize = 40;
+const CURSOR_BYTES: usize = 8 * 1024 * 1024;
 
 /// The system allocator, counting the bytes currently allocated and their peak.
 #[global_allocator]
@@ -48,13 +63,19 @@ fn main() {
         serve_until_stdin_closes();
         return;
     }
-    // libtest's arguments, as far as one test needs them: `--list`, name filters, `--skip`.
+    if let Ok(test) = std::env::var(TEST_PROCESS) {
+        run(&test);
+        return;
+    }
+    // libtest's arguments, as far as these tests need them: `--list`, name filters, `--skip`.
     let mut args = std::env::args().skip(1);
     let (mut filters, mut skips) = (Vec::new(), Vec::new());
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--list" => {
-                println!("{TEST}: test");
+                for test in TESTS {
+                    println!("{test}: test");
+                }
                 return;
             }
             "--skip" => skips.extend(args.next()),
@@ -67,25 +88,63 @@ fn main() {
         }
     }
     let exact = std::env::args().any(|a| a == "--exact");
-    let selected = |f: &String| {
+    let matches = |test: &str, f: &String| {
         if exact {
-            TEST == f
+            test == f
         } else {
-            TEST.contains(f.as_str())
+            test.contains(f.as_str())
         }
     };
-    if (!filters.is_empty() && !filters.iter().any(selected)) || skips.iter().any(selected) {
-        println!("\nrunning 0 tests\n");
-        return;
+    let selected: Vec<&str> = TESTS
+        .into_iter()
+        .filter(|t| filters.is_empty() || filters.iter().any(|f| matches(t, f)))
+        .filter(|t| !skips.iter().any(|f| matches(t, f)))
+        .collect();
+    let plural = if selected.len() == 1 { "" } else { "s" };
+    println!("\nrunning {} test{plural}", selected.len());
+    let mut failed = Vec::new();
+    for test in &selected {
+        // The test's own process, its output passed through.
+        let status = Command::new(std::env::current_exe().unwrap())
+            .env(TEST_PROCESS, test)
+            .status()
+            .expect("start the test's process");
+        if status.success() {
+            println!("test {test} ... ok");
+        } else {
+            println!("test {test} ... FAILED");
+            failed.push(*test);
+        }
     }
-    println!("\nrunning 1 test");
-    tokio::runtime::Builder::new_multi_thread()
+    let passed = selected.len() - failed.len();
+    if failed.is_empty() {
+        println!("\ntest result: ok. {passed} passed; 0 failed\n");
+    } else {
+        println!("\nfailures:\n    {}", failed.join("\n    "));
+        println!(
+            "\ntest result: FAILED. {passed} passed; {} failed\n",
+            failed.len()
+        );
+        std::process::exit(101);
+    }
+}
+
+/// Runs test `name` in this process.
+fn run(name: &str) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .unwrap()
-        .block_on(peak_rss_stays_flat_over_ten_rounds_of_a_thousand_calls());
-    println!("test {TEST} ... ok\n\ntest result: ok. 1 passed; 0 failed\n");
+        .unwrap();
+    match name {
+        "peak_rss_stays_flat_over_ten_rounds_of_a_thousand_calls" => {
+            runtime.block_on(peak_rss_stays_flat_over_ten_rounds_of_a_thousand_calls())
+        }
+        "pages_with_large_cursors_keep_the_heap_flat" => {
+            runtime.block_on(pages_with_large_cursors_keep_the_heap_flat())
+        }
+        _ => panic!("no test {name}"),
+    }
 }
 
 /// The emulator's process: prints its base URL, answers until the test closes our stdin.
@@ -259,5 +318,81 @@ async fn peak_rss_stays_flat_over_ten_rounds_of_a_thousand_calls() {
     assert!(
         growth < 10 * 1024,
         "peak RSS grew by {growth} kB after round {WARM_UP}: {peaks:?}"
+    );
+}
+
+/// `get_record` of the `acme` connector, its `id` standing for a cursor.
+#[derive(serde::Serialize)]
+struct GetRecord {
+    id: String,
+}
+
+impl Operation for GetRecord {
+    type Output = serde_json::Value;
+    const CONNECTOR: &'static str = "acme";
+    const VERSION: &'static str = "1.0";
+    const NAME: &'static str = "get_record";
+}
+
+/// The cursor of page `n`: [`CURSOR_BYTES`] long, a different one for each page.
+fn cursor(n: usize) -> String {
+    let mut cursor = format!("{n:08}");
+    cursor.extend(std::iter::repeat_n('c', CURSOR_BYTES - cursor.len()));
+    cursor
+}
+
+async fn pages_with_large_cursors_keep_the_heap_flat() {
+    let emulator = EmulatorProcess::start();
+    let client = Client::builder()
+        .token(TOKEN)
+        .base_url(&emulator.base_url)
+        .timeout(Duration::from_secs(60))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    // Pages 1 to 40, each asked for with its own 8 MB cursor; then page 2's again: a loop.
+    let mut read = 1;
+    let mut pages = client.pages(AUTH_ID, GetRecord { id: cursor(1) }, move |_, _| {
+        read += 1;
+        Some(GetRecord {
+            id: cursor(if read <= PAGES { read } else { 2 }),
+        })
+    });
+    let mut heap = Vec::with_capacity(PAGES);
+    let mut peaks = Vec::with_capacity(PAGES);
+    for _ in 0..PAGES {
+        let page = pages.next().await.expect("a page");
+        assert!(page.is_ok(), "{page:?}");
+        heap.push(ALLOCATOR.current_usage() / 1024);
+        peaks.push(vm_hwm_kb());
+    }
+    let error = pages.next().await.expect("the loop, told").unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::PageLoop {
+                page: 41,
+                repeats: 2,
+                ..
+            }
+        ),
+        "{error}"
+    );
+    assert!(pages.next().await.is_none());
+    eprintln!("heap left allocated after each page (kB): {heap:?}");
+    eprintln!("VmHWM after each page (kB): {peaks:?}");
+    // Keeping the bodies, each page kept its 8 MB (40 pages: +390 MB resident). Kept as
+    // digests, the heap between pages holds the next input and no more.
+    let growth = heap[PAGES - 1].saturating_sub(heap[1]);
+    assert!(
+        growth < CURSOR_BYTES / 1024,
+        "the heap grew by {growth} kB from page 2 to page {PAGES}: {heap:?}"
+    );
+    // The resident peak also counts the allocator's placement of the pages' transient buffers
+    // (measured +8 MB once, at page 3, then flat): a guard at four cursors.
+    let rss_growth = peaks[PAGES - 1].saturating_sub(peaks[1]);
+    assert!(
+        rss_growth < 4 * CURSOR_BYTES as u64 / 1024,
+        "peak RSS grew by {rss_growth} kB from page 2 to page {PAGES}: {peaks:?}"
     );
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 use tray_connect_codegen::document::{self as reader, ConnectorHeader, DocumentError, HeaderError};
+use tray_connect_codegen::untrusted;
 
 use crate::error::EmulatorError;
 use crate::validate::InputValidator;
@@ -54,10 +55,22 @@ pub(crate) struct Connector {
 /// One operation, with its validator compiled.
 #[derive(Debug)]
 pub(crate) struct Operation {
-    /// `None` when validation is off, or the schema could not be compiled even after normalising.
-    pub(crate) validator: Option<InputValidator>,
+    pub(crate) validation: Validation,
     pub(crate) output_schema: Value,
     pub(crate) has_dynamic_output: bool,
+}
+
+/// How an operation's inputs are checked.
+#[derive(Debug)]
+pub(crate) enum Validation {
+    /// Validation is off ([`EmulatorBuilder::validate`](crate::EmulatorBuilder::validate)),
+    /// or the `inputSchema` is not an object (Tray's `{}` or none).
+    Off,
+    /// Against the compiled `inputSchema`.
+    Checked(InputValidator),
+    /// The `inputSchema` does not compile even after normalising (the compiler's message):
+    /// every call is refused with a 500 rather than served unvalidated.
+    Refused(String),
 }
 
 /// Reads, checks and indexes one document with codegen's reader, so the emulator, `serve`,
@@ -107,26 +120,27 @@ pub(crate) fn load(source: &DocumentSource, validate: bool) -> Result<Connector,
     for op in &parsed.operations {
         let input_schema = op.input_schema();
         collect_lookups(input_schema, &mut lookups);
-        let validator = if validate && input_schema.is_object() {
+        let validation = if validate && input_schema.is_object() {
             match InputValidator::build(input_schema) {
-                Ok(validator) => Some(validator),
+                Ok(validator) => Validation::Checked(validator),
                 Err(reason) => {
                     tracing::warn!(
                         document = %document,
                         operation = op.name,
                         "inputSchema does not compile even after normalising; \
-                         serving the operation unvalidated: {reason}"
+                         its calls are refused with a 500: {}",
+                        untrusted::visible(&reason)
                     );
-                    None
+                    Validation::Refused(reason)
                 }
             }
         } else {
-            None
+            Validation::Off
         };
         operations.insert(
             op.name.clone(),
             Operation {
-                validator,
+                validation,
                 output_schema: op.output_schema().clone(),
                 has_dynamic_output: op.has_dynamic_output,
             },

@@ -54,14 +54,24 @@
 //!   Unauthorized requests are neither recorded nor counted by fault scopes, and are refused
 //!   before their body is read (the connection then closes).
 //! - **Hostile clients**: a connection has [`DEFAULT_HEADER_READ_TIMEOUT`] (10 s) to send a
-//!   request's headers ([`EmulatorBuilder::header_read_timeout`]); the listen backlog holds
-//!   4,096 connections waiting to be accepted (Tray accepts 1,000 concurrent calls).
+//!   request's headers ([`EmulatorBuilder::header_read_timeout`]), then
+//!   [`DEFAULT_BODY_READ_TIMEOUT`] (10 s) to send its whole body
+//!   ([`EmulatorBuilder::body_read_timeout`]; 408 and the connection closed past it); the
+//!   listen backlog holds 4,096 connections waiting to be accepted (Tray accepts 1,000
+//!   concurrent calls).
 //! - **Errors** follow Tray: unknown connector or version → 404 `{"message", "code": null}`;
 //!   unknown operation → 200 `{"outcome":"error"}` with "the connector unexpectedly failed";
 //!   malformed body → 400.
 //! - **Validation**: `inputSchema` is normalised (Tray keywords, empty `required`, `""` in
-//!   `type` arrays, dangling `$ref`s, ... removed) and compiled once as draft-04. A schema that
-//!   still does not compile is served unvalidated, with one `tracing` warning.
+//!   `type` arrays, dangling `$ref`s, ... removed) and compiled once as draft-04. No reference
+//!   is ever fetched: a `$ref` to a URL or a file (`https:`, `file:`) that survives normalising
+//!   makes the schema fail to compile. An operation whose schema still does not compile is
+//!   never served unvalidated: the emulator starts (with one `tracing` warning) and serves the
+//!   document's other operations, but every call of that one answers 500 `{"message": "The
+//!   emulator cannot validate the input of operation '..' of connector '..' ..: its inputSchema
+//!   does not compile (..), so its calls are refused", "code": null}` (the document is at
+//!   fault, not the caller's input). [`EmulatorBuilder::validate`]`(false)` turns validation
+//!   off for every operation.
 //! - **Lookups**: an operation named by a `lookup` in any `inputSchema` of the document answers
 //!   `{"result": [{"text", "value"}, ..]}`: scripted, or three synthesised options. It need not be
 //!   an element of the document.
@@ -267,6 +277,7 @@ pub struct EmulatorBuilder {
     no_validation: bool,
     port: u16,
     header_read_timeout: Option<Duration>,
+    body_read_timeout: Option<Duration>,
     tray_limits: bool,
     #[cfg(feature = "embedded")]
     embedded: embedded::EmbeddedOptions,
@@ -275,6 +286,10 @@ pub struct EmulatorBuilder {
 /// How long a connection may take to send a request's headers (see
 /// [`EmulatorBuilder::header_read_timeout`]).
 pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a request's body may take to arrive whole, once its headers are in (see
+/// [`EmulatorBuilder::body_read_timeout`]).
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl EmulatorBuilder {
     /// Requires this bearer token. Without it, any non-empty bearer token is accepted.
@@ -352,6 +367,17 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How long a request's body may take to arrive whole, counted from when its headers were
+    /// read (default [`DEFAULT_BODY_READ_TIMEOUT`], 10 s). A body still incomplete then is
+    /// answered 408 `{"message": "The request body was not received within .. s", "code":
+    /// null}` and its connection closed, so a client with a valid token that stalls after its
+    /// headers cannot hold a connection. Bodies that are never read (a request refused for its
+    /// token or the rate limit) are not timed.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.body_read_timeout = Some(timeout);
+        self
+    }
+
     /// Enforces Tray's limits (`false` by default), so that a client's own limiting is tested
     /// against a server that really refuses:
     ///
@@ -418,7 +444,10 @@ impl EmulatorBuilder {
         });
         let server = tokio::spawn(server::serve(
             listener,
-            server::router(shared.clone()),
+            server::router(
+                shared.clone(),
+                self.body_read_timeout.unwrap_or(DEFAULT_BODY_READ_TIMEOUT),
+            ),
             self.header_read_timeout
                 .unwrap_or(DEFAULT_HEADER_READ_TIMEOUT),
         ));

@@ -1,11 +1,15 @@
 //! The Connectivity API over HTTP: the routes, the token check, the three endpoints, and the
 //! accept loop. The state they read is `shared.rs`; the `embedded` routes are mounted here.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -17,6 +21,7 @@ use serde_json::{Value, json};
 use tokio::net::{TcpListener, TcpSocket};
 use tokio::task::JoinSet;
 
+use crate::documents::Validation;
 use crate::faults::{Reply, answer};
 use crate::limits;
 use crate::record::RecordedCall;
@@ -26,8 +31,8 @@ use crate::synth;
 
 type AppState = State<Arc<Shared>>;
 
-/// The axum router for `/core/v1`.
-pub(crate) fn router(shared: Arc<Shared>) -> Router {
+/// The axum router for `/core/v1`; a request's body must arrive within `body_read_timeout`.
+pub(crate) fn router(shared: Arc<Shared>, body_read_timeout: Duration) -> Router {
     let router = Router::new();
     #[cfg(feature = "embedded")]
     let router = crate::embedded::routes(router);
@@ -44,6 +49,11 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .fallback(not_found)
         // Operation inputs can be large (files as base64); the real API has no small cap either.
         .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
+        // Only bodies that are read are timed: refused requests never read theirs.
+        .layer(middleware::from_fn_with_state(
+            body_read_timeout,
+            body_in_time,
+        ))
         // After the token check: unauthorized requests never count against the rate limit.
         .layer(middleware::from_fn_with_state(
             shared.limits.clone(),
@@ -69,6 +79,80 @@ async fn require_token(State(shared): AppState, request: Request, next: Next) ->
         .headers_mut()
         .insert(header::CONNECTION, HeaderValue::from_static("close"));
     refused
+}
+
+/// Gives a request's body `timeout` from now (its headers are in) to arrive whole. A body still
+/// incomplete then fails the handler's read, and the request is answered 408 and its
+/// connection closed, so a client with a valid token that stalls mid-body cannot hold a
+/// connection and a handler forever.
+async fn body_in_time(State(timeout): State<Duration>, request: Request, next: Next) -> Response {
+    let timed_out = Arc::new(AtomicBool::new(false));
+    let request = request.map(|body| {
+        Body::new(TimedBody {
+            inner: body,
+            deadline: Box::pin(tokio::time::sleep(timeout)),
+            timed_out: timed_out.clone(),
+        })
+    });
+    let response = next.run(request).await;
+    if !timed_out.load(Ordering::Relaxed) {
+        return response;
+    }
+    let mut late = Reply::tray_error(
+        StatusCode::REQUEST_TIMEOUT,
+        format!(
+            "The request body was not received within {} s",
+            timeout.as_secs_f64()
+        ),
+    )
+    .into_response();
+    // The rest of the body is not waited for: the connection ends with this answer.
+    late.headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    late
+}
+
+/// A request body that fails once its deadline has passed before it ended.
+struct TimedBody {
+    inner: Body,
+    deadline: Pin<Box<tokio::time::Sleep>>,
+    timed_out: Arc<AtomicBool>,
+}
+
+/// What a [`TimedBody`] fails with.
+#[derive(Debug, thiserror::Error)]
+#[error("the request body was not received in time")]
+struct BodyTimedOut;
+
+impl http_body::Body for TimedBody {
+    type Data = Bytes;
+    type Error = axum::BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        let this = self.get_mut();
+        // What has arrived is always taken: the deadline cuts only a body still waited for.
+        if let Poll::Ready(frame) = Pin::new(&mut this.inner).poll_frame(cx) {
+            return Poll::Ready(frame.map(|f| f.map_err(Into::into)));
+        }
+        match this.deadline.as_mut().poll(cx) {
+            Poll::Ready(()) => {
+                this.timed_out.store(true, Ordering::Relaxed);
+                Poll::Ready(Some(Err(BodyTimedOut.into())))
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
 }
 
 async fn list_connectors(State(shared): AppState) -> Response {
@@ -228,10 +312,24 @@ fn call_reply(shared: &Shared, name: &str, version: &str, request: CallRequest) 
         return unexpectedly_failed();
     }
 
-    if let Some(validator) = operation.and_then(|op| op.validator.as_ref())
-        && let Err(message) = validator.check(&request.input)
-    {
-        return Reply::tray_error(StatusCode::BAD_REQUEST, message);
+    match operation.map(|op| &op.validation) {
+        Some(Validation::Checked(validator)) => {
+            if let Err(message) = validator.check(&request.input) {
+                return Reply::tray_error(StatusCode::BAD_REQUEST, message);
+            }
+        }
+        // Never served unvalidated: the document's schema is at fault, not the caller's input.
+        Some(Validation::Refused(reason)) => {
+            return Reply::tray_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!(
+                    "The emulator cannot validate the input of operation '{operation_name}' of \
+                     connector '{name}' {version}: its inputSchema does not compile ({reason}), \
+                     so its calls are refused"
+                ),
+            );
+        }
+        Some(Validation::Off) | None => {}
     }
 
     if request.return_output_schema {

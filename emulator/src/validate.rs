@@ -4,7 +4,7 @@
 //! too, through the validator that uses it.
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
-use jsonschema::{Draft, JsonType, ValidationError, Validator};
+use jsonschema::{Draft, JsonType, Retrieve, Uri, ValidationError, Validator};
 use serde_json::Value;
 
 use crate::normalise::normalise;
@@ -20,14 +20,33 @@ impl std::fmt::Debug for InputValidator {
     }
 }
 
+/// The retriever of every schema the emulator compiles: it fetches nothing. A document is
+/// untrusted, and a `$ref` to `https://..` or `file:///..` that the normaliser let through (one
+/// reached through a local `$ref` into a keyword it does not walk) must never make the
+/// emulator read a URL or a file. Set explicitly, because `jsonschema`'s default retriever
+/// fetches both as soon as any crate in the build turns on its `resolve-http` or
+/// `resolve-file` feature (Cargo unifies features).
+struct NoRemoteSchemas;
+
+impl Retrieve for NoRemoteSchemas {
+    fn retrieve(
+        &self,
+        uri: &Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        Err(format!("the emulator fetches no schema, so the reference to {uri} is refused").into())
+    }
+}
+
 impl InputValidator {
-    /// Normalises `schema` and compiles it as draft-04. A schema that still does not compile
-    /// gives the compiler's message, and the operation is served unvalidated.
+    /// Normalises `schema` and compiles it as draft-04, fetching nothing. A schema that still
+    /// does not compile gives the compiler's message; the emulator then refuses the
+    /// operation's calls (`Validation::Refused`) rather than serve them unvalidated.
     pub(crate) fn build(schema: &Value) -> Result<InputValidator, String> {
         let normalised = normalise(schema);
         jsonschema::options()
             .with_draft(Draft::Draft4)
             .should_validate_formats(false)
+            .with_retriever(NoRemoteSchemas)
             .build(&normalised)
             .map(|validator| InputValidator { validator })
             .map_err(|e| e.to_string())
@@ -269,6 +288,23 @@ mod tests {
         assert!(validator.check(&json!({"x": 1, "y": "s"})).is_ok());
         assert!(validator.check(&json!({"x": "1"})).is_err());
         assert!(validator.check(&json!({"y": 2})).is_err());
+    }
+
+    #[test]
+    fn no_reference_is_ever_fetched() {
+        // Reached through a local `$ref` into a keyword the normaliser does not walk, a remote
+        // reference survives normalising; the validator refuses to build rather than fetch it.
+        for remote in ["https://evil.invalid/x.json", "file:///etc/passwd"] {
+            let schema = json!({"type": "object", "properties": {"n": {"$ref": "#/smuggle"}},
+                                "smuggle": {"$ref": remote}});
+            let error = InputValidator::build(&schema).unwrap_err();
+            assert!(
+                error.contains(&format!(
+                    "the emulator fetches no schema, so the reference to {remote} is refused"
+                )),
+                "{error}"
+            );
+        }
     }
 
     #[test]

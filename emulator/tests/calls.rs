@@ -459,27 +459,112 @@ async fn validation_can_be_switched_off() {
     assert_eq!(response.status(), 200);
 }
 
-#[tokio::test]
-async fn a_schema_that_cannot_compile_is_served_unvalidated() {
-    // An invalid regex survives normalisation and fails to compile.
+/// An emulator serving the connector `odd` 1, whose operation `op` has `input_schema` and
+/// whose operation `plain` takes `{"n": integer}`.
+async fn odd(input_schema: Value) -> Emulator {
     let document = json!({
         "connector": {"name": "odd", "version": "1"},
-        "elements": [{"name": "op", "inputSchema": {"type": "object",
-            "properties": {"p": {"type": "string", "pattern": "(unclosed"}}, "required": ["p"]}}]
+        "elements": [
+            {"name": "op", "inputSchema": input_schema},
+            {"name": "plain", "inputSchema": {"type": "object",
+                "properties": {"n": {"type": "integer"}}}}
+        ]
     });
-    let emulator = Emulator::builder()
+    Emulator::builder()
         .document_json(document.to_string())
         .start()
         .await
-        .unwrap();
+        .expect("a document with one odd schema still starts")
+}
+
+/// Calls `op` of [`odd`] with `input`: status and body.
+async fn call_odd(emulator: &Emulator, operation: &str, input: Value) -> (u16, Value) {
     let response = reqwest::Client::new()
-        .post(support::call_url(&emulator, "odd", "1"))
+        .post(support::call_url(emulator, "odd", "1"))
         .bearer_auth("any")
-        .json(&json!({"operation": "op", "input": {}}))
+        .json(&json!({"operation": operation, "input": input}))
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 200);
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+/// `op` is refused whatever its input, with a 500 that says why; `plain`, in the same
+/// document, is served and validated.
+async fn assert_refused(emulator: &Emulator, inputs: &[Value], why: &str) {
+    for input in inputs {
+        let (status, body) = call_odd(emulator, "op", input.clone()).await;
+        assert_eq!(status, 500, "{input}: {body}");
+        let message = body["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(
+                "The emulator cannot validate the input of operation 'op' of connector 'odd' 1: \
+                 its inputSchema does not compile ("
+            ),
+            "{message}"
+        );
+        assert!(message.contains(why), "{message}");
+        assert_eq!(body["code"], Value::Null);
+    }
+    assert_eq!(call_odd(emulator, "plain", json!({"n": 1})).await.0, 200);
+    assert_eq!(call_odd(emulator, "plain", json!({"n": "x"})).await.0, 400);
+}
+
+#[tokio::test]
+async fn a_schema_that_cannot_compile_refuses_its_calls() {
+    // An invalid regex survives normalisation and fails to compile: the operation is not
+    // served unvalidated.
+    let emulator = odd(json!({"type": "object",
+        "properties": {"p": {"type": "string", "pattern": "(unclosed"}}, "required": ["p"]}))
+    .await;
+    assert_refused(&emulator, &[json!({}), json!({"p": "x"})], "(unclosed").await;
+}
+
+#[tokio::test]
+async fn a_remote_ref_smuggled_past_the_normaliser_is_never_served_unvalidated() {
+    // `#/smuggle` resolves locally, into a keyword the normaliser does not walk, which holds
+    // a remote `$ref`. It used to make the validator fail to build, and the operation then
+    // accepted `{"n": "not a number"}`.
+    let emulator = odd(json!({"type": "object",
+        "properties": {"n": {"$ref": "#/smuggle"}},
+        "smuggle": {"$ref": "https://evil.invalid/x.json"}}))
+    .await;
+    assert_refused(
+        &emulator,
+        &[json!({"n": "not a number"}), json!({"n": 1})],
+        "the emulator fetches no schema, so the reference to https://evil.invalid/x.json is \
+         refused",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_file_ref_is_never_read() {
+    // The file holds a schema that accepts the bad input: had the emulator read it, the call
+    // would pass. (Checked: with jsonschema's `resolve-file` feature on and no retriever of
+    // the emulator's own, it is read.)
+    struct Removed(std::path::PathBuf);
+    impl Drop for Removed {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+    let file = Removed(std::env::temp_dir().join(format!(
+        "tray-emulator-smuggled-{}.json",
+        std::process::id()
+    )));
+    std::fs::write(&file.0, r#"{"type": "string"}"#).unwrap();
+    let url = format!("file://{}", file.0.display());
+    let emulator = odd(json!({"type": "object",
+        "properties": {"n": {"$ref": "#/smuggle"}},
+        "smuggle": {"$ref": url}}))
+    .await;
+    assert_refused(
+        &emulator,
+        &[json!({"n": "not a number"})],
+        &format!("the emulator fetches no schema, so the reference to {url} is refused"),
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -282,3 +282,94 @@ async fn deleting_an_authentication_answers_204_with_an_empty_body() {
         .unwrap();
     assert_eq!(again.status(), 404);
 }
+
+/// A fragment bomb of `levels` levels: each fragment spreads the next one twice, so the
+/// document selects 2^`levels` fields once expanded.
+fn fragment_bomb(levels: usize) -> String {
+    let mut query = String::from("query { viewer { ...F0 } }\n");
+    for i in 0..levels {
+        query.push_str(&format!(
+            "fragment F{i} on Viewer {{ ...F{next} ...F{next} }}\n",
+            next = i + 1
+        ));
+    }
+    query.push_str(&format!(
+        "fragment F{levels} on Viewer {{ authentications {{ edges {{ node {{ id name }} }} }} }}\n"
+    ));
+    query
+}
+
+#[tokio::test]
+async fn a_fragment_bomb_is_refused_with_a_graphql_error() {
+    // The red team's bomb, about 1.9 KB: 2^45 fields once expanded. Before the limits, 20
+    // levels took 21 s (×4 every 2 levels), and async-graphql's own depth and complexity
+    // limits do not help: they expand fragments to count. The client's 5 s timeout is the
+    // hang guard.
+    let emulator = samples().await;
+    let query = fragment_bomb(45);
+    assert!((1_800..2_100).contains(&query.len()), "{}", query.len());
+    let started = std::time::Instant::now();
+    let answer = graphql(&emulator, TOKEN, &json!({ "query": query })).await;
+    println!(
+        "a fragment bomb of {} bytes, 45 levels: answered in {:?}",
+        query.len(),
+        started.elapsed()
+    );
+    assert_eq!(answer["data"], Value::Null, "{answer}");
+    assert_eq!(
+        answer["errors"][0]["message"],
+        "Query is too complex: more than 1000 selections once its fragments are expanded, or \
+         nested more than 64 deep",
+        "{answer}"
+    );
+    // A fragment that spreads itself is the validator's to report, at once too.
+    let cycle = "query { viewer { ...A } } fragment A on Viewer { ...A ...A }";
+    let answer = graphql(&emulator, TOKEN, &json!({ "query": cycle })).await;
+    assert_eq!(answer["data"], Value::Null, "{answer}");
+    assert!(answer["errors"][0]["message"].is_string(), "{answer}");
+    // A small bomb within the limits is still answered.
+    let answer = graphql(&emulator, TOKEN, &json!({ "query": fragment_bomb(3) })).await;
+    assert_eq!(answer.get("errors"), None, "{answer}");
+}
+
+#[tokio::test]
+async fn graphiql_s_introspection_query_is_within_the_limits() {
+    // The deepest and largest document a GraphQL tool sends (graphql-js'
+    // `getIntrospectionQuery()`): the limits leave room for it, and so for every document of
+    // the SDK (`core/src/embedded.rs`; its tests run against the emulator).
+    let emulator = samples().await;
+    let answer = graphql(&emulator, TOKEN, &json!({ "query": INTROSPECTION })).await;
+    assert_eq!(answer.get("errors"), None, "{answer}");
+    assert!(answer["data"]["__schema"]["types"].is_array(), "{answer}");
+}
+
+/// graphql-js' `getIntrospectionQuery()`, default options.
+const INTROSPECTION: &str = "
+    query IntrospectionQuery {
+      __schema {
+        queryType { name }
+        mutationType { name }
+        subscriptionType { name }
+        types { ...FullType }
+        directives { name description locations args { ...InputValue } }
+      }
+    }
+    fragment FullType on __Type {
+      kind name description
+      fields(includeDeprecated: true) {
+        name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason
+      }
+      inputFields { ...InputValue }
+      interfaces { ...TypeRef }
+      enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+      possibleTypes { ...TypeRef }
+    }
+    fragment InputValue on __InputValue {
+      name description type { ...TypeRef } defaultValue
+    }
+    fragment TypeRef on __Type {
+      kind name
+      ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+        ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }
+    }
+";

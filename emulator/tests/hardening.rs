@@ -1,7 +1,8 @@
-//! The emulator against hostile clients of raw TCP (issue 14, item 5): a request without a
-//! valid token is refused before its body is read, a client that never finishes its headers
-//! is dropped after the header read timeout, and a thousand clients connecting at once all
-//! wait in the listen backlog instead of being refused.
+//! The emulator against hostile clients of raw TCP (issue 14, item 5; issue 22, item 10): a
+//! request without a valid token is refused before its body is read, a client that never
+//! finishes its headers is dropped after the header read timeout, one with a valid token that
+//! stalls mid-body is answered 408 and dropped after the body read timeout, and a thousand
+//! clients connecting at once all wait in the listen backlog instead of being refused.
 //!
 //! Figures are printed (run one test alone with `--exact --nocapture` for a clean reading of
 //! the process's memory); `docs/reliability.md` records them.
@@ -12,7 +13,7 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use support::{TOKEN, samples};
+use support::{TOKEN, samples, with_sample};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tray_connect_emulator::Emulator;
 
@@ -200,9 +201,12 @@ async fn clients_that_never_finish_their_headers_are_dropped_after_the_header_re
             .unwrap();
         streams.push(stream);
     }
-    tokio::time::sleep(Duration::from_millis(100)).await;
     // Descriptor counts are of the whole process, where other tests run too: exact when
-    // this test runs alone (`--exact`), indicative otherwise.
+    // this test runs alone (`--exact`), indicative otherwise. Read once the emulator has
+    // accepted every connection (both ends held), or when the first may be timing out.
+    while open_descriptors().saturating_sub(baseline) < 2 * count && started.elapsed() < timeout {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     let held = open_descriptors().saturating_sub(baseline);
     // Each connection must be closed by the emulator well within 5 × the timeout.
     let guard = timeout * 5;
@@ -221,10 +225,17 @@ async fn clients_that_never_finish_their_headers_are_dropped_after_the_header_re
         closed += 1;
     }
     let elapsed = started.elapsed();
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    let left_open = open_descriptors()
-        .saturating_sub(baseline)
-        .saturating_sub(streams.len());
+    // The emulator's ends close as the connections do: read once they have (at most 2 s).
+    let settled = Instant::now() + Duration::from_secs(2);
+    let left_open = || {
+        open_descriptors()
+            .saturating_sub(baseline)
+            .saturating_sub(streams.len())
+    };
+    while left_open() > 0 && Instant::now() < settled {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let left_open = left_open();
     println!(
         "{count} half-sent requests: {held} descriptors held (both ends), {closed} closed by \
          the emulator within {elapsed:?} (header read timeout {timeout:?}); the emulator \
@@ -237,10 +248,10 @@ async fn clients_that_never_finish_their_headers_are_dropped_after_the_header_re
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_sends_its_headers_in_time_is_answered_and_kept_alive() {
     // The header read timeout does not cut slow but steady clients, nor a second request on
-    // a kept-alive connection.
+    // a kept-alive connection: headers sent in four parts 100 ms apart, well within it.
     let emulator = Emulator::builder()
         .token(TOKEN)
-        .header_read_timeout(Duration::from_millis(500))
+        .header_read_timeout(Duration::from_secs(2))
         .start()
         .await
         .unwrap();
@@ -257,20 +268,56 @@ async fn a_client_that_sends_its_headers_in_time_is_answered_and_kept_alive() {
                 stream.write_all(part.as_bytes()).unwrap();
                 std::thread::sleep(Duration::from_millis(100));
             }
+            // The whole answer, up to the end of its body, before the next request.
             assert_eq!(
-                status_line(&mut stream, Duration::from_secs(5)).as_deref(),
+                whole_answer(&mut stream, Duration::from_secs(5)).as_deref(),
                 Ok("HTTP/1.1 200 OK")
             );
-            // Drain the rest of this answer (small) before the next request.
-            std::thread::sleep(Duration::from_millis(50));
-            stream.set_nonblocking(true).unwrap();
-            let mut rest = [0u8; 65536];
-            while matches!(stream.read(&mut rest), Ok(n) if n > 0) {}
-            stream.set_nonblocking(false).unwrap();
         }
     })
     .await
     .unwrap();
+}
+
+/// Reads one whole answer from `stream` (headers, then `Content-Length` bytes of body) within
+/// `guard` per read; its status line, or why there is none.
+fn whole_answer(stream: &mut TcpStream, guard: Duration) -> Result<String, String> {
+    stream.set_read_timeout(Some(guard)).unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 1024];
+    let mut read = |answer: &mut Vec<u8>| match stream.read(&mut buf) {
+        Ok(0) => Err(format!("closed after {} bytes", answer.len())),
+        Ok(n) => {
+            answer.extend_from_slice(&buf[..n]);
+            Ok(())
+        }
+        Err(e) => Err(format!("no answer within {guard:?}: {e}")),
+    };
+    let headers_end = loop {
+        if let Some(at) = answer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+        read(&mut answer)?;
+    };
+    let head = String::from_utf8_lossy(&answer[..headers_end]).into_owned();
+    let length: usize = head
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())?
+        })
+        .ok_or_else(|| format!("no Content-Length in {head:?}"))?;
+    while answer.len() < headers_end + length {
+        read(&mut answer)?;
+    }
+    if answer.len() > headers_end + length {
+        return Err(format!(
+            "{} bytes past the answer",
+            answer.len() - headers_end - length
+        ));
+    }
+    Ok(head.lines().next().unwrap_or_default().to_owned())
 }
 
 #[test]
@@ -378,5 +425,114 @@ fn an_authorized_request_still_has_its_body_read_and_validated() {
     stream.write_all(body).unwrap();
     let status = status_line(&mut stream, Duration::from_secs(5));
     assert_eq!(status.as_deref(), Ok("HTTP/1.1 400 Bad Request"));
+    assert_eq!(emulator.calls().len(), 1);
+}
+
+/// Sends `head` and then `body` in `parts` (the first at once, each next one `gap` later) on a
+/// new connection to `address`; then reads until the emulator closes the connection, at most
+/// `guard`. What was answered, and whether the connection was closed within `guard`.
+async fn send_slowly(
+    address: SocketAddr,
+    head: &str,
+    parts: &[&str],
+    gap: Duration,
+    guard: Duration,
+) -> (String, bool) {
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            tokio::time::sleep(gap).await;
+        }
+        stream.write_all(part.as_bytes()).await.unwrap();
+    }
+    let mut answer = Vec::new();
+    let closed = tokio::time::timeout(guard, stream.read_to_end(&mut answer))
+        .await
+        .is_ok();
+    (String::from_utf8_lossy(&answer).into_owned(), closed)
+}
+
+/// Headers of a POST to `path` with the right token, announcing a body of `length` bytes.
+fn post_head(address: SocketAddr, path: &str, length: usize) -> String {
+    format!(
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {TOKEN}\r\n\
+         Content-Type: application/json\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n"
+    )
+}
+
+const CALL: &str = "/core/v1/connectors/slack/versions/9.1/call";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_stalled_after_valid_headers_is_answered_408_and_its_connection_closed() {
+    // The red team's case: a valid token, headers announcing 100 bytes, 13 of them, then
+    // nothing. The connection stayed open for as long as the client liked (15 s and more).
+    let timeout = Duration::from_millis(300);
+    let emulator = with_sample(Emulator::builder().token(TOKEN), "slack")
+        .body_read_timeout(timeout)
+        .start()
+        .await
+        .unwrap();
+    let address = emulator.local_addr();
+    let mut routes = vec![CALL];
+    if cfg!(feature = "embedded") {
+        routes.extend(["/graphql", "/core/v1/authentications"]);
+    }
+    for path in routes {
+        let started = Instant::now();
+        let (answer, closed) = send_slowly(
+            address,
+            &post_head(address, path, 100),
+            &[r#"{"operation":"#],
+            Duration::ZERO,
+            timeout * 15,
+        )
+        .await;
+        println!(
+            "{path}: a body stalled after valid headers, answered and closed in {:?} (body \
+             read timeout {timeout:?})",
+            started.elapsed()
+        );
+        assert!(
+            closed,
+            "{path}: the connection is still open after {:?}",
+            timeout * 15
+        );
+        assert!(
+            answer.starts_with("HTTP/1.1 408 Request Timeout\r\n"),
+            "{path}: {answer:?}"
+        );
+        assert!(
+            answer.ends_with(
+                r#"{"message":"The request body was not received within 0.3 s","code":null}"#
+            ),
+            "{path}: {answer:?}"
+        );
+    }
+    // Not a call: its body never arrived.
+    assert!(emulator.calls().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_body_that_arrives_in_time_is_served() {
+    // Two parts 100 ms apart, well within the body read timeout: not cut.
+    let emulator = with_sample(Emulator::builder().token(TOKEN), "slack")
+        .body_read_timeout(Duration::from_secs(2))
+        .start()
+        .await
+        .unwrap();
+    let address = emulator.local_addr();
+    let body = r#"{"operation": "no_such_operation", "input": {}}"#;
+    let (first, second) = body.split_at(20);
+    let (answer, closed) = send_slowly(
+        address,
+        &post_head(address, CALL, body.len()),
+        &[first, second],
+        Duration::from_millis(100),
+        Duration::from_secs(10),
+    )
+    .await;
+    assert!(closed);
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer:?}");
     assert_eq!(emulator.calls().len(), 1);
 }

@@ -4,16 +4,113 @@
 //! `endCursor`, and one without them (as the published description has it), so a client's
 //! fallback for servers that reject paging arguments can be tested.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{
-    Context, EmptySubscription, ID, InputObject, Json, Object, Schema, SimpleObject,
+    Context, EmptySubscription, ID, InputObject, Json, Object, Schema, SchemaBuilder, ServerError,
+    SimpleObject,
 };
 use serde_json::Value;
 
 use super::state::{Auth, Caller, Embedded};
 
 type Result<T> = async_graphql::Result<T>;
+
+/// The most selections (fields, fragment spreads, inline fragments) a document may make once
+/// every fragment spread is replaced by its fragment. The SDK's largest document, the paged
+/// authentications query, makes 20; GraphiQL's introspection query 209.
+const MAX_SELECTIONS: usize = 1_000;
+
+/// The deepest a document's selections may nest, fragment spreads included, for
+/// [`expanded_selections`] (whose recursion it bounds); `async-graphql` itself refuses more than
+/// 32 levels.
+const MAX_NESTING: usize = 64;
+
+/// The deepest a query may nest fields (`async-graphql`'s depth): the SDK's deepest document
+/// reaches 6 (`viewer.authentications.edges.node.service.id`), GraphiQL's introspection 14.
+const MAX_DEPTH: usize = 16;
+
+/// The most directives one field may have; the SDK's documents have none.
+const MAX_DIRECTIVES: usize = 8;
+
+/// `async-graphql`'s own limits, behind [`expanded_selections`]: its depth and complexity
+/// checks, like its validation, walk a document with every fragment expanded, in time
+/// exponential in how deeply fragments spread fragments (a 1.9 KB fragment bomb took 21 s,
+/// ×4 every 2 levels, limits or not), so the emulator bounds the expansion first.
+fn limited<Q, M, S>(builder: SchemaBuilder<Q, M, S>) -> SchemaBuilder<Q, M, S> {
+    builder
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_SELECTIONS)
+        .limit_directives(MAX_DIRECTIVES)
+}
+
+/// How many selections `document` makes once every fragment spread is replaced by its
+/// fragment, or `None` past [`MAX_SELECTIONS`] or [`MAX_NESTING`]. Each fragment is counted
+/// once and remembered, so this takes time linear in the document, however its fragments
+/// multiply. Spreads of unknown fragments and fragment cycles count nothing more here; the
+/// validator reports them.
+fn expanded_selections(document: &ExecutableDocument) -> Option<usize> {
+    let mut expansion = Expansion {
+        document,
+        fragments: HashMap::new(),
+    };
+    let mut total: usize = 0;
+    for (_, operation) in document.operations.iter() {
+        total = total.checked_add(expansion.selections(&operation.node.selection_set.node, 0)?)?;
+        if total > MAX_SELECTIONS {
+            return None;
+        }
+    }
+    Some(total)
+}
+
+struct Expansion<'a> {
+    document: &'a ExecutableDocument,
+    /// Each fragment's selections once expanded, `None` while it is being expanded.
+    fragments: HashMap<&'a str, Option<usize>>,
+}
+
+impl<'a> Expansion<'a> {
+    fn selections(&mut self, set: &'a SelectionSet, nesting: usize) -> Option<usize> {
+        if nesting > MAX_NESTING {
+            return None;
+        }
+        let mut total: usize = 0;
+        for item in &set.items {
+            let inner = match &item.node {
+                Selection::Field(field) => {
+                    self.selections(&field.node.selection_set.node, nesting + 1)?
+                }
+                Selection::InlineFragment(fragment) => {
+                    self.selections(&fragment.node.selection_set.node, nesting + 1)?
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = &spread.node.fragment_name.node;
+                    match self.fragments.get(name.as_str()) {
+                        Some(known) => known.unwrap_or(0),
+                        None => match self.document.fragments.get(name) {
+                            None => 0,
+                            Some(fragment) => {
+                                self.fragments.insert(name.as_str(), None);
+                                let n = self
+                                    .selections(&fragment.node.selection_set.node, nesting + 1)?;
+                                self.fragments.insert(name.as_str(), Some(n));
+                                n
+                            }
+                        },
+                    }
+                }
+            };
+            total = total.checked_add(1)?.checked_add(inner)?;
+            if total > MAX_SELECTIONS {
+                return None;
+            }
+        }
+        Some(total)
+    }
+}
 
 /// The schema the emulator serves, with or without paging arguments.
 pub(crate) enum EmbeddedSchema {
@@ -34,20 +131,38 @@ impl EmbeddedSchema {
     pub(crate) fn new(state: Arc<Embedded>) -> EmbeddedSchema {
         if state.options.paging {
             EmbeddedSchema::Paged(
-                Schema::build(PagedQuery, Mutation, EmptySubscription)
+                limited(Schema::build(PagedQuery, Mutation, EmptySubscription))
                     .data(state)
                     .finish(),
             )
         } else {
             EmbeddedSchema::Plain(
-                Schema::build(PlainQuery, Mutation, EmptySubscription)
+                limited(Schema::build(PlainQuery, Mutation, EmptySubscription))
                     .data(state)
                     .finish(),
             )
         }
     }
 
-    pub(crate) async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
+    /// Answers `request`; a document over [`MAX_SELECTIONS`] once its fragments are expanded is
+    /// refused with a GraphQL error before `async-graphql` sees it.
+    pub(crate) async fn execute(
+        &self,
+        mut request: async_graphql::Request,
+    ) -> async_graphql::Response {
+        // Parsed once: `execute` reuses the parse. A document that does not parse is left to
+        // `execute`, which reports why.
+        if let Ok(document) = request.parsed_query()
+            && expanded_selections(document).is_none()
+        {
+            return async_graphql::Response::from_errors(vec![ServerError::new(
+                format!(
+                    "Query is too complex: more than {MAX_SELECTIONS} selections once its \
+                     fragments are expanded, or nested more than {MAX_NESTING} deep"
+                ),
+                None,
+            )]);
+        }
         match self {
             EmbeddedSchema::Paged(schema) => schema.execute(request).await,
             EmbeddedSchema::Plain(schema) => schema.execute(request).await,
@@ -379,5 +494,66 @@ impl From<&Auth> for Node {
                 title: auth.environment.title.clone(),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::parser::parse_query;
+
+    use super::*;
+
+    fn selections(document: &str) -> Option<usize> {
+        expanded_selections(&parse_query(document).unwrap())
+    }
+
+    #[test]
+    fn selections_are_counted_with_fragments_expanded() {
+        assert_eq!(selections("{ viewer { id } }"), Some(2));
+        // viewer, then twice the spread and its 4 selections.
+        assert_eq!(
+            selections(
+                "{ viewer { ...F ...F } } \
+                 fragment F on Viewer { authentications { edges { node { id } } } }"
+            ),
+            Some(11)
+        );
+        assert_eq!(selections("{ viewer { ... on Viewer { id } } }"), Some(3));
+        // Unknown fragments and cycles are the validator's: counted as nothing more.
+        assert_eq!(selections("{ viewer { ...Unknown } }"), Some(2));
+        assert_eq!(
+            selections("{ viewer { ...A } } fragment A on Viewer { ...A ...A }"),
+            Some(4)
+        );
+    }
+
+    #[test]
+    fn a_bomb_of_any_depth_is_counted_once_per_fragment() {
+        // 2^1000 selections once expanded, counted in time linear in the document.
+        let mut bomb = String::from("{ viewer { ...F0 } }");
+        for i in 0..1_000 {
+            bomb.push_str(&format!(
+                " fragment F{i} on Viewer {{ ...F{n} ...F{n} }}",
+                n = i + 1
+            ));
+        }
+        bomb.push_str(" fragment F1000 on Viewer { id }");
+        assert_eq!(selections(&bomb), None);
+        // Wide rather than deep: 1,001 fields in one selection set.
+        let wide = format!("{{ viewer {{ {} }} }}", "id ".repeat(1_000));
+        assert_eq!(selections(&wide), None);
+    }
+
+    #[test]
+    fn nesting_is_bounded_through_fragments_too() {
+        // A chain of fragments, each spreading the next: no more selections than nesting.
+        let mut chain = String::from("{ viewer { ...F0 } }");
+        for i in 0..100 {
+            chain.push_str(&format!(" fragment F{i} on Viewer {{ ...F{} }}", i + 1));
+        }
+        chain.push_str(" fragment F100 on Viewer { id }");
+        assert_eq!(selections(&chain), None);
+        // Fields nested in the text itself never get this far: the parser refuses them past
+        // its own recursion limit.
     }
 }

@@ -18,6 +18,12 @@
 //! The GraphQL operations accept Tray's documented texts verbatim (`$userId: ID!`, inline
 //! `input` objects, `clientMutationId`), and `service.version` is a string (`"1"`), as in
 //! Tray's example answers. Deleting an authentication answers `204` with an empty body.
+//!
+//! A GraphQL document of more than 1,000 selections once its fragments are expanded (or
+//! nested more than 64 deep, fragment spreads included), with fields more than 16 deep, or
+//! with more than 8 directives on a field, is refused with a GraphQL error (HTTP 200): a
+//! 1.9 KB fragment bomb is refused at once, where each level of it used to double the time
+//! (20 levels: 21 s).
 
 mod graphql;
 mod state;
