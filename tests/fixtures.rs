@@ -185,3 +185,13 @@ pub mod hostile_text {
         "codegen/tests/fixtures/hostile-text.json"
     );
 }
+
+/// A CDK trigger connector (`tom-gmail-trigger`): inputs Tray fills itself
+/// (`{$.env.public_url}`), tuple-style arrays in its events.
+pub mod tom_gmail_trigger {
+    tray_connect::trigger!(
+        "tom-gmail-trigger",
+        "1.0",
+        "codegen/tests/fixtures/tom-gmail-trigger.json"
+    );
+}

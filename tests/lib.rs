@@ -19,5 +19,10 @@ pub mod twilio_send_only {
     );
 }
 
+/// GoSquared's trigger (`schemas/gosquared-trigger.json`): the `receive_events` example's.
+pub mod gosquared {
+    tray_connect::trigger!("gosquared-trigger", "1.0", "schemas/gosquared-trigger.json");
+}
+
 // One module per document of `codegen/tests/fixtures` (`fixture_list.rs` checks the list).
 include!("fixtures.rs");

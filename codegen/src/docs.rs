@@ -112,6 +112,11 @@ pub fn note(note: &Note) -> String {
         }
         Note::Fallback(why) => format!("Typed as JSON `Value`: {}.", reason(why)),
         Note::PartlyJson(why) => format!("{}.", capitalise(&reason(why))),
+        Note::FilledByTray(path) => format!(
+            "Filled in by Tray (`{}`) when the subscription is created, so setting it is \
+             optional.",
+            code(path)
+        ),
         Note::PropertiesWithoutType => {
             "The schema lists properties but no `type`, so any other JSON value is valid too."
                 .to_owned()

@@ -142,6 +142,8 @@ pub enum HeaderError {
     Missing,
     /// The header names another connector or version than the one given.
     Mismatch {
+        /// Which header: `connector` or `trigger`.
+        kind: DocumentKind,
         /// `name` or `version`.
         field: &'static str,
         /// What was given.
@@ -160,13 +162,16 @@ impl fmt::Display for HeaderError {
                  (`tray-connect pull` writes it), or give the name and version with the document",
             ),
             HeaderError::Mismatch {
+                kind,
                 field,
                 expected,
                 found,
             } => write!(
                 f,
-                "the document's header says connector {field} `{found}`, not `{expected}` \
-                 (at /connector/{field})"
+                "the document's header says {} {field} `{found}`, not `{expected}` \
+                 (at /{}/{field})",
+                kind.noun(),
+                kind.header_key()
             ),
         }
     }
@@ -183,6 +188,7 @@ impl OperationsDocument {
             (Some(header), Some((name, version))) => {
                 if header.name != name {
                     return Err(HeaderError::Mismatch {
+                        kind: self.kind,
                         field: "name",
                         expected: name.to_owned(),
                         found: header.name.clone(),
@@ -190,6 +196,7 @@ impl OperationsDocument {
                 }
                 if header.version != version {
                     return Err(HeaderError::Mismatch {
+                        kind: self.kind,
                         field: "version",
                         expected: version.to_owned(),
                         found: header.version.clone(),

@@ -32,7 +32,7 @@ pub mod untrusted;
 use proc_macro2::TokenStream;
 use std::fmt;
 
-pub use document::{DocumentError, HeaderError, OperationsDocument};
+pub use document::{DocumentError, DocumentKind, HeaderError, OperationsDocument};
 
 /// What to expand.
 #[derive(Debug, Clone, Copy)]
@@ -90,6 +90,8 @@ pub enum Error {
     Document(DocumentError),
     /// The document's header names another connector or version than the macro.
     HeaderMismatch {
+        /// Which header: `connector` or `trigger`.
+        kind: DocumentKind,
         /// `name` or `version`.
         field: &'static str,
         /// What the macro says.
@@ -99,6 +101,11 @@ pub enum Error {
     },
     /// The document expands beyond its budget (see [`budget`]).
     Budget(budget::Exceeded),
+    /// A trigger document given to `connector!`, or a connector document to `trigger!`.
+    WrongMacro {
+        /// What the document's header says it describes.
+        document: DocumentKind,
+    },
     /// `operations = [..]` names an operation the document lacks.
     UnknownOperation {
         /// Position in the list.
@@ -114,7 +121,7 @@ impl Error {
     /// Which macro argument the error should point at.
     pub fn blame(&self) -> Blame {
         match self {
-            Error::Document(_) | Error::Budget(_) => Blame::Path,
+            Error::Document(_) | Error::Budget(_) | Error::WrongMacro { .. } => Blame::Path,
             Error::HeaderMismatch { field: "name", .. } => Blame::Name,
             Error::HeaderMismatch { .. } => Blame::Version,
             Error::UnknownOperation { index, .. } => Blame::Operation(*index),
@@ -128,14 +135,32 @@ impl fmt::Display for Error {
             Error::Document(e) => e.fmt(f),
             Error::Budget(e) => e.fmt(f),
             Error::HeaderMismatch {
+                kind,
                 field,
                 expected,
                 found,
             } => write!(
                 f,
-                "the document's header says connector {field} `{found}`, not `{expected}` \
-                 (at /connector/{field}); re-vendor the document or fix the macro argument"
+                "the document's header says {} {field} `{found}`, not `{expected}` \
+                 (at /{}/{field}); re-vendor the document or fix the macro argument",
+                kind.noun(),
+                kind.header_key()
             ),
+            Error::WrongMacro { document } => {
+                let (other, this) = match document {
+                    DocumentKind::Trigger => (DocumentKind::Trigger, DocumentKind::Connector),
+                    DocumentKind::Connector => (DocumentKind::Connector, DocumentKind::Trigger),
+                };
+                write!(
+                    f,
+                    "this is a {} document (its header is `\"{}\"`): expand it with \
+                     `tray_connect::{}`, not `{}`",
+                    other.noun(),
+                    other.header_key(),
+                    other.macro_name(),
+                    this.macro_name()
+                )
+            }
             Error::UnknownOperation {
                 name, suggestions, ..
             } => {
@@ -173,7 +198,7 @@ pub fn expand(request: &Request<'_>) -> Result<Expansion, Error> {
     )
 }
 
-/// Expands an already parsed document (the macro caches parsed documents).
+/// Expands an already parsed connector document (the macro caches parsed documents).
 pub fn expand_document(
     connector: &str,
     version: &str,
@@ -181,21 +206,84 @@ pub fn expand_document(
     operations: Option<&[String]>,
     test_doubles: bool,
 ) -> Result<Expansion, Error> {
+    expand_kind(
+        DocumentKind::Connector,
+        connector,
+        version,
+        document,
+        operations,
+        test_doubles,
+    )
+}
+
+/// Expands an already parsed trigger document: what `trigger!` defines.
+pub fn expand_trigger_document(
+    trigger: &str,
+    version: &str,
+    document: &OperationsDocument,
+    operations: Option<&[String]>,
+    test_doubles: bool,
+) -> Result<Expansion, Error> {
+    expand_kind(
+        DocumentKind::Trigger,
+        trigger,
+        version,
+        document,
+        operations,
+        test_doubles,
+    )
+}
+
+/// Expands a document of either kind, as its header says (`tray-connect generate`).
+pub fn expand_as_written(
+    name: &str,
+    version: &str,
+    document: &OperationsDocument,
+    operations: Option<&[String]>,
+    test_doubles: bool,
+) -> Result<Expansion, Error> {
+    expand_kind(
+        document.kind,
+        name,
+        version,
+        document,
+        operations,
+        test_doubles,
+    )
+}
+
+fn expand_kind(
+    kind: DocumentKind,
+    connector: &str,
+    version: &str,
+    document: &OperationsDocument,
+    operations: Option<&[String]>,
+    test_doubles: bool,
+) -> Result<Expansion, Error> {
+    // A headerless document is whatever the macro reading it says.
+    if document.header.is_some() && document.kind != kind {
+        return Err(Error::WrongMacro {
+            document: document.kind,
+        });
+    }
     // The literals name the connector; a header, if any, must agree with them.
     if let Err(HeaderError::Mismatch {
+        kind,
         field,
         expected,
         found,
     }) = document.connector(Some((connector, version)))
     {
         return Err(Error::HeaderMismatch {
+            kind,
             field,
             expected,
             found,
         });
     }
     let selected = select(document, operations)?;
-    let model = model::build(connector, version, document, &selected).map_err(Error::Budget)?;
+    let model =
+        model::build(kind, connector, version, document, &selected).map_err(Error::Budget)?;
     let max_bytes = budget::SOURCE_BYTES_PER_DOCUMENT_BYTE
         .saturating_mul(document.size)
         .saturating_add(budget::SOURCE_BYTES_BASE);

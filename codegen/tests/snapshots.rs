@@ -7,6 +7,22 @@ use std::path::Path;
 
 fn expand(path: &Path) -> String {
     let document = std::fs::read_to_string(path).expect("fixture is readable");
+    let parsed = tray_connect_codegen::document::parse(&document).expect("fixture parses");
+    if parsed.kind == tray_connect_codegen::DocumentKind::Trigger {
+        // Trigger documents carry their header: expanded as `trigger!` does.
+        let header = parsed
+            .connector(None)
+            .expect("a trigger fixture has its header");
+        let expansion = tray_connect_codegen::expand_trigger_document(
+            &header.name,
+            &header.version,
+            &parsed,
+            None,
+            false,
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        return tray_connect_codegen::pretty(&expansion.source).expect("generated code parses");
+    }
     let expansion = tray_connect_codegen::expand(&tray_connect_codegen::Request {
         connector: "fixture",
         version: "1.0",

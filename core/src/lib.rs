@@ -117,3 +117,30 @@ pub use wire::{Connector, OperationInfo, ServiceRef};
 /// in the hidden `VALUE_FALLBACKS` (and shown by `tray-connect generate --report`).
 #[cfg(feature = "macros")]
 pub use tray_connect_macros::connector;
+
+/// Expands a vendored trigger operations document (List Trigger Operations' answer, with a
+/// `{"trigger": {"name", "version"}}` header) into typed subscription inputs and events.
+///
+/// ```text
+/// trigger!(NAME, VERSION, PATH)
+/// trigger!(NAME, VERSION, PATH, operations = ["group_boundary", ...])
+/// ```
+///
+/// The same generator as [`connector!`], with the same names, docs, diagnostics and budget. It
+/// defines `TRIGGER`, `VERSION`, `OPERATIONS` and, per trigger operation (e.g.
+/// `entered_smart_group_init`):
+///
+/// - `EnteredSmartGroupInit`, what a subscription needs, with a builder whose `build()`
+///   compiles only once every required input is set. Inputs Tray fills itself
+///   (`default_jsonpath: "$.env.public_url"`, `"$.auth.api_key"`, a `default` of
+///   `"{$.env.public_url}"`) are optional to set, and say so in their docs;
+/// - `EnteredSmartGroupInitEvent`, the event Tray delivers (the operation's `outputSchema`),
+///   decoded liberally like outputs: unlisted fields land in `extra`, unknown enum values in
+///   `Unknown(String)`;
+/// - `impl Trigger for EnteredSmartGroupInit`, so that [`Client::subscribe`] and
+///   [`decode_event`] know the trigger, the operation and the event type.
+///
+/// A connector document given to `trigger!` (or a trigger document to `connector!`) is an error
+/// on the path that says which macro to use.
+#[cfg(feature = "macros")]
+pub use tray_connect_macros::trigger;

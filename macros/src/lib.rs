@@ -13,18 +13,31 @@ use args::Args;
 use proc_macro::TokenStream;
 use quote::quote;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use tray_connect_codegen::Blame;
+use tray_connect_codegen::{Blame, DocumentKind};
 
 /// Expands a vendored operations document into typed inputs, builders and outputs.
 ///
 /// See the `tray-connect` crate's documentation.
 #[proc_macro]
 pub fn connector(input: TokenStream) -> TokenStream {
+    expand_macro(DocumentKind::Connector, input)
+}
+
+/// Expands a vendored trigger operations document into typed subscription inputs, builders
+/// and events.
+///
+/// See the `tray-connect` crate's documentation.
+#[proc_macro]
+pub fn trigger(input: TokenStream) -> TokenStream {
+    expand_macro(DocumentKind::Trigger, input)
+}
+
+fn expand_macro(kind: DocumentKind, input: TokenStream) -> TokenStream {
     let args = match syn::parse::<Args>(input) {
         Ok(args) => args,
         Err(e) => return e.to_compile_error().into(),
     };
-    match catch_unwind(AssertUnwindSafe(|| expand(&args))) {
+    match catch_unwind(AssertUnwindSafe(|| expand(kind, &args))) {
         Ok(Ok(tokens)) => tokens,
         Ok(Err(e)) => e.to_compile_error().into(),
         Err(panic) => {
@@ -44,7 +57,7 @@ pub fn connector(input: TokenStream) -> TokenStream {
     }
 }
 
-fn expand(args: &Args) -> Result<TokenStream, syn::Error> {
+fn expand(kind: DocumentKind, args: &Args) -> Result<TokenStream, syn::Error> {
     if args.test_panic {
         panic!("panic requested by `__test_panic`");
     }
@@ -61,7 +74,11 @@ fn expand(args: &Args) -> Result<TokenStream, syn::Error> {
         .operations
         .as_ref()
         .map(|list| list.iter().map(syn::LitStr::value).collect());
-    let expansion = tray_connect_codegen::expand_document(
+    let expand = match kind {
+        DocumentKind::Connector => tray_connect_codegen::expand_document,
+        DocumentKind::Trigger => tray_connect_codegen::expand_trigger_document,
+    };
+    let expansion = expand(
         &args.name.value(),
         &args.version.value(),
         &document,

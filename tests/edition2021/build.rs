@@ -18,6 +18,7 @@ fn main() {
         .collect();
     documents.sort();
     documents.push(root.join("schemas/twilio.json"));
+    documents.push(root.join("schemas/gosquared-trigger.json"));
     let mut source = String::new();
     for path in &documents {
         println!("cargo::rerun-if-changed={}", path.display());
@@ -37,7 +38,7 @@ fn write_module(source: &mut String, path: &Path, root: &Path) {
         .connector(None)
         .or_else(|_| document.connector(Some((&stem, "1.0"))))
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let expansion = tray_connect_codegen::expand_document(
+    let expansion = tray_connect_codegen::expand_as_written(
         &header.name,
         &header.version,
         &document,

@@ -35,7 +35,7 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
         mismatch @ HeaderError::Mismatch { .. } => Failure::failed(format!("{shown}: {mismatch}")),
     })?;
     let (name, version) = (header.name, header.version);
-    let expansion = tray_connect_codegen::expand_document(
+    let expansion = tray_connect_codegen::expand_as_written(
         &name,
         &version,
         &document,

@@ -15,8 +15,8 @@ pub(crate) mod source;
 use crate::budget::Exceeded;
 use crate::docs;
 use crate::model::{
-    AdditionalMap, Def, DefKind, Field, LookupModel, LookupParam, Model, OperationModel, Presence,
-    Role, TemplatePiece, Ty, Variant,
+    AdditionalMap, Def, DefKind, DocumentKind, Field, LookupModel, LookupParam, Model,
+    OperationModel, Presence, Role, TemplatePiece, Ty, Variant,
 };
 use crate::naming;
 use source::{Ident, Source, src};
@@ -60,19 +60,35 @@ pub fn model(model: &Model, test_doubles: bool, max_bytes: usize) -> Result<Sour
     let version = &model.version;
     let operations = model.operations.iter().map(|op| &op.wire);
     let fallbacks = model.value_fallbacks.iter().map(docs::fallback);
-    let connector_doc = format!(
-        " The connector these types call: `{}`.",
-        docs::code(connector)
-    );
-    let version_doc = format!(
-        " The connector version they were generated from: `{}`.",
-        docs::code(version)
-    );
+    let (name_const, connector_doc, version_doc) = match model.kind {
+        DocumentKind::Connector => (
+            Ident::new("CONNECTOR"),
+            format!(
+                " The connector these types call: `{}`.",
+                docs::code(connector)
+            ),
+            format!(
+                " The connector version they were generated from: `{}`.",
+                docs::code(version)
+            ),
+        ),
+        DocumentKind::Trigger => (
+            Ident::new("TRIGGER"),
+            format!(
+                " The trigger these types subscribe to: `{}`.",
+                docs::code(connector)
+            ),
+            format!(
+                " The trigger version they were generated from: `{}`.",
+                docs::code(version)
+            ),
+        ),
+    };
     let mut out = src! {
         #[allow(unused_imports)]
         use ::tray_connect::__private as __tray;
         #[doc = #connector_doc]
-        pub const CONNECTOR: &str = #connector;
+        pub const #name_const: &str = #connector;
         #[doc = #version_doc]
         pub const VERSION: &str = #version;
         /// Wire names of the operations expanded here, in document order.
@@ -180,19 +196,38 @@ struct Emitter<'a> {
 }
 
 impl Emitter<'_> {
-    /// The `Operation` impl tying an operation's input to its output.
+    /// The `Operation` impl tying an operation's input to its output (for a trigger, the
+    /// `Trigger` impl tying a subscription's input to its events).
     fn operation_impl(&self, op: &OperationModel) -> Source {
         let input = ident(&self.model.defs[op.input].name);
         let output = ident(&self.model.defs[op.output].name);
         let wire = &op.wire;
-        src! {
-            impl ::tray_connect::Operation for #input {
-                type Output = #output;
-                const CONNECTOR: &'static str = CONNECTOR;
-                const VERSION: &'static str = VERSION;
-                const NAME: &'static str = #wire;
-            }
+        match self.model.kind {
+            DocumentKind::Connector => src! {
+                impl ::tray_connect::Operation for #input {
+                    type Output = #output;
+                    const CONNECTOR: &'static str = CONNECTOR;
+                    const VERSION: &'static str = VERSION;
+                    const NAME: &'static str = #wire;
+                }
+            },
+            DocumentKind::Trigger => src! {
+                impl ::tray_connect::Trigger for #input {
+                    type Event = #output;
+                    const TRIGGER: &'static str = TRIGGER;
+                    const VERSION: &'static str = VERSION;
+                    const NAME: &'static str = #wire;
+                }
+            },
         }
+    }
+
+    /// The constant naming the connector (or trigger) the expansion was made for.
+    fn name_const(&self) -> Ident {
+        Ident::new(match self.model.kind {
+            DocumentKind::Connector => "CONNECTOR",
+            DocumentKind::Trigger => "TRIGGER",
+        })
     }
 
     /// `{path}_lookup(..)` functions on an operation's input type.
@@ -201,6 +236,7 @@ impl Emitter<'_> {
             return Source::new();
         }
         let input = ident(input);
+        let name_const = self.name_const();
         let functions = lookups.iter().map(|lookup| {
             let function = ident(&lookup.function);
             let operation = &lookup.operation;
@@ -251,7 +287,7 @@ impl Emitter<'_> {
                 #(for line in &doc => #[doc = #line])*
                 pub fn #function(#(#params),*) -> ::tray_connect::Lookup {
                     #(#conversions)*
-                    ::tray_connect::Lookup::new(CONNECTOR, VERSION, #operation, #body)
+                    ::tray_connect::Lookup::new(#name_const, VERSION, #operation, #body)
                 }
             }
         });
@@ -266,7 +302,15 @@ impl Emitter<'_> {
     fn def_docs(&self, def: &Def) -> Vec<String> {
         let is_output = def.root && def.role == Role::Output;
         let fallback = if is_output {
-            format!("What `{}` returns.", docs::code(&def.operation))
+            match self.model.kind {
+                DocumentKind::Connector => {
+                    format!("What `{}` returns.", docs::code(&def.operation))
+                }
+                DocumentKind::Trigger => format!(
+                    "An event of `{}`, as Tray delivers it to a subscription's endpoint.",
+                    docs::code(&def.operation)
+                ),
+            }
         } else {
             format!("`{}`", def.name)
         };

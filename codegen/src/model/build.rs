@@ -5,7 +5,7 @@ use super::ir::*;
 use super::keywords::*;
 use super::state::*;
 use crate::budget::{self, Exceeded};
-use crate::document::{OperationDoc, OperationsDocument};
+use crate::document::{DocumentKind, OperationDoc, OperationsDocument};
 use crate::naming::{self, Namespace};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
@@ -13,12 +13,14 @@ use std::collections::{HashMap, HashSet};
 /// Builds the model of `operations` (indices into the document's operations), or says where
 /// the document went over its budget (see `crate::budget`).
 pub fn build(
+    kind: DocumentKind,
     connector: &str,
     version: &str,
     document: &OperationsDocument,
     operations: &[usize],
 ) -> Result<Model, Exceeded> {
     let mut builder = ModelBuilder {
+        kind,
         current_op: String::new(),
         root: &Value::Null,
         refs: HashMap::new(),
@@ -47,9 +49,14 @@ pub fn build(
         naming::Suffix::Pascal,
         &mut builder.type_names,
     );
+    // A trigger operation's output is the event Tray delivers.
+    let output_suffix = match kind {
+        DocumentKind::Connector => "Output",
+        DocumentKind::Trigger => "Event",
+    };
     let output_names: Vec<String> = input_names
         .iter()
-        .map(|name| builder.claim(&format!("{name}Output")))
+        .map(|name| builder.claim(&format!("{name}{output_suffix}")))
         .collect();
 
     let mut models = Vec::with_capacity(ops.len());
@@ -76,6 +83,7 @@ pub fn build(
     name_builder_parts(&mut defs, &builder.type_names);
     super::sizes::box_large_values(&mut defs);
     Ok(Model {
+        kind,
         connector: connector.to_owned(),
         version: version.to_owned(),
         operations: models,
@@ -633,9 +641,16 @@ impl<'d> ModelBuilder<'d> {
         // Sets, not lists: a hostile object lists thousands of names.
         let mut required: Vec<&str> = Vec::new();
         let mut is_required: HashSet<&str> = HashSet::new();
+        let trigger_input = self.kind == DocumentKind::Trigger && site.role == Role::Input;
+        let tray_fills = |key: &str| {
+            trigger_input
+                .then(|| properties.get(key).and_then(Value::as_object))
+                .flatten()
+                .and_then(filled_by_tray)
+        };
         if let Some(list) = schema.get("required").and_then(Value::as_array) {
             for key in list.iter().filter_map(Value::as_str) {
-                if is_required.insert(key) {
+                if tray_fills(key).is_none() && is_required.insert(key) {
                     required.push(key);
                 }
             }
@@ -693,6 +708,9 @@ impl<'d> ModelBuilder<'d> {
                         || property.get("advanced") == Some(&Value::Bool(true))
                     {
                         field_docs.notes.push(Note::Advanced);
+                    }
+                    if let Some(path) = tray_fills(wire) {
+                        field_docs.notes.push(Note::FilledByTray(path));
                     }
                     (ty, nullable, field_docs)
                 }
@@ -753,5 +771,23 @@ impl<'d> ModelBuilder<'d> {
             strict_optional: false,
         };
         index
+    }
+}
+
+/// The path Tray fills a trigger input from, when the property says it does: legacy documents
+/// write `default_jsonpath: "$.env.public_url"` (or `"$.auth.api_key"`), CDK documents a
+/// `default` of `"{$.env.public_url}"`. Tray's sources advise against making callers fill
+/// them (`docs/fidelity.md`, triggers).
+fn filled_by_tray(property: &Map<String, Value>) -> Option<String> {
+    let path = |text: &str| text.starts_with("$.").then(|| text.to_owned());
+    if let Some(Value::String(jsonpath)) = property.get("default_jsonpath") {
+        return path(jsonpath);
+    }
+    match property.get("default") {
+        Some(Value::String(default)) => default
+            .strip_prefix('{')
+            .and_then(|d| d.strip_suffix('}'))
+            .and_then(path),
+        _ => None,
     }
 }

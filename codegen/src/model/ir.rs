@@ -1,5 +1,6 @@
 //! The model: the Rust types, fields, variants, operations and lookups an expansion defines.
 
+pub use crate::document::DocumentKind;
 use serde_json::Value;
 
 /// Whether a type is sent (input) or received (output); outputs are lenient where inputs are
@@ -106,6 +107,9 @@ pub enum Note {
     PartlyJson(Reason),
     /// `properties` without a `type`: values other than objects are valid too.
     PropertiesWithoutType,
+    /// A trigger input Tray fills itself (`default_jsonpath: "$.env.public_url"`, `"$.auth.x"`,
+    /// or a `default` of `"{$.env.public_url}"`): required by the schema, optional to set.
+    FilledByTray(String),
 }
 
 /// Why a node, or part of one, is kept as `serde_json::Value`.
@@ -318,12 +322,14 @@ pub struct LookupParam {
     pub ty: Option<Ty>,
 }
 
-/// Everything one `connector!` expands to.
+/// Everything one `connector!` (or `trigger!`) expands to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
-    /// The connector name.
+    /// A connector's operations (called) or a trigger's (subscribed to).
+    pub kind: DocumentKind,
+    /// The connector (or trigger) name.
     pub connector: String,
-    /// The connector version.
+    /// The connector (or trigger) version.
     pub version: String,
     /// The expanded operations, in document order.
     pub operations: Vec<OperationModel>,

@@ -4,6 +4,7 @@
 
 use super::ir::{Def, Fallback, Role, Ty};
 use crate::budget::Exceeded;
+use crate::document::DocumentKind;
 use crate::naming::Namespace;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -88,6 +89,8 @@ pub(super) struct LookupSite {
 }
 
 pub(super) struct ModelBuilder<'d> {
+    /// A connector's operations or a trigger's.
+    pub(super) kind: DocumentKind,
     pub(super) current_op: String,
     /// The schema `$ref`s resolve against (the operation's input or output schema).
     pub(super) root: &'d Value,
