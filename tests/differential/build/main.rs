@@ -55,14 +55,69 @@ fn main() {
         .expect("writing to a String");
         cases.push(json!({"index": index, "schema": schema, "document": document}));
     }
+    let (trigger_modules, trigger_table) = trigger_events();
     let source = format!(
         "{modules}\n/// Every case, in draw order.\npub static CASES: &[Case] = &[\n{table}];\n\
-         /// The seed the cases were drawn with.\npub const SEED: u64 = {seed:#x};\n"
+         /// The seed the cases were drawn with.\npub const SEED: u64 = {seed:#x};\n\
+         {trigger_modules}\n/// Every event type of the trigger documents.\n\
+         pub static TRIGGER_EVENTS: &[TriggerEvent] = &[\n{trigger_table}];\n"
     );
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out.join("cases.rs"), source).expect("OUT_DIR is writable");
     let cases = serde_json::to_string(&Value::Array(cases)).expect("cases serialise");
     std::fs::write(out.join("cases.json"), cases).expect("OUT_DIR is writable");
+}
+
+/// Tray's real trigger documents (issue 23), expanded as `trigger!` does: one module each, and
+/// a row per operation with its `outputSchema` and its event type's round trip.
+fn trigger_events() -> (String, String) {
+    let root =
+        PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it")).join("../..");
+    let mut modules = String::new();
+    let mut table = String::new();
+    for path in [
+        "schemas/gosquared-trigger.json",
+        "codegen/tests/fixtures/tom-gmail-trigger.json",
+    ] {
+        println!("cargo::rerun-if-changed={}", root.join(path).display());
+        let text = std::fs::read_to_string(root.join(path)).expect("the trigger documents");
+        let document = tray_connect_codegen::document::parse(&text).expect("a document");
+        let header = document.connector(None).expect("a trigger header");
+        let expansion = tray_connect_codegen::expand_trigger_document(
+            &header.name,
+            &header.version,
+            &document,
+            None,
+            true,
+        )
+        .unwrap_or_else(|e| panic!("{path}: {e}"));
+        let module = header.name.replace('-', "_");
+        writeln!(
+            modules,
+            "/// `{path}`, as `trigger!` expands it.\npub mod {module} {{\n{}\n}}",
+            expansion.source
+        )
+        .expect("writing to a String");
+        for (index, operation) in document.operations.iter().enumerate() {
+            let event = format!(
+                "{}Event",
+                operation
+                    .name
+                    .split('_')
+                    .map(|w| w[..1].to_uppercase() + &w[1..])
+                    .collect::<String>()
+            );
+            let schema = serde_json::to_string(operation.output_schema()).expect("JSON");
+            writeln!(
+                table,
+                "    TriggerEvent {{ document: {path:?}, index: {index}, operation: {:?}, \
+                 output_schema: {schema:?}, round_trip: roundtrip::<{module}::{event}> }},",
+                operation.name
+            )
+            .expect("writing to a String");
+        }
+    }
+    (modules, table)
 }
 
 fn env_number(key: &str) -> Option<u64> {

@@ -22,6 +22,21 @@ pub struct Case {
     pub field_output: RoundTrip,
 }
 
+/// One event type of a real trigger document (issue 23): its operation's `outputSchema` and
+/// the round trip through the type `trigger!` generates for it.
+pub struct TriggerEvent {
+    /// The document, relative to the workspace.
+    pub document: &'static str,
+    /// The operation's position in the document.
+    pub index: usize,
+    /// The operation's wire name.
+    pub operation: &'static str,
+    /// Its `outputSchema`, as JSON text.
+    pub output_schema: &'static str,
+    /// Through its `{Operation}Event` type.
+    pub round_trip: RoundTrip,
+}
+
 /// Deserialises a value into a generated type and serialises it back.
 pub type RoundTrip = fn(Value) -> Result<Value, String>;
 

@@ -28,7 +28,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
-use tray_connect_differential::{CASES, CASES_JSON, Case, RoundTrip, SEED};
+use tray_connect_differential::{CASES, CASES_JSON, Case, RoundTrip, SEED, TRIGGER_EVENTS};
 
 /// Candidates drawn per schema and target.
 const CANDIDATES: usize = 60;
@@ -772,4 +772,40 @@ fn the_oracle_and_the_equality_rule_behave_as_this_file_says() {
     ));
     assert!(!same(&json!({"a": null}), &json!({})));
     assert!(!same(&json!({"a": 1}), &json!({"a": "1"})));
+}
+
+/// Tray's real trigger documents (issue 23): every event value the oracle accepts for an
+/// operation's `outputSchema` decodes into its generated event type and comes back equal.
+#[test]
+fn every_event_the_oracle_accepts_round_trips_through_trigger_event_types() {
+    let mut tally = Tally::default();
+    assert_eq!(
+        TRIGGER_EVENTS.len(),
+        4,
+        "GoSquared's two operations and Gmail's two"
+    );
+    for (i, event) in TRIGGER_EVENTS.iter().enumerate() {
+        let schema: Value = serde_json::from_str(event.output_schema).expect("JSON");
+        let case = json!({"index": 100_000 + i, "document": event.document,
+                          "operation": event.operation, "schema": schema});
+        check_round_trips(
+            &mut tally,
+            &case,
+            "trigger events",
+            &schema,
+            event.round_trip,
+            4,
+        );
+    }
+    assert!(
+        tally
+            .checked
+            .get("trigger events")
+            .copied()
+            .unwrap_or_default()
+            >= 40,
+        "too few accepted events were drawn: {:?}",
+        tally.checked
+    );
+    tally.finish("trigger events");
 }
