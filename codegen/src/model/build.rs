@@ -263,6 +263,14 @@ impl<'d> ModelBuilder<'d> {
                 index
             }
             _ => {
+                // Absent is an input of any properties; anything but an object is a document
+                // error worth saying (`"inputSchema": "oops"` compiled without a word).
+                let mut docs = docs;
+                if !matches!(op.input_schema(), Value::Null | Value::Object(_)) {
+                    let reason = Reason::RootNotASchema("inputSchema");
+                    self.note_fallback(&site, reason.clone());
+                    docs.notes.push(Note::PartlyJson(reason));
+                }
                 let builder = Some(self.claim(&format!("{name}Builder")));
                 self.push(Def {
                     name,
@@ -295,6 +303,10 @@ impl<'d> ModelBuilder<'d> {
                 self.fallback(&site, Reason::DynamicOutput, &mut docs),
                 false,
             ),
+            None if !matches!(op.output_schema(), Value::Null | Value::Object(_)) => {
+                let reason = Reason::RootNotASchema("outputSchema");
+                (self.fallback(&site, reason, &mut docs), false)
+            }
             None => (
                 self.fallback(&site, Reason::NoOutputSchema, &mut docs),
                 false,
