@@ -286,7 +286,7 @@ fn legacy_setting(setting: &Value) -> Value {
     }
 }
 
-/// Why a document cannot be read at all (the only hard errors, DESIGN §3).
+/// Why a document cannot be read at all (the only hard errors: `docs/architecture.md`, "One reader").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DocumentError {
     /// Not valid JSON.

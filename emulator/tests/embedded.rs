@@ -219,7 +219,7 @@ async fn master_token_calls_only_with_its_own_auth_ids() {
         json!({"operation": "send_message", "authId": auth,
                "input": {"channel_id": "C1", "message": "hi", "time": "now"}})
     };
-    // No authentication yet: any UUID is taken (DESIGN §6).
+    // No authentication yet: any UUID is taken (the emulator's crate docs).
     let (status, _) = call(&emulator, "slack", "9.1", send(AUTH_ID)).await;
     assert_eq!(status, 200);
 

@@ -1,5 +1,5 @@
 //! Finding the document: paths are relative to the crate's `Cargo.toml` directory, then to
-//! each ancestor up to the workspace root, then to the invoking source file (DESIGN §4).
+//! each ancestor up to the workspace root, then to the invoking source file.
 //!
 //! Messages name the document as the user wrote it. Places are shown relative to the crate
 //! when they lie inside its workspace, else absolute: a relative path from a crate somewhere
