@@ -59,12 +59,18 @@ struct Call<'a> {
 #[derive(Deserialize, Debug)]
 #[serde(rename_all = "lowercase")]
 enum Status {
+    Accepted,
+    Scheduled,
+    Canceled,
     Queued,
     Sending,
     Sent,
     Failed,
     Delivered,
     Undelivered,
+    Receiving,
+    Received,
+    Read,
     #[serde(other)]
     Unknown,
 }
