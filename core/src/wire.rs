@@ -398,6 +398,33 @@ fn decode_slice<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T, Error
         Ok(value) => return Ok(value),
         Err(e) => e,
     };
+    let Located {
+        path,
+        message,
+        source,
+    } = locate::<T>(body, plain);
+    Err(Error::Decode {
+        what: what.to_owned(),
+        path,
+        message,
+        output: None,
+        source: Some(source),
+    })
+}
+
+/// Where and why decoding a body as some `T` failed.
+pub(crate) struct Located {
+    /// A `.`-separated JSON path, or `line L column C` for a body that is not JSON.
+    pub(crate) path: String,
+    /// serde's message, without its own `at line .. column ..` suffix.
+    pub(crate) message: String,
+    /// serde's error.
+    pub(crate) source: serde_json::Error,
+}
+
+/// Finds where decoding `body` as `T` failed, given the error of the plain (fast) decode: the
+/// body is decoded again through `serde_path_to_error`, so only a failure pays for the path.
+pub(crate) fn locate<T: DeserializeOwned>(body: &[u8], plain: serde_json::Error) -> Located {
     let mut de = serde_json::Deserializer::from_slice(body);
     let (path, source) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Err(located) if !located.inner().is_syntax() && !located.inner().is_eof() => {
@@ -414,13 +441,11 @@ fn decode_slice<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T, Error
     if let Some(stripped) = message.strip_suffix(&suffix) {
         message = stripped.to_owned();
     }
-    Err(Error::Decode {
-        what: what.to_owned(),
+    Located {
         path,
         message,
-        output: None,
-        source: Some(source),
-    })
+        source,
+    }
 }
 
 fn decode_error(what: &str, path: &str, message: String, output: Option<Value>) -> Error {
