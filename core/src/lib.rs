@@ -56,9 +56,12 @@ mod path;
 mod retry;
 mod secret;
 mod signing;
+mod subscription_list;
+mod subscriptions;
 mod text;
 mod tolerant;
 mod trigger;
+mod triggers;
 pub mod typestate;
 mod wire;
 
@@ -90,6 +93,10 @@ pub use operation::Operation;
 pub use pages::Pages;
 pub use secret::Secret;
 pub use signing::{SIGNATURE_HEADER, SignatureError, SigningKey, verify_event};
+pub use subscription_list::Subscriptions;
+pub use subscriptions::{
+    CreatedSubscription, NewSubscription, SubscriptionFailure, SubscriptionInfo, SubscriptionState,
+};
 pub use trigger::Trigger;
 pub use wire::{Connector, OperationInfo, ServiceRef};
 

@@ -137,13 +137,22 @@ pub fn encode_call<I: Serialize + ?Sized>(
 
 /// Decodes a Get Connectors body (`{"elements": [...]}`).
 pub fn decode_connectors(body: &[u8]) -> Result<Vec<Connector>, Error> {
-    decode_slice::<Elements<Connector>>(body, "Get Connectors response").map(|e| e.elements)
+    decode_elements(body, "Get Connectors response")
 }
 
 /// Decodes a Get Connector Operations body (`{"elements": [...]}`).
 pub fn decode_operations(body: &[u8]) -> Result<Vec<OperationInfo>, Error> {
-    decode_slice::<Elements<OperationInfo>>(body, "Get Connector Operations response")
-        .map(|e| e.elements)
+    decode_elements(body, "Get Connector Operations response")
+}
+
+/// Decodes the `elements` of a list answer (`{"elements": [...]}`): List Triggers and List
+/// Trigger Operations answer with the same shapes as Get Connectors and Get Connector
+/// Operations.
+pub(crate) fn decode_elements<T: DeserializeOwned>(
+    body: &[u8],
+    what: &str,
+) -> Result<Vec<T>, Error> {
+    decode_slice::<Elements<T>>(body, what).map(|e| e.elements)
 }
 
 /// Decodes a Call Connector body of a 2xx answer: `output` when `outcome` is `"success"`,
@@ -209,6 +218,19 @@ pub fn decode_call_typed<T: DeserializeOwned>(
         Ok(envelope) if envelope.outcome == Outcome::Success => Ok(envelope.output),
         _ => decode_call(body).and_then(|output| decode_output(output, &what())),
     }
+}
+
+/// Decodes a REST answer as `T`, keeping the whole answer in the error (as
+/// [`Error::output`]) when it is JSON of another shape: what was created is never lost.
+pub(crate) fn decode_answer<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T, Error> {
+    let value: Value = serde_json::from_slice(body).map_err(|source| Error::Decode {
+        what: what.to_owned(),
+        path: format!("line {} column {}", source.line(), source.column()),
+        message: source.to_string(),
+        output: None,
+        source: Some(source),
+    })?;
+    decode_output(value, what)
 }
 
 /// Decodes a call's `output` as `T`. The error names `what` and keeps the whole output.
@@ -393,7 +415,7 @@ fn strip_tags(html: &str) -> String {
 }
 
 /// Decodes `body` as `T`; on failure decodes again through `serde_path_to_error` to say where.
-fn decode_slice<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T, Error> {
+pub(crate) fn decode_slice<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T, Error> {
     let plain = match serde_json::from_slice::<T>(body) {
         Ok(value) => return Ok(value),
         Err(e) => e,
