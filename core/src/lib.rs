@@ -60,6 +60,8 @@ mod subscription_list;
 mod subscriptions;
 mod text;
 mod tolerant;
+#[cfg(feature = "axum")]
+mod tray_event;
 mod trigger;
 mod triggers;
 pub mod typestate;
@@ -97,6 +99,8 @@ pub use subscription_list::Subscriptions;
 pub use subscriptions::{
     CreatedSubscription, NewSubscription, SubscriptionFailure, SubscriptionInfo, SubscriptionState,
 };
+#[cfg(feature = "axum")]
+pub use tray_event::TrayEvent;
 pub use trigger::Trigger;
 pub use wire::{Connector, OperationInfo, ServiceRef};
 
