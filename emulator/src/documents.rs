@@ -4,7 +4,9 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use serde_json::{Value, json};
-use tray_connect_codegen::document::{self as reader, ConnectorHeader, DocumentError, HeaderError};
+use tray_connect_codegen::document::{
+    self as reader, ConnectorHeader, DocumentError, DocumentKind, HeaderError,
+};
 use tray_connect_codegen::untrusted;
 
 use crate::error::EmulatorError;
@@ -36,9 +38,12 @@ impl DocumentSource {
     }
 }
 
-/// One connector version served by the emulator.
+/// One connector version served by the emulator, or one trigger version: a trigger document
+/// (header key `trigger`) has the shape of a connector's, and is served on the trigger routes.
 #[derive(Debug)]
 pub(crate) struct Connector {
+    /// Which routes serve it.
+    pub(crate) kind: DocumentKind,
     pub(crate) name: String,
     pub(crate) version: String,
     /// The Get Connectors element for it.
@@ -149,6 +154,7 @@ pub(crate) fn load(source: &DocumentSource, validate: bool) -> Result<Connector,
     }
 
     Ok(Connector {
+        kind: parsed.kind,
         listing: listing(&header),
         name: header.name,
         version: header.version,
@@ -363,6 +369,19 @@ mod tests {
             json!({"name": "x", "version": "1", "title": "X!", "description": "d",
                    "service": {"id": "s-1", "name": "xs", "version": 3}})
         );
+    }
+
+    #[test]
+    fn a_trigger_header_makes_a_trigger_document() {
+        let t = inline(
+            r#"{"trigger": {"name": "gosquared-trigger", "version": "1.0"},
+                "elements": [{"name": "entered_smart_group_init"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(t.kind, DocumentKind::Trigger);
+        assert_eq!(t.listing["title"], "Gosquared Trigger");
+        let c = inline(r#"{"connector": {"name": "x", "version": "1"}, "elements": []}"#).unwrap();
+        assert_eq!(c.kind, DocumentKind::Connector);
     }
 
     #[test]

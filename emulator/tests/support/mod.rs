@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod receiver;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -17,6 +19,14 @@ pub const TOKEN: &str = "test-token";
 pub fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
+        .join(name)
+}
+
+/// A trigger document of `core/tests/fixtures/triggers` (kept once, with the client's
+/// fixtures; see the README there): `gosquared-trigger.json` or `tom-gmail-trigger.json`.
+pub fn trigger_document(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../core/tests/fixtures/triggers")
         .join(name)
 }
 
