@@ -1,16 +1,23 @@
 //! Receiving Tray's deliveries with the `TrayEvent` extractor (feature `axum`), in real axum
-//! servers on 127.0.0.1:0: what reaches the handler and what is refused before it.
+//! servers on 127.0.0.1:0: what reaches the handler and what is refused before it; and the
+//! whole chain, `Client::subscribe` → the emulator's signed deliveries → `TrayEvent`, for 1,000
+//! events.
 //!
 //! Run with `cargo test -p tray-connect --features axum --test trigger_events`.
 
-use std::sync::Arc;
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{FromRef, State};
+use axum::http::StatusCode;
 use axum::routing::post;
+use futures_util::StreamExt;
 use tokio::sync::mpsc;
-use tray_connect::{SIGNATURE_HEADER, SigningKey, TrayEvent, Trigger};
+use tray_connect::{Client, NewSubscription, SIGNATURE_HEADER, SigningKey, TrayEvent, Trigger};
+use tray_connect_emulator::{AttemptOutcome, Delivery, DeliveryFault, Emulator, Scope};
 
 /// GoSquared's `entered_smart_group_init`, hand-written (the `trigger!` macro will generate it).
 #[derive(Debug, Clone, serde::Serialize)]
@@ -79,6 +86,13 @@ struct Running {
 }
 
 async fn serve(key: SigningKey) -> Running {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    serve_on(listener, key)
+}
+
+/// As [`serve`], on a listener bound already (its URL is needed to subscribe, before the key
+/// exists).
+fn serve_on(listener: tokio::net::TcpListener, key: SigningKey) -> Running {
     let (sender, events) = mpsc::unbounded_channel();
     let handled = Arc::new(AtomicUsize::new(0));
     let service = Service {
@@ -89,7 +103,6 @@ async fn serve(key: SigningKey) -> Running {
     let app = Router::new()
         .route("/tray/groups", post(entered))
         .with_state(service);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/tray/groups", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     Running {
@@ -210,4 +223,180 @@ async fn announce_oversized(url: &str) -> (u16, String) {
     let answer = String::from_utf8(answer).unwrap();
     let status = answer[9..12].parse().unwrap();
     (status, answer.trim_end().to_owned())
+}
+
+/// The service of the end-to-end test: during an outage it answers 503 before acting; then it
+/// acts once per event, deduplicating on the event's person id (a field that identifies it:
+/// Tray sends no event id).
+#[derive(Clone)]
+struct Idempotent {
+    key: SigningKey,
+    /// How many more deliveries the outage refuses.
+    outage: Arc<AtomicUsize>,
+    /// The events acted on, by person id.
+    acted: Arc<Mutex<HashSet<String>>>,
+    /// Deliveries of an event already acted on.
+    repeats: Arc<AtomicUsize>,
+}
+
+impl FromRef<Idempotent> for SigningKey {
+    fn from_ref(service: &Idempotent) -> SigningKey {
+        service.key.clone()
+    }
+}
+
+async fn act_once(
+    State(service): State<Idempotent>,
+    event: TrayEvent<EnteredSmartGroup>,
+) -> StatusCode {
+    let down = service
+        .outage
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| {
+            left.checked_sub(1)
+        })
+        .is_ok();
+    if down {
+        return StatusCode::SERVICE_UNAVAILABLE;
+    }
+    let first_time = service
+        .acted
+        .lock()
+        .unwrap()
+        .insert(event.person.id.clone());
+    if !first_time {
+        service.repeats.fetch_add(1, Ordering::SeqCst);
+    }
+    StatusCode::OK
+}
+
+/// The issue's target: 1,000 events through the whole chain.
+const EVENTS: usize = 1_000;
+/// Deliveries in flight at once (Tray delivers "as fast as it can").
+const IN_FLIGHT: usize = 50;
+/// Deliveries the receiver's outage refuses with a 503 before it recovers.
+const OUTAGE: usize = 150;
+
+#[tokio::test]
+async fn a_thousand_events_arrive_verified_once_each_through_an_outage_duplicates_and_forgeries() {
+    let started = Instant::now();
+    let emulator = Emulator::builder()
+        .document(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/triggers/gosquared-trigger.json"
+        ))
+        // Enough attempts to outlast the outage; millisecond backoff keeps the run short.
+        .delivery_retries(10, Duration::from_millis(1))
+        .start()
+        .await
+        .unwrap();
+    let client = Client::builder()
+        .token("token")
+        .base_url(emulator.base_url())
+        .build()
+        .unwrap();
+
+    // The service's endpoint exists before its key: subscribe, then serve with the key.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}/tray/groups", listener.local_addr().unwrap());
+    let input = EnteredSmartGroup {
+        api_key: "k".into(),
+        site_token: "GSN-1".into(),
+        url: endpoint.clone(),
+        value: "vip".into(),
+    };
+    let created = client
+        .subscribe(NewSubscription::new("VIPs", &endpoint, input))
+        .await
+        .unwrap();
+    let service = Idempotent {
+        key: created.signing_key.clone(),
+        outage: Arc::new(AtomicUsize::new(OUTAGE)),
+        acted: Arc::default(),
+        repeats: Arc::default(),
+    };
+    let app = Router::new()
+        .route("/tray/groups", post(act_once))
+        .with_state(service.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    // Every 25th delivery forged, every 10th other one delivered twice.
+    emulator.inject_delivery(DeliveryFault::MisSign, Scope::Every(25));
+    emulator.inject_delivery(DeliveryFault::Duplicate, Scope::Every(10));
+    let id = created.subscription.id.as_str();
+    let deliveries: Vec<Delivery> = tokio::time::timeout(
+        Duration::from_secs(120),
+        futures_util::stream::iter(0..EVENTS)
+            .map(|n| {
+                let event = GroupEvent {
+                    group: Group {
+                        id: "vip".into(),
+                        name: "VIP".into(),
+                    },
+                    boundary: "enter".into(),
+                    person: Person {
+                        id: format!("p{n}"),
+                    },
+                };
+                let emulator = &emulator;
+                async move {
+                    let delivery = emulator.deliver::<EnteredSmartGroup>(id, &event).await;
+                    (event.person.id, delivery.unwrap())
+                }
+            })
+            .buffer_unordered(IN_FLIGHT)
+            .map(|(person, delivery)| {
+                assert_eq!(delivery.subscription_id, id);
+                (person, delivery)
+            })
+            .collect::<Vec<_>>(),
+    )
+    .await
+    .expect("the deliveries finish")
+    .into_iter()
+    .map(|(person, delivery)| {
+        let acted = service.acted.lock().unwrap().contains(&person);
+        let forged = delivery.fault == Some(DeliveryFault::MisSign);
+        // Every genuine event acted on, no forged one.
+        assert_eq!(acted, !forged, "{person}: {delivery:?}");
+        assert_eq!(delivery.delivered(), !forged, "{person}");
+        delivery
+    })
+    .collect();
+    let elapsed = started.elapsed();
+
+    let count = |fault: DeliveryFault| {
+        deliveries
+            .iter()
+            .filter(|d| d.fault == Some(fault.clone()))
+            .count()
+    };
+    let (forged, duplicated) = (
+        count(DeliveryFault::MisSign),
+        count(DeliveryFault::Duplicate),
+    );
+    assert_eq!(forged, EVENTS / 25);
+    assert_eq!(duplicated, EVENTS / 10 - EVENTS / 50);
+    assert_eq!(service.acted.lock().unwrap().len(), EVENTS - forged);
+    // Each duplicate reached the handler a second time, and was not acted on again.
+    assert_eq!(service.repeats.load(Ordering::SeqCst), duplicated);
+    let statuses = |status: u16| {
+        deliveries
+            .iter()
+            .flat_map(|d| &d.attempts)
+            .filter(|a| a.outcome == AttemptOutcome::Status(status))
+            .count()
+    };
+    // The outage was retried through; forged deliveries were refused at every attempt.
+    assert_eq!(statuses(503), OUTAGE);
+    assert_eq!(statuses(401), forged * 10);
+    assert_eq!(
+        statuses(200),
+        EVENTS - forged + duplicated,
+        "every genuine event taken once, every duplicate twice"
+    );
+    eprintln!(
+        "{EVENTS} events ({forged} forged, {duplicated} duplicated, {OUTAGE} refused by the \
+         outage), {} attempts in {elapsed:.2?}",
+        deliveries.iter().map(|d| d.attempts.len()).sum::<usize>()
+    );
 }
