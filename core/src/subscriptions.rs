@@ -573,6 +573,18 @@ mod tests {
         );
     }
 
+    #[test]
+    fn the_trigger_futures_are_send() {
+        fn send<T: Send>(_: &T) {}
+        let client = Client::new("token").unwrap();
+        let new = NewSubscription::new("n", "https://e", Entered { value: "v".into() });
+        send(&client.subscribe(new));
+        send(&client.subscription("s1"));
+        send(&client.unsubscribe("s1"));
+        send(&client.list_triggers());
+        send(&client.list_trigger_operations("t", "1.0"));
+    }
+
     #[tokio::test]
     async fn bad_subscription_ids_fail_before_any_request() {
         let client = Client::builder()

@@ -336,7 +336,7 @@ impl Emulator {
             reason,
         };
         let url = check_endpoint(&subscription.endpoint).map_err(not_deliverable)?;
-        let http = deliverer.http().map_err(not_deliverable)?.clone();
+        let http = deliverer.http().map_err(not_deliverable)?;
         let fault = lock(&deliverer.faults).fault_for(Some(&subscription.operation));
         let signature = match fault {
             Some(DeliveryFault::MisSign) => sign(&new_signing_key(), &body),
@@ -350,7 +350,7 @@ impl Emulator {
             tokio::time::sleep(wait).await;
         }
         let send = Outgoing {
-            http: &http,
+            http,
             url: &url,
             body: &body,
             signature: &signature,

@@ -38,8 +38,8 @@ pub enum EmulatorError {
     #[error(
         "operations document {document} has no connector header saying which connector it \
          describes: add \"connector\": {{\"name\": \"...\", \"version\": \"...\"}} next to \
-         \"elements\" (`tray-connect pull` writes it), or load it with \
-         `EmulatorBuilder::document_as(name, version, path)`"
+         \"elements\" (`tray-connect pull` writes it; \"trigger\" instead of \"connector\" for a \
+         trigger's operations), or load it with `EmulatorBuilder::document_as(name, version, path)`"
     )]
     MissingHeader {
         /// The document's path or inline label.
