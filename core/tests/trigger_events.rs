@@ -282,7 +282,7 @@ async fn a_thousand_events_arrive_verified_once_each_through_an_outage_duplicate
     let emulator = Emulator::builder()
         .document(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/triggers/gosquared-trigger.json"
+            "/../schemas/gosquared-trigger.json"
         ))
         // Enough attempts to outlast the outage; millisecond backoff keeps the run short.
         .delivery_retries(10, Duration::from_millis(1))

@@ -1,5 +1,6 @@
 //! The client's trigger endpoints against the emulator, serving GoSquared's and a CDK Gmail
-//! trigger document (`fixtures/triggers/`, each given a `trigger` header): discovery,
+//! trigger document (`schemas/gosquared-trigger.json`,
+//! `codegen/tests/fixtures/tom-gmail-trigger.json`): discovery,
 //! subscribing (input validated as Tray does), paging, reading, deleting, and every refusal
 //! as the error a caller sees.
 
@@ -52,17 +53,15 @@ impl Trigger for OnEvent {
     const NAME: &'static str = "on_event";
 }
 
+/// The two trigger documents, each kept once in the repository.
 fn triggers() -> EmulatorBuilder {
-    let fixture = |name: &str| {
-        format!(
-            "{}/tests/fixtures/triggers/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        )
-    };
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
     Emulator::builder()
         .token(TOKEN)
-        .document(fixture("gosquared-trigger.json"))
-        .document(fixture("tom-gmail-trigger.json"))
+        .document(format!("{root}/schemas/gosquared-trigger.json"))
+        .document(format!(
+            "{root}/codegen/tests/fixtures/tom-gmail-trigger.json"
+        ))
 }
 
 fn client_of(emulator: &Emulator) -> Client {
@@ -291,4 +290,34 @@ async fn unknown_triggers_and_operations_are_404() {
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(404));
+}
+
+mod gosquared {
+    tray_connect::trigger!("gosquared-trigger", "1.0", "schemas/gosquared-trigger.json");
+}
+
+#[tokio::test]
+async fn a_trigger_generated_input_subscribes_and_its_events_decode() {
+    // `trigger!` leaves out the inputs Tray fills itself (`api_key`, `site_token`, `url`), and
+    // the emulator takes the subscription without them, by the same rule.
+    let emulator = triggers().start().await.unwrap();
+    let client = client_of(&emulator);
+    let input = gosquared::EnteredSmartGroupInit::builder()
+        .value("vip")
+        .build();
+    let created = client
+        .subscribe(NewSubscription::new("VIPs", ENDPOINT, input))
+        .await
+        .unwrap();
+    assert_eq!(emulator.subscriptions()[0].input, json!({"value": "vip"}));
+    let body = br#"{"group": {"id": "vip", "name": "VIP"}, "boundary": "enter", "x": 1}"#;
+    let signature = created.signing_key.sign(body);
+    let event = tray_connect::decode_event::<gosquared::EnteredSmartGroupInit>(
+        &created.signing_key,
+        body,
+        &signature,
+    )
+    .unwrap();
+    assert_eq!(event.boundary.as_deref(), Some("enter"));
+    assert_eq!(event.extra["x"], 1);
 }

@@ -79,7 +79,7 @@ async fn trigger_documents_are_served_on_the_trigger_routes_only() {
         names,
         [("gosquared-trigger", "1.0"), ("tom-gmail-trigger", "1.0")]
     );
-    assert_eq!(listed["elements"][1]["service"]["name"], "google-gmail");
+    assert_eq!(listed["elements"][0]["title"], "GoSquared Trigger");
     let (status, operations) = get(
         &emulator,
         "/core/v1/triggers/gosquared-trigger/versions/1.0/operations",
@@ -247,14 +247,13 @@ async fn list_pages_follow_the_cursor_given_as_cursor_or_as_after() {
 async fn an_input_the_schema_refuses_is_trays_400() {
     let emulator = triggers().start().await.unwrap();
     let mut body = gosquared("s");
-    body["input"] = json!({"api_key": "k", "value": 7});
+    body["input"] = json!({"api_key": "k", "name": 7});
     let (status, refused) = create(&emulator, &body).await;
     assert_eq!(status, 400);
     assert_eq!(
         refused["message"],
         "Connector input validation failed. Schema validation errors: [ 1 - #: required key \
-         [site_token] not found, 2 - #: required key [url] not found, 3 - #/value: expected \
-         type: String, found: Integer ]"
+         [value] not found, 2 - #/name: expected type: String, found: Integer ]"
     );
     // Gmail's enum, from a CDK (draft-07) document.
     let gmail = json!({"name": "g", "trigger": {"name": "tom-gmail-trigger", "version": "1.0"},
@@ -270,6 +269,35 @@ async fn an_input_the_schema_refuses_is_trays_400() {
         "{refused}"
     );
     assert!(emulator.subscriptions().is_empty());
+}
+
+#[tokio::test]
+async fn inputs_tray_fills_itself_may_be_left_out() {
+    // GoSquared's `api_key` and `site_token` (`$.auth.*`), `url` (`$.env.public_url`) and
+    // Gmail's `public_url` (`{$.env.public_url}`) are required by their schemas, but filled by
+    // Tray: `trigger!` makes them optional, and the emulator does not ask for them.
+    let emulator = triggers().start().await.unwrap();
+    let mut body = gosquared("s");
+    body["input"] = json!({"value": "vip"});
+    let (status, created) = create(&emulator, &body).await;
+    assert_eq!(status, 200, "{created}");
+    let gmail = json!({"name": "g", "trigger": {"name": "tom-gmail-trigger", "version": "1.0"},
+        "operation": "thread", "endpoint": ENDPOINT,
+        "input": {"eventTypes": "labelAdded", "threadId": "t1"}});
+    let (status, created) = create(&emulator, &gmail).await;
+    assert_eq!(status, 200, "{created}");
+    // What the caller must give is still required.
+    let mut missing = gmail.clone();
+    missing["input"] = json!({"eventTypes": "labelAdded"});
+    let (status, refused) = create(&emulator, &missing).await;
+    assert_eq!(status, 400);
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("required key [threadId] not found"),
+        "{refused}"
+    );
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ use super::ir::*;
 use super::keywords::*;
 use super::state::*;
 use crate::budget::{self, Exceeded};
-use crate::document::{DocumentKind, OperationDoc, OperationsDocument};
+use crate::document::{DocumentKind, OperationDoc, OperationsDocument, filled_by_tray};
 use crate::naming::{self, Namespace};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
@@ -783,23 +783,5 @@ impl<'d> ModelBuilder<'d> {
             strict_optional: false,
         };
         index
-    }
-}
-
-/// The path Tray fills a trigger input from, when the property says it does: legacy documents
-/// write `default_jsonpath: "$.env.public_url"` (or `"$.auth.api_key"`), CDK documents a
-/// `default` of `"{$.env.public_url}"`. Tray's sources advise against making callers fill
-/// them (`docs/fidelity.md`, triggers).
-fn filled_by_tray(property: &Map<String, Value>) -> Option<String> {
-    let path = |text: &str| text.starts_with("$.").then(|| text.to_owned());
-    if let Some(Value::String(jsonpath)) = property.get("default_jsonpath") {
-        return path(jsonpath);
-    }
-    match property.get("default") {
-        Some(Value::String(default)) => default
-            .strip_prefix('{')
-            .and_then(|d| d.strip_suffix('}'))
-            .and_then(path),
-        _ => None,
     }
 }

@@ -22,11 +22,16 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// A trigger document of `core/tests/fixtures/triggers` (kept once, with the client's
-/// fixtures; see the README there): `gosquared-trigger.json` or `tom-gmail-trigger.json`.
+/// A trigger document, each kept once in the repository (see
+/// `codegen/tests/fixtures/README.md`): `gosquared-trigger.json` (in `schemas/`) or
+/// `tom-gmail-trigger.json` (in `codegen/tests/fixtures/`).
 pub fn trigger_document(name: &str) -> PathBuf {
+    let folder = match name {
+        "gosquared-trigger.json" => "../schemas",
+        _ => "../codegen/tests/fixtures",
+    };
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../core/tests/fixtures/triggers")
+        .join(folder)
         .join(name)
 }
 
