@@ -18,8 +18,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::retry::RequestKind;
-use crate::tolerant;
-use crate::wire::decode_slice;
+use crate::wire::{self, PageInfo, decode_slice};
 use crate::{Client, Error, SubscriptionInfo};
 
 const WHAT: &str = "subscriptions";
@@ -84,21 +83,8 @@ struct Page {
     #[serde(default)]
     elements: Vec<SubscriptionInfo>,
     /// Required in Tray's schema; read as "no further page" when missing or malformed.
-    #[serde(default, deserialize_with = "page_info")]
+    #[serde(default, deserialize_with = "wire::page_info")]
     page_info: PageInfo,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct PageInfo {
-    #[serde(default, deserialize_with = "tolerant::boolean")]
-    has_next_page: bool,
-    #[serde(default, deserialize_with = "tolerant::optional_text")]
-    end_cursor: Option<String>,
-}
-
-fn page_info<'de, D: serde::Deserializer<'de>>(de: D) -> Result<PageInfo, D::Error> {
-    Ok(tolerant::optional(de)?.unwrap_or_default())
 }
 
 /// What the stream carries from one page to the next.

@@ -94,6 +94,22 @@ pub struct OperationInfo {
     pub auth_scopes: Option<Vec<String>>,
 }
 
+/// The `pageInfo` of a paged answer (the Embedded API's connections, List Subscriptions): only
+/// what following the pages needs.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct PageInfo {
+    #[serde(default, deserialize_with = "tolerant::boolean")]
+    pub(crate) has_next_page: bool,
+    #[serde(default, deserialize_with = "tolerant::optional_text")]
+    pub(crate) end_cursor: Option<String>,
+}
+
+/// `pageInfo`, read as "no further page" when missing, `null` or of another shape.
+pub(crate) fn page_info<'de, D: serde::Deserializer<'de>>(de: D) -> Result<PageInfo, D::Error> {
+    Ok(tolerant::optional(de)?.unwrap_or_default())
+}
+
 /// The body of both list endpoints.
 #[derive(Deserialize)]
 struct Elements<T> {

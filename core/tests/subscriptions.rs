@@ -9,22 +9,10 @@ mod support;
 use serde_json::{Value, json};
 use support::docs_server::{Answer, DocsServer, Received};
 use support::fast;
+use support::gosquared::entered;
 use tray_connect::{
-    Client, Error, NewSubscription, RetryPolicy, SubscriptionInfo, SubscriptionState, Trigger,
+    Client, Error, NewSubscription, RetryPolicy, SubscriptionInfo, SubscriptionState,
 };
-
-/// GoSquared's `entered_smart_group_init`, hand-written (the `trigger!` macro will generate it).
-#[derive(Debug, Clone, serde::Serialize)]
-struct EnteredSmartGroup {
-    value: String,
-}
-
-impl Trigger for EnteredSmartGroup {
-    type Event = Value;
-    const TRIGGER: &'static str = "gosquared-trigger";
-    const VERSION: &'static str = "1.0";
-    const NAME: &'static str = "entered_smart_group_init";
-}
 
 const SUBSCRIPTION_ID: &str = "1a71daf1-0000-4000-8000-dbb4ab325a55";
 
@@ -117,9 +105,7 @@ async fn subscribe_sends_the_documented_fields() {
     let new = NewSubscription::new(
         "VIPs",
         "https://hooks.example/vip",
-        EnteredSmartGroup {
-            value: "vip".into(),
-        },
+        entered("vip", "https://hooks.example/vip"),
     )
     .auth_id("fe6ce53d-b414-4f24-b0d5-16a0a75544a0")
     .external_id("acme-vip");
@@ -134,7 +120,9 @@ async fn subscribe_sends_the_documented_fields() {
     assert_eq!(
         sent.json(),
         json!({"name": "VIPs", "trigger": {"name": "gosquared-trigger", "version": "1.0"},
-               "operation": "entered_smart_group_init", "input": {"value": "vip"},
+               "operation": "entered_smart_group_init",
+               "input": {"api_key": "k", "site_token": "GSN-1",
+                         "url": "https://hooks.example/vip", "value": "vip"},
                "endpoint": "https://hooks.example/vip",
                "authenticationId": "fe6ce53d-b414-4f24-b0d5-16a0a75544a0",
                "externalId": "acme-vip"})
@@ -247,7 +235,7 @@ async fn create_is_not_retried_once_it_may_have_reached_tray() {
     for policy in [RetryPolicy::default(), RetryPolicy::calls_idempotent()] {
         let server = DocsServer::start(|_, _| status(503, "Service unavailable"));
         let client = client(&server, policy);
-        let new = NewSubscription::new("s", "https://e", EnteredSmartGroup { value: "v".into() });
+        let new = NewSubscription::new("s", "https://e", entered("v", "https://e"));
         let error = client.subscribe(new).await.unwrap_err();
         assert_eq!(error.status(), Some(503), "{error}");
         assert_eq!(server.received().len(), 1);
@@ -261,7 +249,7 @@ async fn create_is_retried_after_a_429_which_created_nothing() {
         _ => created(),
     });
     let client = client(&server, RetryPolicy::default());
-    let new = NewSubscription::new("s", "https://e", EnteredSmartGroup { value: "v".into() });
+    let new = NewSubscription::new("s", "https://e", entered("v", "https://e"));
     let created = client.subscribe(new).await.unwrap();
     assert_eq!(created.subscription.id, SUBSCRIPTION_ID);
     assert_eq!(server.received().len(), 2);

@@ -5,6 +5,8 @@
 //!
 //! Run with `cargo test -p tray-connect --features axum --test trigger_events`.
 
+mod support;
+
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -15,44 +17,10 @@ use axum::extract::{FromRef, State};
 use axum::http::StatusCode;
 use axum::routing::post;
 use futures_util::StreamExt;
+use support::gosquared::{EnteredSmartGroup, GroupEvent, entered, event};
 use tokio::sync::mpsc;
-use tray_connect::{Client, NewSubscription, SIGNATURE_HEADER, SigningKey, TrayEvent, Trigger};
+use tray_connect::{Client, NewSubscription, SIGNATURE_HEADER, SigningKey, TrayEvent};
 use tray_connect_emulator::{AttemptOutcome, Delivery, DeliveryFault, Emulator, Scope};
-
-/// GoSquared's `entered_smart_group_init`, hand-written (the `trigger!` macro will generate it).
-#[derive(Debug, Clone, serde::Serialize)]
-struct EnteredSmartGroup {
-    api_key: String,
-    site_token: String,
-    url: String,
-    value: String,
-}
-
-/// The part of its event (`outputSchema`) the service reads.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-struct GroupEvent {
-    group: Group,
-    boundary: String,
-    person: Person,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-struct Group {
-    id: String,
-    name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-struct Person {
-    id: String,
-}
-
-impl Trigger for EnteredSmartGroup {
-    type Event = GroupEvent;
-    const TRIGGER: &'static str = "gosquared-trigger";
-    const VERSION: &'static str = "1.0";
-    const NAME: &'static str = "entered_smart_group_init";
-}
 
 /// The receiving service's state: its subscription's key, and where verified events go.
 #[derive(Clone)]
@@ -68,7 +36,7 @@ impl FromRef<Service> for SigningKey {
     }
 }
 
-async fn entered(
+async fn take_event(
     State(service): State<Service>,
     event: TrayEvent<EnteredSmartGroup>,
 ) -> &'static str {
@@ -101,7 +69,7 @@ fn serve_on(listener: tokio::net::TcpListener, key: SigningKey) -> Running {
         handled: handled.clone(),
     };
     let app = Router::new()
-        .route("/tray/groups", post(entered))
+        .route("/tray/groups", post(take_event))
         .with_state(service);
     let url = format!("http://{}/tray/groups", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -298,14 +266,12 @@ async fn a_thousand_events_arrive_verified_once_each_through_an_outage_duplicate
     // The service's endpoint exists before its key: subscribe, then serve with the key.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let endpoint = format!("http://{}/tray/groups", listener.local_addr().unwrap());
-    let input = EnteredSmartGroup {
-        api_key: "k".into(),
-        site_token: "GSN-1".into(),
-        url: endpoint.clone(),
-        value: "vip".into(),
-    };
     let created = client
-        .subscribe(NewSubscription::new("VIPs", &endpoint, input))
+        .subscribe(NewSubscription::new(
+            "VIPs",
+            &endpoint,
+            entered("vip", &endpoint),
+        ))
         .await
         .unwrap();
     let service = Idempotent {
@@ -327,16 +293,7 @@ async fn a_thousand_events_arrive_verified_once_each_through_an_outage_duplicate
         Duration::from_secs(120),
         futures_util::stream::iter(0..EVENTS)
             .map(|n| {
-                let event = GroupEvent {
-                    group: Group {
-                        id: "vip".into(),
-                        name: "VIP".into(),
-                    },
-                    boundary: "enter".into(),
-                    person: Person {
-                        id: format!("p{n}"),
-                    },
-                };
+                let event = event(&format!("p{n}"));
                 let emulator = &emulator;
                 async move {
                     let delivery = emulator.deliver::<EnteredSmartGroup>(id, &event).await;

@@ -4,37 +4,18 @@
 //! subscribing (input validated as Tray does), paging, reading, deleting, and every refusal
 //! as the error a caller sees.
 
+mod support;
+
 use serde_json::{Value, json};
+use support::gosquared::EnteredSmartGroup;
 use tray_connect::{Client, Error, NewSubscription, SubscriptionInfo, SubscriptionState, Trigger};
 use tray_connect_emulator::{Emulator, EmulatorBuilder};
 
 const TOKEN: &str = "emulator-token-5f3c9a1e";
 const ENDPOINT: &str = "http://127.0.0.1:9/tray/groups";
 
-/// GoSquared's `entered_smart_group_init`, hand-written (the `trigger!` macro will generate
-/// it). `url` is the document's `$.env.public_url` input, required by its schema.
-#[derive(Debug, Clone, serde::Serialize)]
-struct EnteredSmartGroup {
-    api_key: String,
-    site_token: String,
-    url: String,
-    value: String,
-}
-
-impl Trigger for EnteredSmartGroup {
-    type Event = Value;
-    const TRIGGER: &'static str = "gosquared-trigger";
-    const VERSION: &'static str = "1.0";
-    const NAME: &'static str = "entered_smart_group_init";
-}
-
 fn entered(value: &str) -> EnteredSmartGroup {
-    EnteredSmartGroup {
-        api_key: "k".into(),
-        site_token: "GSN-1".into(),
-        url: ENDPOINT.into(),
-        value: value.into(),
-    }
+    support::gosquared::entered(value, ENDPOINT)
 }
 
 /// The Gmail CDK trigger's `on_event`, whose `eventTypes` is an enum.
