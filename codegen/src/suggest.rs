@@ -26,10 +26,10 @@ mod tests {
 
     #[test]
     fn close_and_containing_names_are_suggested() {
-        let names = ["twilio-output.json", "slack.json", "twilio-output-old.json"];
+        let names = ["twilio-output", "slack", "twilio-output-old", "twilo"];
         assert_eq!(
-            closest("twilio.json", names.into_iter()),
-            ["twilio-output.json", "twilio-output-old.json"]
+            closest("twilio", names.into_iter()),
+            ["twilo", "twilio-output", "twilio-output-old"]
         );
         assert!(closest("zzz", names.into_iter()).is_empty());
     }
