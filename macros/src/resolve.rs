@@ -103,16 +103,21 @@ fn similar_documents(tried: &[PathBuf]) -> Vec<PathBuf> {
         let Ok(entries) = std::fs::read_dir(dir) else {
             continue;
         };
-        let names: Vec<String> = entries
+        // Compared by stem: `twilio` is in `twilio-output`, `twilio.json` is not.
+        let stems: Vec<String> = entries
             .filter_map(Result::ok)
-            .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
-            .filter_map(|e| e.file_name().into_string().ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .filter_map(|p| p.file_stem()?.to_str().map(str::to_owned))
             .collect();
-        let wanted = name.to_string_lossy();
+        let wanted = Path::new(name)
+            .file_stem()
+            .unwrap_or(name)
+            .to_string_lossy();
         for close in
-            tray_connect_codegen::suggest::closest(&wanted, names.iter().map(String::as_str))
+            tray_connect_codegen::suggest::closest(&wanted, stems.iter().map(String::as_str))
         {
-            let candidate = dir.join(close);
+            let candidate = dir.join(format!("{close}.json"));
             if !found.contains(&candidate) && found.len() < 3 {
                 found.push(candidate);
             }
