@@ -47,7 +47,7 @@ fn generated_from_hostile_documents() -> PathBuf {
             &header.version,
             &document,
             None,
-            false,
+            tray_connect_codegen::Serde::Both,
         )
         .unwrap_or_else(|e| panic!("document {i} (seed {SEED:#x}): {e}"));
         let file = tray_connect_codegen::generated_file(

@@ -179,7 +179,7 @@ pub fn ours_source(name: &str, version: &str, document: &str) -> String {
         version,
         document,
         operations: None,
-        test_doubles: false,
+        serde: tray_connect_codegen::Serde::Both,
     })
     .unwrap()
     .source

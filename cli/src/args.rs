@@ -247,6 +247,28 @@ pub struct GenerateArgs {
     /// Connector version (required when the document has no header).
     #[arg(long)]
     pub version: Option<String>,
+    /// Serde directions of the types, as the macro's `serde = ".."`: both (the default) or
+    /// one-way (inputs only serialise, outputs only deserialise).
+    #[arg(long, value_enum, default_value_t = SerdeArg::Both)]
+    pub serde: SerdeArg,
+}
+
+/// `--serde`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SerdeArg {
+    /// Inputs and outputs serialise and deserialise.
+    Both,
+    /// Inputs only serialise, outputs only deserialise.
+    OneWay,
+}
+
+impl From<SerdeArg> for tray_connect_codegen::Serde {
+    fn from(arg: SerdeArg) -> Self {
+        match arg {
+            SerdeArg::Both => tray_connect_codegen::Serde::Both,
+            SerdeArg::OneWay => tray_connect_codegen::Serde::OneWay,
+        }
+    }
 }
 
 /// `serve`.

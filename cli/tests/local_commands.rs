@@ -17,7 +17,7 @@ fn macro_expansion(path: &std::path::Path, name: &str, version: &str) -> syn::Fi
         version,
         document: &document,
         operations: None,
-        test_doubles: false,
+        serde: tray_connect_codegen::Serde::Both,
     })
     .unwrap();
     let tokens = expansion.tokens().unwrap();

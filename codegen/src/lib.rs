@@ -11,7 +11,7 @@
 //!     version: "1.0",
 //!     document,
 //!     operations: None,
-//!     test_doubles: false,
+//!     serde: tray_connect_codegen::Serde::Both,
 //! })
 //! .unwrap();
 //! assert!(expansion.source.contains("pub struct Ping"));
@@ -46,10 +46,23 @@ pub struct Request<'a> {
     pub document: &'a str,
     /// Only these operations (and the types they reach); all when `None`.
     pub operations: Option<&'a [String]>,
-    /// Derive both serde directions: inputs also `Deserialize`, outputs also `Serialize`, for
-    /// typed test doubles (`tray-connect`'s `test-doubles` feature). Otherwise inputs only
-    /// serialise and outputs only deserialise, which is all `Client::call` needs.
-    pub test_doubles: bool,
+    /// Which serde directions the generated types implement.
+    pub serde: Serde,
+}
+
+/// Which serde directions generated types implement: `connector!(.., serde = "one-way")`
+/// chooses [`Serde::OneWay`], per invocation (never through a cargo feature, which cargo would
+/// unify across a build: a test's dev-dependency would then change what the library compiles
+/// against).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Serde {
+    /// Inputs and outputs both `Serialize` and `Deserialize`: an input read back from a job
+    /// queue, an output written to a cache or a log, typed test doubles. The default.
+    #[default]
+    Both,
+    /// Only what `Client::call` uses: inputs `Serialize`, outputs (and events) `Deserialize`.
+    /// Less for rustc to check in a crate with a big connector.
+    OneWay,
 }
 
 /// The generated code and what it had to leave untyped.
@@ -195,7 +208,7 @@ pub fn expand(request: &Request<'_>) -> Result<Expansion, Error> {
         request.version,
         &document,
         request.operations,
-        request.test_doubles,
+        request.serde,
     )
 }
 
@@ -205,7 +218,7 @@ pub fn expand_document(
     version: &str,
     document: &OperationsDocument,
     operations: Option<&[String]>,
-    test_doubles: bool,
+    serde: Serde,
 ) -> Result<Expansion, Error> {
     expand_kind(
         DocumentKind::Connector,
@@ -213,7 +226,7 @@ pub fn expand_document(
         version,
         document,
         operations,
-        test_doubles,
+        serde,
     )
 }
 
@@ -223,7 +236,7 @@ pub fn expand_trigger_document(
     version: &str,
     document: &OperationsDocument,
     operations: Option<&[String]>,
-    test_doubles: bool,
+    serde: Serde,
 ) -> Result<Expansion, Error> {
     expand_kind(
         DocumentKind::Trigger,
@@ -231,7 +244,7 @@ pub fn expand_trigger_document(
         version,
         document,
         operations,
-        test_doubles,
+        serde,
     )
 }
 
@@ -241,16 +254,9 @@ pub fn expand_as_written(
     version: &str,
     document: &OperationsDocument,
     operations: Option<&[String]>,
-    test_doubles: bool,
+    serde: Serde,
 ) -> Result<Expansion, Error> {
-    expand_kind(
-        document.kind,
-        name,
-        version,
-        document,
-        operations,
-        test_doubles,
-    )
+    expand_kind(document.kind, name, version, document, operations, serde)
 }
 
 fn expand_kind(
@@ -259,7 +265,7 @@ fn expand_kind(
     version: &str,
     document: &OperationsDocument,
     operations: Option<&[String]>,
-    test_doubles: bool,
+    serde: Serde,
 ) -> Result<Expansion, Error> {
     // A headerless document is whatever the macro reading it says.
     if document.header.is_some() && document.kind != kind {
@@ -288,7 +294,7 @@ fn expand_kind(
     let max_bytes = budget::SOURCE_BYTES_PER_DOCUMENT_BYTE
         .saturating_mul(document.size)
         .saturating_add(budget::SOURCE_BYTES_BASE);
-    let source = emit::model(&model, test_doubles, max_bytes).map_err(Error::Budget)?;
+    let source = emit::model(&model, serde, max_bytes).map_err(Error::Budget)?;
     Ok(Expansion {
         source: source.into_string(),
         value_fallbacks: model.value_fallbacks.iter().map(docs::fallback).collect(),

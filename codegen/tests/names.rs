@@ -58,7 +58,7 @@ fn expand(fixture: &str) -> TokenStream {
         version: "1.0",
         document: &document,
         operations: None,
-        test_doubles: false,
+        serde: tray_connect_codegen::Serde::Both,
     })
     .expect("the fixture expands");
     expansion.tokens().expect("the expansion lexes")

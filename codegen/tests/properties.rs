@@ -164,7 +164,7 @@ fn expand(document: &str) -> Result<String, tray_connect_codegen::Error> {
         version: "1.0",
         document,
         operations: None,
-        test_doubles: false,
+        serde: tray_connect_codegen::Serde::Both,
     })
     .map(|expansion| {
         tray_connect_codegen::pretty(&expansion.source)

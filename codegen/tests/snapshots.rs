@@ -18,7 +18,7 @@ fn expand(path: &Path) -> String {
             &header.version,
             &parsed,
             None,
-            false,
+            tray_connect_codegen::Serde::Both,
         )
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         return tray_connect_codegen::pretty(&expansion.source).expect("generated code parses");
@@ -28,7 +28,7 @@ fn expand(path: &Path) -> String {
         version: "1.0",
         document: &document,
         operations: None,
-        test_doubles: false,
+        serde: tray_connect_codegen::Serde::Both,
     })
     .or_else(|e| match e {
         // Documents with a header are expanded under their own name and version.
@@ -42,7 +42,7 @@ fn expand(path: &Path) -> String {
                 version: &header.version,
                 document: &document,
                 operations: None,
-                test_doubles: false,
+                serde: tray_connect_codegen::Serde::Both,
             })
         }
         other => Err(other),

@@ -7,10 +7,8 @@
 //! [`Emulator::calls_to`] reads the recorded inputs back as typed inputs, and
 //! [`Emulator::deliver`] delivers a typed event.
 //!
-//! Generated outputs implement only `Deserialize` and inputs only `Serialize` (the direction
-//! `Client::call` uses); this feature turns on `tray-connect`'s `test-doubles` feature, which
-//! derives the other direction too, in the builds that use the emulator (a dev-dependency's
-//! features reach only tests, examples and benches).
+//! They use the serde direction `Client::call` does not (outputs and events serialised, inputs
+//! read back), which generated types implement unless their macro says `serde = "one-way"`.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;

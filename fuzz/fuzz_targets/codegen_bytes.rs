@@ -27,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
         version: &header.1,
         document: text,
         operations: None,
-        test_doubles: false,
+        serde: tray_connect_codegen::Serde::Both,
     };
     if let Ok(expansion) = expand(&request) {
         if let Err(e) = pretty(&expansion.source) {

@@ -272,7 +272,7 @@ fuzz_target!(|doc: Document| {
         version: &version,
         document: &text,
         operations: if doc.only_first { Some(&first) } else { None },
-        test_doubles: doc.only_first,
+        serde: if doc.only_first { tray_connect_codegen::Serde::OneWay } else { tray_connect_codegen::Serde::Both },
     };
     let Ok(expansion) = expand(&request) else {
         return;

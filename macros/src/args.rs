@@ -1,11 +1,14 @@
-//! `connector!(NAME, VERSION, PATH)` or `connector!(NAME, VERSION, PATH, operations = [..])`.
+//! `connector!(NAME, VERSION, PATH)`, optionally followed by `operations = [..]` and
+//! `serde = "one-way"` (or `"both"`, the default).
 
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Ident, LitStr, Token};
+use tray_connect_codegen::Serde;
 
 const USAGE: &str = "expected `connector!(\"twilio-output\", \"2.1\", \"schemas/twilio.json\")`, \
-                     optionally followed by `, operations = [\"send_sms\", ..]`";
+                     optionally followed by `, operations = [\"send_sms\", ..]` and \
+                     `, serde = \"one-way\"`";
 
 /// The macro's arguments.
 pub struct Args {
@@ -13,6 +16,8 @@ pub struct Args {
     pub version: LitStr,
     pub path: LitStr,
     pub operations: Option<Vec<LitStr>>,
+    /// `serde = "one-way"` or `"both"` (the default).
+    pub serde: Serde,
     /// Hidden test hook: make the generator panic (proves the panic net works).
     pub test_panic: bool,
 }
@@ -44,6 +49,7 @@ impl Parse for Args {
         comma(input, "path of the operations document")?;
         let path = literal(input, "path of the operations document")?;
         let mut operations = None;
+        let mut serde = None;
         let mut test_panic = false;
         while input.peek(Token![,]) {
             input.parse::<Token![,]>()?;
@@ -57,12 +63,31 @@ impl Parse for Args {
                 syn::bracketed!(content in input);
                 let list = Punctuated::<LitStr, Token![,]>::parse_terminated(&content)?;
                 operations = Some(list.into_iter().collect());
+            } else if key == "serde" && serde.is_none() {
+                let value: LitStr = input.parse()?;
+                serde = Some(match value.value().as_str() {
+                    "both" => Serde::Both,
+                    "one-way" => Serde::OneWay,
+                    other => {
+                        return Err(syn::Error::new(
+                            value.span(),
+                            format!(
+                                "`serde = \"{other}\"`: expected `\"both\"` (the default: \
+                                 inputs and outputs serialise and deserialise) or `\"one-way\"` \
+                                 (inputs only serialise, outputs only deserialise)"
+                            ),
+                        ));
+                    }
+                });
             } else if key == "__test_panic" {
                 test_panic = input.parse::<syn::LitBool>()?.value;
             } else {
                 return Err(syn::Error::new(
                     key.span(),
-                    format!("unknown option `{key}`; the only option is `operations = [..]`"),
+                    format!(
+                        "unknown or repeated option `{key}`; the options are \
+                         `operations = [..]` and `serde = \"one-way\"`"
+                    ),
                 ));
             }
         }
@@ -74,6 +99,7 @@ impl Parse for Args {
             version,
             path,
             operations,
+            serde: serde.unwrap_or_default(),
             test_panic,
         })
     }

@@ -83,8 +83,7 @@ fn expand(kind: DocumentKind, args: &Args) -> Result<TokenStream, syn::Error> {
         &args.version.value(),
         &document,
         operations.as_deref(),
-        // `tray-connect/test-doubles` turns this on, typically on a dev-dependency.
-        cfg!(feature = "test-doubles"),
+        args.serde,
     )
     .map_err(|e| {
         let span = match e.blame() {

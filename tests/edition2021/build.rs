@@ -1,7 +1,7 @@
-//! Expands every fixture document the way a user's `cargo build` sees it: one serde direction
-//! per type (the workspace's own tests turn on `tray-connect/test-doubles`, which feature
-//! unification would otherwise spread to every crate). Reading the fixture folder, rather than
-//! a list, also guards that no fixture goes uncompiled.
+//! Expands every fixture document one way (`serde = "one-way"`: inputs only serialise, outputs
+//! only deserialise), under edition 2021: the workspace's own tests compile both directions,
+//! the default. Reading the fixture folder, rather than a list, also guards that no fixture
+//! goes uncompiled.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -43,7 +43,7 @@ fn write_module(source: &mut String, path: &Path, root: &Path) {
         &header.version,
         &document,
         None,
-        false,
+        tray_connect_codegen::Serde::OneWay,
     )
     .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let module = stem.replace(['-', '.'], "_");

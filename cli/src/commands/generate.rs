@@ -40,7 +40,7 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
         &version,
         &document,
         args.operations.as_deref(),
-        false,
+        args.serde.into(),
     )
     .map_err(|e| Failure::failed(format!("{shown}: {e}")))?;
     let code = render(&expansion.source, &name, &version, &args.file)?;

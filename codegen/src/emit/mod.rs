@@ -12,6 +12,7 @@ mod builder;
 mod objects;
 pub(crate) mod source;
 
+use crate::Serde;
 use crate::budget::Exceeded;
 use crate::docs;
 use crate::model::{
@@ -49,12 +50,12 @@ fn doc_line(text: &str) -> Source {
     src! { #[doc = #line] }
 }
 
-/// The whole expansion of one model; `test_doubles` derives both serde directions. Fails, naming
-/// the type it was writing, once the source grows past `max_bytes` (see `crate::budget`).
-pub fn model(model: &Model, test_doubles: bool, max_bytes: usize) -> Result<Source, Exceeded> {
+/// The whole expansion of one model, with the serde impls `serde` asks for. Fails, naming the
+/// type it was writing, once the source grows past `max_bytes` (see `crate::budget`).
+pub fn model(model: &Model, serde: Serde, max_bytes: usize) -> Result<Source, Exceeded> {
     let emitter = Emitter {
         model,
-        test_doubles,
+        both_ways: serde == Serde::Both,
     };
     let connector = &model.connector;
     let version = &model.version;
@@ -191,8 +192,8 @@ fn lookup_input(value: &serde_json::Value, params: &[LookupParam]) -> Source {
 
 struct Emitter<'a> {
     model: &'a Model,
-    /// Derive both serde directions, for typed test doubles.
-    test_doubles: bool,
+    /// Both serde directions on every type ([`Serde::Both`]).
+    both_ways: bool,
 }
 
 impl Emitter<'_> {
@@ -369,20 +370,20 @@ impl Emitter<'_> {
         }
     }
 
-    /// Whether types of `role` derive `Serialize`: inputs always (`Client::call` sends them),
-    /// outputs for typed test doubles only.
+    /// Whether types of `role` implement `Serialize`: inputs always (`Client::call` sends
+    /// them), outputs unless one way was asked for.
     fn serialises(&self, role: Role) -> bool {
-        role == Role::Input || self.test_doubles
+        role == Role::Input || self.both_ways
     }
 
-    /// Whether types of `role` derive `Deserialize`: outputs always (`Client::call` reads
-    /// them), inputs for typed test doubles only.
+    /// Whether types of `role` implement `Deserialize`: outputs always (`Client::call` reads
+    /// them), inputs unless one way was asked for.
     fn deserialises(&self, role: Role) -> bool {
-        role == Role::Output || self.test_doubles
+        role == Role::Output || self.both_ways
     }
 
     /// Only the directions `Client::call` uses (serde's impls are most of the time `cargo check`
-    /// spends on generated code); both with `test_doubles`.
+    /// spends on generated code) with `serde = "one-way"`; both by default.
     fn derives(&self, role: Role, extra: Source) -> Source {
         let serialize = self.serialises(role).then(|| src!(__tray::Serialize,));
         let deserialize = self.deserialises(role).then(|| src!(__tray::Deserialize,));

@@ -35,7 +35,7 @@ fn main() {
             version: "1.0",
             document: &text,
             operations: None,
-            test_doubles: true,
+            serde: tray_connect_codegen::Serde::Both,
         })
         .unwrap_or_else(|e| panic!("case {index} does not expand: {e}\n{text}"));
         let module = format!("case_{index:04}");
@@ -88,7 +88,7 @@ fn trigger_events() -> (String, String) {
             &header.version,
             &document,
             None,
-            true,
+            tray_connect_codegen::Serde::Both,
         )
         .unwrap_or_else(|e| panic!("{path}: {e}"));
         let module = header.name.replace('-', "_");
