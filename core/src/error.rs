@@ -1,6 +1,7 @@
 //! Everything that can go wrong between a call and its typed output.
 
-use crate::text::excerpt;
+use crate::text::{excerpt, one_line};
+use std::fmt;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -20,7 +21,12 @@ pub(crate) const MESSAGE_CHARS: usize = 500;
 /// ([`message`](Error::message), [`body`](Error::body), [`output`](Error::output)) keep it
 /// whole. [`source()`](std::error::Error::source) leads to the underlying cause where there is
 /// one.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Debug` reads like `Display`, after the variant's name, then the chain of causes: `main`
+/// returning `Result<(), Box<dyn std::error::Error>>` prints
+/// `Error: Tray: Tray API error 401: The request is unauthorized`, not a struct dump. Match on
+/// the variant, or use the accessors, for the fields.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// Tray answered with an HTTP error status (400, 401, 403, 404, 429, 5xx, ...).
@@ -242,7 +248,41 @@ pub enum Error {
     },
 }
 
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {self}", self.variant_name())?;
+        let mut cause = std::error::Error::source(self);
+        if cause.is_some() {
+            f.write_str("\n\nCaused by:")?;
+        }
+        while let Some(error) = cause {
+            write!(f, "\n    {}", one_line(&error.to_string()))?;
+            cause = error.source();
+        }
+        Ok(())
+    }
+}
+
 impl Error {
+    /// The variant's name, for `Debug`.
+    fn variant_name(&self) -> &'static str {
+        match self {
+            Error::Tray { .. } => "Tray",
+            Error::Connector { .. } => "Connector",
+            Error::Timeout { .. } => "Timeout",
+            Error::Transport { .. } => "Transport",
+            Error::Decode { .. } => "Decode",
+            Error::ResponseTooLarge { .. } => "ResponseTooLarge",
+            Error::Encode { .. } => "Encode",
+            Error::GraphQl { .. } => "GraphQl",
+            Error::ListTooLarge { .. } => "ListTooLarge",
+            Error::PageLoop { .. } => "PageLoop",
+            Error::Paging { .. } => "Paging",
+            Error::SubscriptionFailed { .. } => "SubscriptionFailed",
+            Error::Config { .. } => "Config",
+        }
+    }
+
     /// The HTTP status of a [`Error::Tray`] error.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -425,6 +465,36 @@ fn connector_summary(output: &Value) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn debug_reads_like_display_after_the_variant() {
+        // What `main() -> Result<(), Box<dyn Error>>` prints after `Error: `.
+        let error = tray(401, "The request is unauthorized", None);
+        assert_eq!(
+            format!("{error:?}"),
+            "Tray: Tray API error 401: The request is unauthorized"
+        );
+        assert_eq!(
+            format!("{:?}", Error::config("no token")),
+            "Config: invalid configuration: no token"
+        );
+    }
+
+    #[test]
+    fn debug_lists_the_causes_one_per_line() {
+        let cause = serde_json::from_str::<u8>("\"x\"").unwrap_err();
+        let error = Error::Encode {
+            operation: "send_sms".into(),
+            message: cause.to_string(),
+            source: cause,
+        };
+        let debug = format!("{error:?}");
+        assert!(debug.starts_with("Encode: "), "{debug}");
+        assert!(
+            debug.contains("\n\nCaused by:\n    invalid type"),
+            "{debug}"
+        );
+    }
 
     fn tray(status: u16, message: &str, code: Option<&str>) -> Error {
         Error::Tray {
