@@ -59,3 +59,13 @@ pub struct LookupOption {
     #[serde(default)]
     pub value: serde_json::Value,
 }
+
+impl LookupOption {
+    /// An option: what to show and the value to send (a string, a number, any JSON).
+    pub fn new(text: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
+        LookupOption {
+            text: text.into(),
+            value: value.into(),
+        }
+    }
+}

@@ -28,10 +28,12 @@ impl Emulator {
     ///     .document("../schemas/twilio.json")
     ///     .start()
     ///     .await?;
-    /// let output: twilio::SendSmsOutput = serde_json::from_value(serde_json::json!({
-    ///     "sid": "SM1", "status": "queued", "to": "+15551234567", "from": "+15557654321",
-    ///     "body": "Your code is 1234", "date_created": "Thu, 29 Nov 2026 10:00:00 +0000"
-    /// }))?;
+    /// // Only the fields the test cares about: outputs have a `Default`.
+    /// let output = twilio::SendSmsOutput {
+    ///     sid: "SM1".into(),
+    ///     status: twilio::SendSmsOutputStatus::Queued,
+    ///     ..Default::default()
+    /// };
     /// emulator.respond_to::<twilio::SendSms>(output)?;
     /// # Ok(())
     /// # }
@@ -54,6 +56,45 @@ impl Emulator {
         })?;
         self.respond(O::CONNECTOR, O::NAME, output);
         Ok(())
+    }
+
+    /// Scripts what the lookup operation `lookup` calls (made by a generated
+    /// `{Operation}::{input}_lookup(..)`) answers: every later call of that lookup operation
+    /// lists `options`, whatever its input. (Tray's answer is `{"result": [{"text", "value"}]}`.)
+    ///
+    /// ```
+    /// mod sheets {
+    ///     tray_connect::connector!("sheets", "8.1", "../codegen/tests/fixtures/google-sheets.json",
+    ///         operations = ["get_rows"]);
+    /// }
+    /// use tray_connect::LookupOption;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = tray_connect_emulator::Emulator::builder()
+    /// #     .document_as("sheets", "8.1", "../codegen/tests/fixtures/google-sheets.json")
+    /// #     .start().await?;
+    /// let worksheets = sheets::GetRows::worksheet_name_lookup("sheet-1");
+    /// emulator.respond_lookup(
+    ///     &worksheets,
+    ///     [LookupOption::new("Sheet1", "Sheet1"), LookupOption::new("Q3", "Q3")],
+    /// );
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn respond_lookup(
+        &self,
+        lookup: &tray_connect::Lookup,
+        options: impl IntoIterator<Item = tray_connect::LookupOption>,
+    ) {
+        let result: Vec<serde_json::Value> = options
+            .into_iter()
+            .map(|option| serde_json::json!({"text": option.text, "value": option.value}))
+            .collect();
+        self.respond(
+            lookup.connector(),
+            lookup.operation(),
+            serde_json::json!({ "result": result }),
+        );
     }
 
     /// The inputs of every recorded call to the operation `O` (same connector, version and

@@ -439,7 +439,9 @@ impl Emitter<'_> {
         let name = ident(&def.name);
         let doc = doc_attrs(&self.def_docs(def));
         let allow = allow_lints(&def.name);
-        let derives = src!(#[derive(__tray::Debug, __tray::Clone, __tray::PartialEq)]);
+        // An output a test can build with only the fields it cares about.
+        let default = def.has_default.then(|| src!(__tray::Default,));
+        let derives = src!(#[derive(__tray::Debug, __tray::Clone, __tray::PartialEq, #default)]);
         let field_tokens = fields.iter().map(|field| {
             let rust = ident(&field.rust);
             let ty = self.field_ty(field);
@@ -578,6 +580,21 @@ impl Emitter<'_> {
                 }
             }
         });
+        let default = def.has_default.then(|| {
+            let first = &rust[0];
+            let doc = format!(
+                " `{}`, the first value the document lists (for test doubles).",
+                docs::code(&variants[0].wire)
+            );
+            src! {
+                impl __tray::Default for #name {
+                    #[doc = #doc]
+                    fn default() -> Self {
+                        #name::#first
+                    }
+                }
+            }
+        });
         let parse_doc = match unknown {
             Some(unknown) => {
                 format!(" Parses a value; one the document does not list is kept as `{unknown}`.")
@@ -636,6 +653,7 @@ impl Emitter<'_> {
 
             #serialize
             #deserialize
+            #default
         }
     }
 
@@ -709,6 +727,27 @@ impl Emitter<'_> {
                 _ => {}
             }
         }
+        let default = def
+            .has_default
+            .then(|| {
+                variants
+                    .iter()
+                    .find(|(_, ty)| crate::model::ty_has_default(&self.model.defs, ty))
+            })
+            .flatten()
+            .map(|(variant, _)| {
+                let v = ident(variant);
+                let doc =
+                    format!(" The `{variant}` alternative at its default (for test doubles).");
+                src! {
+                    impl __tray::Default for #name {
+                        #[doc = #doc]
+                        fn default() -> Self {
+                            #name::#v(__tray::Default::default())
+                        }
+                    }
+                }
+            });
         // A struct alternative beside a `Value` is larger; boxing it would cost every reader an
         // allocation for clippy's sake.
         let large = variants
@@ -725,6 +764,7 @@ impl Emitter<'_> {
                 #(#variant_tokens)*
             }
             #(#froms)*
+            #default
         }
     }
 

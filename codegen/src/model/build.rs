@@ -82,6 +82,7 @@ pub fn build(
     }
     name_builder_parts(&mut defs, &builder.type_names);
     super::sizes::box_large_values(&mut defs);
+    super::defaults::mark_defaults(&mut defs);
     Ok(Model {
         kind,
         connector: connector.to_owned(),
@@ -282,6 +283,7 @@ impl<'d> ModelBuilder<'d> {
                     operation: String::new(),
                     root: false,
                     pointer: site.pointer.clone(),
+                    has_default: false,
                 })
             }
         }
@@ -339,6 +341,7 @@ impl<'d> ModelBuilder<'d> {
             operation: String::new(),
             root: false,
             pointer: site.pointer.clone(),
+            has_default: false,
         })
     }
 
@@ -625,6 +628,7 @@ impl<'d> ModelBuilder<'d> {
             operation: String::new(),
             root: false,
             pointer: site.pointer.clone(),
+            has_default: false,
         })
     }
 

@@ -307,6 +307,7 @@ impl ModelBuilder<'_> {
                     operation: String::new(),
                     root: false,
                     pointer: site.pointer.clone(),
+                    has_default: false,
                 });
                 (Ty::Named(index), nullable)
             }

@@ -280,6 +280,9 @@ pub struct Def {
     pub root: bool,
     /// Where the type is defined: the JSON pointer of its schema node in the document.
     pub pointer: String,
+    /// An output type with a `Default`: every value it requires has one (see
+    /// `model::defaults`), so a test builds one with only the fields it cares about.
+    pub has_default: bool,
 }
 
 /// One expanded operation.

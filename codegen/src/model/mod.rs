@@ -15,6 +15,7 @@
 
 mod build;
 mod combinators;
+mod defaults;
 mod ir;
 mod keywords;
 mod lookups;
@@ -23,5 +24,6 @@ mod sizes;
 mod state;
 
 pub use build::build;
+pub(crate) use defaults::ty_has_default;
 pub use ir::*;
 pub use lookups::{TemplatePiece, template_name, template_pieces};

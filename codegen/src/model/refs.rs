@@ -28,6 +28,7 @@ impl ModelBuilder<'_> {
             operation: String::new(),
             root: false,
             pointer: site.pointer.clone(),
+            has_default: false,
         });
         // Every shared node waiting at this site binds to it (a `$ref` whose target is an
         // `allOf` waits twice at one pointer); a second type reserved at the same site (the
