@@ -2,11 +2,11 @@
 //! traits that make `build()` compile only once every required input is set. The names
 //! (setters, type parameters) come from the model.
 
-use super::source::{Ident, Source, src};
-use super::{
-    COMPLEXITY_LIMIT, DEEP_NESTING, Emitter, allow_lints, doc_attrs, field_complexity, ident,
-    nesting, unit_arg,
+use super::common::{Emitter, doc_attrs, ident};
+use super::lints::{
+    COMPLEXITY_LIMIT, DEEP_NESTING, allow_lints, field_complexity, nesting, unit_arg,
 };
+use super::source::{Ident, Source, src};
 use crate::docs;
 use crate::model::{AdditionalMap, Def, Field, Presence};
 use crate::untrusted;

@@ -3,28 +3,9 @@
 //! generic helpers of `tray_connect::__private` (less for rustc to check than serde's derives,
 //! whose `flatten` also buffers the whole object).
 
+use super::common::{Emitter, StructShape, ident, serialize_impl};
 use super::source::{Ident, Source, src};
-use super::{Emitter, ident, serialize_impl};
-use crate::model::{AdditionalMap, Field, Presence, admits_null};
-
-/// What a struct's serde impls need to know.
-pub(super) struct StructShape<'a> {
-    pub(super) name: &'a Ident,
-    pub(super) type_name: &'a str,
-    pub(super) fields: &'a [Field],
-    pub(super) additional: Option<&'a AdditionalMap>,
-    pub(super) extra: Option<&'a str>,
-    pub(super) strict_optional: bool,
-}
-
-impl StructShape<'_> {
-    /// The field holding unlisted members, if the struct has one.
-    fn catch_all(&self) -> Option<&str> {
-        self.additional
-            .map(|additional| additional.rust.as_str())
-            .or(self.extra)
-    }
-}
+use crate::model::{Field, Presence, admits_null};
 
 impl Emitter<'_> {
     /// `Serialize` for a struct: an object of the listed members that are set, then the

@@ -1,0 +1,95 @@
+//! Structs: the type with its fields and catch-alls, then its serde impls and, for inputs,
+//! its builder.
+
+use super::common::{Emitter, StructShape, doc_attrs, ident};
+use super::lints::{DEEP_NESTING, allow_lints, nesting};
+use super::source::{Source, src};
+use crate::docs;
+use crate::model::{AdditionalMap, Def, Field, Role};
+
+impl Emitter<'_> {
+    pub(super) fn struct_def(
+        &self,
+        def: &Def,
+        fields: &[Field],
+        additional: Option<&AdditionalMap>,
+        extra: Option<&str>,
+        strict_optional: bool,
+    ) -> Source {
+        let name = ident(&def.name);
+        let doc = doc_attrs(&self.def_docs(def));
+        let allow = allow_lints(&def.name);
+        // An output a test can build with only the fields it cares about.
+        let default = def.has_default.then(|| src!(__tray::Default,));
+        let derives = src!(#[derive(__tray::Debug, __tray::Clone, __tray::PartialEq, #default)]);
+        let field_tokens = fields.iter().map(|field| {
+            let rust = ident(&field.rust);
+            let ty = self.field_ty(field);
+            let doc = doc_attrs(&docs::lines(
+                &field.docs,
+                &format!("`{}`", docs::code(&field.wire)),
+            ));
+            src! { #doc pub #rust: #ty, }
+        });
+        let additional_field = additional.map(|additional| {
+            let field = ident(&additional.rust);
+            let ty = self.ty(&additional.ty);
+            src! {
+                /// Properties beyond the listed ones (`additionalProperties`).
+                pub #field: __tray::BTreeMap<__tray::String, #ty>,
+            }
+        });
+        let extra_doc = match def.role {
+            Role::Output => {
+                " Fields the output schema does not list, kept so that nothing a call returned is lost."
+            }
+            Role::Input => {
+                " Inputs the schema does not list (documents often lag behind connectors)."
+            }
+        };
+        let extra_field = extra.map(|extra| {
+            let field = ident(extra);
+            src! {
+                #[doc = #extra_doc]
+                pub #field: __tray::Map<
+                    __tray::String,
+                    __tray::Value,
+                >,
+            }
+        });
+        // Deeply nested arrays (a schema's own nesting) read as complex types to clippy.
+        let complex = fields
+            .iter()
+            .any(|f| nesting(&f.ty) > DEEP_NESTING)
+            .then(|| src!(#[allow(clippy::type_complexity)]));
+        let mut out = src! {
+            #doc
+            #allow
+            #complex
+            #derives
+            pub struct #name {
+                #(#field_tokens)*
+                #additional_field
+                #extra_field
+            }
+        };
+        let object = StructShape {
+            name: &name,
+            type_name: &def.name,
+            fields,
+            additional,
+            extra,
+            strict_optional,
+        };
+        if self.serialises(def.role) {
+            out.extend(self.struct_serialize(&object));
+        }
+        if self.deserialises(def.role) {
+            out.extend(self.struct_deserialize(&object));
+        }
+        if def.role == Role::Input {
+            out.extend(self.builder(def, fields, additional, extra));
+        }
+        out
+    }
+}
