@@ -17,7 +17,7 @@ use axum::extract::{FromRef, State};
 use axum::http::StatusCode;
 use axum::routing::post;
 use futures_util::StreamExt;
-use support::gosquared::{EnteredSmartGroup, GroupEvent, entered, event};
+use support::gosquared::{EnteredSmartGroup, GroupEvent, entered, event, person_id};
 use tokio::sync::mpsc;
 use tray_connect::{Client, NewSubscription, SIGNATURE_HEADER, SigningKey, TrayEvent};
 use tray_connect_emulator::{AttemptOutcome, Delivery, DeliveryFault, Emulator, Scope};
@@ -112,8 +112,11 @@ async fn a_signed_delivery_reaches_the_handler_decoded() {
     let (status, text) = post_event(&service.url, body.clone(), Some(key.sign(&body))).await;
     assert_eq!((status, text.as_str()), (200, "taken"));
     let event = service.events.recv().await.unwrap();
-    assert_eq!(event.person.id, "p1");
-    assert_eq!(event.group.name, "VIP");
+    assert_eq!(person_id(&event), "p1");
+    assert_eq!(
+        event.group.as_ref().and_then(|g| g.name.as_deref()),
+        Some("VIP")
+    );
 }
 
 #[tokio::test]
@@ -226,11 +229,7 @@ async fn act_once(
     if down {
         return StatusCode::SERVICE_UNAVAILABLE;
     }
-    let first_time = service
-        .acted
-        .lock()
-        .unwrap()
-        .insert(event.person.id.clone());
+    let first_time = service.acted.lock().unwrap().insert(person_id(&event));
     if !first_time {
         service.repeats.fetch_add(1, Ordering::SeqCst);
     }
@@ -297,7 +296,7 @@ async fn a_thousand_events_arrive_verified_once_each_through_an_outage_duplicate
                 let emulator = &emulator;
                 async move {
                     let delivery = emulator.deliver::<EnteredSmartGroup>(id, &event).await;
-                    (event.person.id, delivery.unwrap())
+                    (person_id(&event), delivery.unwrap())
                 }
             })
             .buffer_unordered(IN_FLIGHT)

@@ -7,7 +7,7 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::gosquared::EnteredSmartGroup;
+use support::gosquared::{self, EnteredSmartGroup};
 use tray_connect::{Client, Error, NewSubscription, SubscriptionInfo, SubscriptionState, Trigger};
 use tray_connect_emulator::{Emulator, EmulatorBuilder};
 
@@ -271,10 +271,6 @@ async fn unknown_triggers_and_operations_are_404() {
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(404));
-}
-
-mod gosquared {
-    tray_connect::trigger!("gosquared-trigger", "1.0", "schemas/gosquared-trigger.json");
 }
 
 #[tokio::test]

@@ -1,64 +1,51 @@
-//! GoSquared's `entered_smart_group_init` (`schemas/gosquared-trigger.json`), hand-written: the
-//! subscription input and the event the trigger tests use, with the `Trigger` impl `trigger!`
-//! would generate.
+//! GoSquared's trigger (`schemas/gosquared-trigger.json`), as `trigger!` generates it: the
+//! subscription input and the event the trigger tests use.
 
-use serde::{Deserialize, Serialize};
-use tray_connect::Trigger;
+tray_connect::trigger!(
+    "gosquared-trigger",
+    "1.0",
+    "schemas/gosquared-trigger.json",
+    operations = ["entered_smart_group_init"]
+);
 
-/// A subscription's input. `api_key`, `site_token` and `url` are inputs Tray fills itself;
-/// given here all the same, as a caller may.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct EnteredSmartGroup {
-    pub api_key: String,
-    pub site_token: String,
-    pub url: String,
-    pub value: String,
-}
+/// The operation the tests subscribe to.
+pub type EnteredSmartGroup = EnteredSmartGroupInit;
+/// Its event.
+pub type GroupEvent = EnteredSmartGroupInitEvent;
 
-/// The part of the event (`outputSchema`) the tests read.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GroupEvent {
-    pub group: Group,
-    pub boundary: String,
-    pub person: Person,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Group {
-    pub id: String,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Person {
-    pub id: String,
-}
-
-impl Trigger for EnteredSmartGroup {
-    type Event = GroupEvent;
-    const TRIGGER: &'static str = "gosquared-trigger";
-    const VERSION: &'static str = "1.0";
-    const NAME: &'static str = "entered_smart_group_init";
-}
-
-/// A subscription to smart group `value`, delivering to `url`.
+/// A subscription to smart group `value`, delivering to `url`. `api_key`, `site_token` and
+/// `url` are inputs Tray fills itself; given here all the same, as a caller may.
 pub fn entered(value: &str, url: &str) -> EnteredSmartGroup {
-    EnteredSmartGroup {
-        api_key: "k".into(),
-        site_token: "GSN-1".into(),
-        url: url.into(),
-        value: value.into(),
-    }
+    EnteredSmartGroupInit::builder()
+        .value(value)
+        .url(url)
+        .api_key("k")
+        .site_token("GSN-1")
+        .build()
 }
 
 /// Person `person` entering the VIP group.
 pub fn event(person: &str) -> GroupEvent {
-    GroupEvent {
-        group: Group {
-            id: "vip".into(),
-            name: "VIP".into(),
-        },
-        boundary: "enter".into(),
-        person: Person { id: person.into() },
+    EnteredSmartGroupInitEvent {
+        group: Some(EnteredSmartGroupInitEventGroup {
+            id: Some("vip".into()),
+            name: Some("VIP".into()),
+            ..Default::default()
+        }),
+        boundary: Some("enter".into()),
+        person: Some(EnteredSmartGroupInitEventPerson {
+            id: Some(person.into()),
+            ..Default::default()
+        }),
+        ..Default::default()
     }
+}
+
+/// The id of the event's person ("" when it names none).
+pub fn person_id(event: &GroupEvent) -> String {
+    event
+        .person
+        .as_ref()
+        .and_then(|p| p.id.clone())
+        .unwrap_or_default()
 }
