@@ -2,12 +2,16 @@
 //!
 //! Schemas are read keyword by keyword from `serde_json::Value`: a keyword of an unexpected
 //! shape is ignored, and a node that cannot be typed becomes `serde_json::Value` with the reason
-//! recorded (it ends up in the docs and in `VALUE_FALLBACKS`). Nothing here fails.
+//! recorded (it ends up in the docs and in `VALUE_FALLBACKS`). Nothing here fails but the
+//! budget (`crate::budget`).
 //!
 //! `ir` is the model itself (what `emit` turns into tokens), re-exported here. The other
-//! submodules build it: `state` is a build's state, `build` walks the schemas, `keywords` reads
-//! single keywords, `refs` follows `$ref`, `combinators` types `oneOf`/`anyOf`/`allOf` and
-//! `type` arrays, `lookups` resolves lookups and their templates. The walk is one set of
+//! submodules build it: `state` is a build's state, `build` walks the schemas (operation roots,
+//! scalars, arrays), `objects` types objects (structs and maps), `enums` types `enum`,
+//! `keywords` reads single keywords, `refs` follows `$ref` and keeps shared nodes typed once,
+//! `combinators` types `oneOf`/`anyOf`/`allOf` and `type` arrays, `lookups` resolves lookups and
+//! their templates; after the walk, `sizes` boxes values too large for a stack and `defaults`
+//! marks the outputs that get a `Default`. The walk is one set of
 //! `ModelBuilder` methods spread over those files, so they call one another through `self`;
 //! their imports only go down (`ir` ← `keywords`, `state` ← the rest), never in a cycle.
 //! What the docs will say is kept as data ([`Note`], and the [`Reason`] of each [`Fallback`]):
@@ -16,9 +20,11 @@
 mod build;
 mod combinators;
 mod defaults;
+mod enums;
 mod ir;
 mod keywords;
 mod lookups;
+mod objects;
 mod refs;
 mod sizes;
 mod state;
