@@ -52,6 +52,8 @@ mod lookup;
 mod operation;
 mod pages;
 mod path;
+#[cfg(feature = "redis")]
+mod redis_limits;
 mod retry;
 mod secret;
 mod text;
@@ -85,6 +87,8 @@ pub use limits::RateLimit;
 pub use lookup::{Lookup, LookupOption};
 pub use operation::Operation;
 pub use pages::Pages;
+#[cfg(feature = "redis")]
+pub use redis_limits::RedisLimits;
 pub use secret::Secret;
 pub use trigger::Trigger;
 pub use wire::{Connector, OperationInfo, ServiceRef};
