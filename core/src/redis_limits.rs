@@ -49,6 +49,10 @@ const POLL_CAP: Duration = Duration::from_millis(20);
 /// asks in waves instead of queueing 1,000 scripts at once, each of which would wait for all
 /// the others (and could outlast the timeout).
 const MAX_ASKING: usize = 16;
+/// The most waiters of one process that ask Redis for a call slot at once (the others queue
+/// behind them): enough to take slots as fast as others free them, few enough that a full
+/// namespace is not asked hundreds of times over.
+const MAX_HEADS: usize = 16;
 /// The most leases given back by one script (Lua's `unpack` has a stack limit).
 const RELEASE_BATCH: usize = 500;
 
@@ -148,7 +152,7 @@ impl RedisLimits {
             shortest_lease_ms: AtomicU64::new(u64::MAX),
             releases,
             released: Notify::new(),
-            call_queue: tokio::sync::Mutex::new(()),
+            call_queue: tokio::sync::Semaphore::new(MAX_HEADS),
             queued_calls: AtomicUsize::new(0),
             read_queue: tokio::sync::Mutex::new(()),
             asking: tokio::sync::Semaphore::new(MAX_ASKING),
@@ -365,8 +369,9 @@ struct Shared {
     releases: mpsc::UnboundedSender<Release>,
     /// Rung after leases are given back, here or (published) in another process.
     released: Notify,
-    /// The waiters for a call slot, first come first served: only the head asks Redis.
-    call_queue: tokio::sync::Mutex<()>,
+    /// The waiters for a call slot, first come first served: only the first [`MAX_HEADS`]
+    /// ask Redis, each again when woken by a release or at the first lease's expiry.
+    call_queue: tokio::sync::Semaphore,
     /// How many of this process's calls are waiting for a slot.
     queued_calls: AtomicUsize,
     /// The waiters for a read's turn, in the same way.
@@ -384,8 +389,6 @@ struct Held {
 struct Release {
     member: String,
     limit: i64,
-    /// Dropped once the release task has dealt with it, to the call that waits for that.
-    _done: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 /// One client's view of the shared limits (its lease length, limits and timeout).
@@ -419,35 +422,78 @@ pub(crate) struct Lease {
 }
 
 impl Lease {
-    /// Gives the lease back to the release task, which sends it with others in one script;
-    /// `done`, if any, is dropped once it was sent (or given up on).
-    fn give_back(&mut self, done: Option<tokio::sync::oneshot::Sender<()>>) {
+    /// Takes the lease out of the ones this process renews: its id, if it was held.
+    fn take(&mut self) -> Option<String> {
         if !std::mem::replace(&mut self.armed, false) {
-            return;
+            return None;
         }
-        let held = self
-            .shared
-            .held
-            .lock()
-            .ok()
-            .and_then(|mut h| h.remove(&self.id));
-        if let Some(held) = held {
-            // Fails only once the release task is gone with the runtime: the lease expires.
-            let _ = self.shared.releases.send(Release {
-                member: held.member,
-                limit: self.limit,
-                _done: done,
-            });
-        }
+        let held = self.shared.held.lock().ok()?.remove(&self.id)?;
+        Some(held.member)
     }
 
     /// Gives the lease back and waits (at most `timeout`) until Redis has it: a call returns
     /// only once its slot is free for the others, so a process that exits right after its
-    /// calls leaves no lease behind.
+    /// calls leaves no lease behind. Sent straight from the call (no hop through a task); when
+    /// Redis does not take it, or this future is dropped, the release task sends it later.
     pub(crate) async fn release(mut self, timeout: Duration) {
-        let (done, given) = tokio::sync::oneshot::channel();
-        self.give_back(Some(done));
-        let _ = tokio::time::timeout(timeout, given).await;
+        let Some(member) = self.take() else {
+            return;
+        };
+        let shared = self.shared.clone();
+        let mut unsent = Unsent {
+            shared: &shared,
+            member: Some(member),
+            limit: self.limit,
+        };
+        let Some(mut connection) = shared.link.connection() else {
+            return;
+        };
+        let mut script = scripts().release.key(&shared.calls_key);
+        script
+            .arg(&shared.channel)
+            .arg(self.limit)
+            .arg(unsent.member.as_deref().unwrap_or_default());
+        match tokio::time::timeout(timeout, script.invoke_async::<i64>(&mut connection)).await {
+            Ok(Ok(_)) => {
+                unsent.member = None;
+                shared.wake_waiters(1);
+            }
+            Ok(Err(error)) => shared.link.went_down(&error),
+            Err(_) => shared
+                .link
+                .went_down(&format_args!("no answer within {timeout:?}")),
+        }
+    }
+}
+
+/// A lease id not yet given back: handed to the release task when dropped.
+struct Unsent<'a> {
+    shared: &'a Shared,
+    member: Option<String>,
+    limit: i64,
+}
+
+impl Drop for Unsent<'_> {
+    fn drop(&mut self) {
+        if let Some(member) = self.member.take() {
+            // Fails only once the release task is gone with the runtime: the lease expires.
+            let _ = self.shared.releases.send(Release {
+                member,
+                limit: self.limit,
+            });
+        }
+    }
+}
+
+impl Shared {
+    /// Wakes one waiter for a call slot per slot `freed` (as many as ask at once at most), if
+    /// any waits.
+    fn wake_waiters(&self, freed: usize) {
+        if self.queued_calls.load(Ordering::Acquire) > 0 {
+            for _ in 0..freed.min(MAX_HEADS) {
+                self.released.notify_one();
+            }
+        }
     }
 }
 
@@ -455,7 +501,13 @@ impl Drop for Lease {
     fn drop(&mut self) {
         // A call dropped (cancelled, or its task aborted): the lease goes back in the
         // background.
-        self.give_back(None);
+        if let Some(member) = self.take() {
+            // Fails only once the release task is gone with the runtime: the lease expires.
+            let _ = self.shared.releases.send(Release {
+                member,
+                limit: self.limit,
+            });
+        }
     }
 }
 
@@ -493,7 +545,8 @@ impl SharedLimiter {
         }
         shared.queued_calls.fetch_add(1, Ordering::AcqRel);
         let _queued = Dequeue(&shared.queued_calls);
-        let _head = shared.call_queue.lock().await;
+        // Never closed.
+        let _head = shared.call_queue.acquire().await.ok();
         loop {
             // Registered before asking, so a release heard during the script is not missed.
             let released = shared.released.notified();
@@ -715,6 +768,7 @@ async fn release_task(
         };
         let closed = received == 0;
         unsent.append(&mut incoming);
+        let mut freed = 0;
         if link.is_up() {
             while !unsent.is_empty() {
                 let rest = unsent.split_off(unsent.len().min(RELEASE_BATCH));
@@ -723,13 +777,14 @@ async fn release_task(
                     unsent.splice(0..0, batch);
                     break;
                 }
+                freed += batch.len();
             }
         }
         if unsent.len() > MAX_UNSENT {
             unsent.drain(..unsent.len() - MAX_UNSENT);
         }
         if let Some(shared) = shared.upgrade() {
-            shared.released.notify_waiters();
+            shared.wake_waiters(freed);
         }
         if closed {
             return;
@@ -880,8 +935,13 @@ async fn subscribe_task(shared: Weak<Shared>) {
         loop {
             // Checks now and then that someone still uses the limits.
             match tokio::time::timeout(Duration::from_secs(1), messages.next()).await {
-                Ok(Some(_)) => match shared.upgrade() {
-                    Some(shared) => shared.released.notify_waiters(),
+                Ok(Some(message)) => match shared.upgrade() {
+                    // The payload is how many slots were freed.
+                    Some(shared) => shared.wake_waiters(
+                        message
+                            .get_payload::<i64>()
+                            .map_or(1, |n| usize::try_from(n).unwrap_or(1)),
+                    ),
                     None => return,
                 },
                 Ok(None) => break,
