@@ -482,6 +482,7 @@ async fn a_client_started_while_redis_is_down_calls_and_shares_once_it_is_up() {
 async fn a_bad_url_or_namespace_is_a_configuration_error() {
     for (url, namespace) in [
         ("http://127.0.0.1/", "ns"),
+        ("rediss://127.0.0.1/", "ns"),
         ("redis://127.0.0.1/", ""),
         ("redis://127.0.0.1/", "has space"),
         ("redis://127.0.0.1/", "{tag}"),
