@@ -1,8 +1,8 @@
-//! The seeded round-trip corpus of DESIGN §8: random valid instances round-trip through the
+//! The seeded round-trip corpus: random valid instances round-trip through the
 //! types `connector!` generates.
 //!
 //! `tests/corpus/generate.py` (seeded, deterministic) writes 30–50 operations documents
-//! `tests/corpus/doc_NN.json` mixing the dialect (DESIGN §4 mapping table), and
+//! `tests/corpus/doc_NN.json` mixing the dialect (the schema → Rust mapping), and
 //! `tests/corpus_modules.rs`, which expands each document exactly once in its own module and
 //! holds one `#[test]` per document calling [`Document::output`] / [`Document::input`] with each
 //! operation's generated types.
@@ -19,7 +19,7 @@
 //! in any order. Nothing else is forgiven: `null` stays `null` (a `null` is only generated where
 //! the schema allows it, so only nullable properties carry one, and those must keep it), absent
 //! stays absent, and members an output schema does not list come back through `extra`. Input
-//! instances carry no unlisted members: DESIGN gives inputs no catch-all.
+//! instances carry no unlisted members: inputs have no catch-all.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 

@@ -1,4 +1,4 @@
-//! The serde behaviour DESIGN §4 specifies for generated types, checked on the dialect and
+//! The serde behaviour specified for generated types (the crate docs of `tray-connect`), checked on the dialect and
 //! naming fixture documents (`codegen/tests/fixtures/dialect-*.json`, `naming-*.json`).
 
 use serde_json::{Value, json};
@@ -35,7 +35,7 @@ fn presence_builder() -> PresenceComplete {
         .required_nullable_object(presence::PresenceRequiredNullableObject::builder().build())
 }
 
-/// The setters of required nullable inputs take the value itself (DESIGN gives them no
+/// The setters of required nullable inputs take the value itself (they have no
 /// `maybe_` setter), so `null` is sent by clearing the public field after `build()`.
 fn presence_input() -> presence::Presence {
     let mut input = presence_builder().build();

@@ -7,9 +7,10 @@ use crate::untrusted;
 use serde_json::Value;
 use std::borrow::Cow;
 
-/// Escapes schema text for rustdoc markdown: brackets, angle brackets and backticks are
-/// escaped, bare URLs are wrapped in `<..>`, and leading indentation is dropped (it would make
-/// a code block, which rustdoc would try to run as a doctest).
+/// Escapes schema text for rustdoc markdown: brackets, angle brackets and lone backticks are
+/// escaped (a `` `span` `` stays code), bare URLs are wrapped in `<..>`, and leading
+/// indentation is dropped (it would make a code block, which rustdoc would try to run as a
+/// doctest).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for (i, line) in text.lines().enumerate() {
@@ -26,14 +27,36 @@ pub fn escape(text: &str) -> String {
             line.into()
         };
         let line = untrusted::visible(&spaced);
-        for (j, word) in line.trim().split(' ').enumerate() {
-            if j > 0 {
-                out.push(' ');
-            }
-            escape_word(word, &mut out);
+        let mut rest = line.trim();
+        // A span between two backticks on one line stays code (`price_unit` reads as code, not
+        // as \`price\_unit\`): markdown takes its text literally. A lone backtick is escaped.
+        while let Some((before, code, after)) = code_span(rest) {
+            escape_words(before, &mut out);
+            out.push('`');
+            out.push_str(code);
+            out.push('`');
+            rest = after;
         }
+        escape_words(rest, &mut out);
     }
     out
+}
+
+/// The first `` `code` `` span of `text`: the text before it, its content, the text after.
+fn code_span(text: &str) -> Option<(&str, &str, &str)> {
+    let open = text.find('`')?;
+    let len = text[open + 1..].find('`')?;
+    let code = &text[open + 1..open + 1 + len];
+    (!code.trim().is_empty()).then(|| (&text[..open], code, &text[open + 2 + len..]))
+}
+
+fn escape_words(text: &str, out: &mut String) {
+    for (j, word) in text.split(' ').enumerate() {
+        if j > 0 {
+            out.push(' ');
+        }
+        escape_word(word, out);
+    }
 }
 
 fn escape_word(word: &str, out: &mut String) {
@@ -151,6 +174,9 @@ pub fn reason(reason: &Reason) -> String {
         }
         Reason::AnySchema => "the schema is `true` (anything)".to_owned(),
         Reason::NotASchema => "the property's schema is not an object".to_owned(),
+        Reason::RootNotASchema(keyword) => {
+            format!("the operation's `{keyword}` is not a schema object")
+        }
         Reason::NoTypedAlternative(keyword) => {
             format!("no alternative of `{keyword}` can be typed")
         }
@@ -233,7 +259,15 @@ mod tests {
 
     #[test]
     fn markdown_specials_are_escaped() {
-        assert_eq!(escape("a [b] <c> `d`"), r"a \[b\] \<c\> \`d\`");
+        assert_eq!(escape("a [b] <c> `d"), r"a \[b\] \<c\> \`d");
+    }
+
+    #[test]
+    fn code_spans_stay_code() {
+        assert_eq!(
+            escape("Use `price_unit` or `a<b>`, not ``, `lone"),
+            r"Use `price_unit` or `a<b>`, not \`\`, \`lone"
+        );
     }
 
     #[test]

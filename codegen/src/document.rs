@@ -211,6 +211,25 @@ impl OperationsDocument {
     }
 }
 
+/// The path Tray fills a trigger input from, when the property says it does: legacy documents
+/// write `default_jsonpath: "$.env.public_url"` (or `"$.auth.api_key"`), CDK documents a
+/// `default` of `"{$.env.public_url}"`. Tray's sources advise against making callers fill
+/// them (`docs/fidelity.md`, *Triggers*): `trigger!` makes them optional to set, and the
+/// emulator does not require them of a subscription, by this one rule.
+pub fn filled_by_tray(property: &Map<String, Value>) -> Option<String> {
+    let path = |text: &str| text.starts_with("$.").then(|| text.to_owned());
+    if let Some(Value::String(jsonpath)) = property.get("default_jsonpath") {
+        return path(jsonpath);
+    }
+    match property.get("default") {
+        Some(Value::String(default)) => default
+            .strip_prefix('{')
+            .and_then(|d| d.strip_suffix('}'))
+            .and_then(path),
+        _ => None,
+    }
+}
+
 /// A property's `lookup`, in Tray's current form whatever form the document writes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LookupRef {
@@ -286,7 +305,7 @@ fn legacy_setting(setting: &Value) -> Value {
     }
 }
 
-/// Why a document cannot be read at all (the only hard errors, DESIGN §3).
+/// Why a document cannot be read at all (the only hard errors: `docs/architecture.md`, "One reader").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DocumentError {
     /// Not valid JSON.
@@ -490,6 +509,23 @@ fn read(root: Value) -> Result<OperationsDocument, DocumentError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inputs_tray_fills_are_told_by_a_jsonpath_default_in_either_form() {
+        let filled = |property: Value| filled_by_tray(property.as_object().unwrap());
+        let legacy = serde_json::json!({"type": "string", "default_jsonpath": "$.env.public_url"});
+        assert_eq!(filled(legacy).as_deref(), Some("$.env.public_url"));
+        let cdk = serde_json::json!({"type": "string", "default": "{$.env.public_url}"});
+        assert_eq!(filled(cdk).as_deref(), Some("$.env.public_url"));
+        for caller_fills in [
+            serde_json::json!({"type": "string", "default": "Tray webhook"}),
+            serde_json::json!({"type": "string", "default_jsonpath": "env.public_url"}),
+            serde_json::json!({"type": "string", "default": "{not a path}"}),
+            serde_json::json!({"type": "string"}),
+        ] {
+            assert_eq!(filled(caller_fills.clone()), None, "{caller_fills}");
+        }
+    }
 
     #[test]
     fn invalid_json_reports_line_and_column() {

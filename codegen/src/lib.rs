@@ -27,6 +27,7 @@ mod emit;
 pub mod model;
 pub mod naming;
 pub mod pointer;
+pub mod suggest;
 pub mod untrusted;
 
 use proc_macro2::TokenStream;
@@ -304,7 +305,10 @@ fn select(document: &OperationsDocument, names: Option<&[String]>) -> Result<Vec
             return Err(Error::UnknownOperation {
                 index,
                 name: name.clone(),
-                suggestions: closest(name, document.operations.iter().map(|op| op.name.as_str())),
+                suggestions: suggest::closest(
+                    name,
+                    document.operations.iter().map(|op| op.name.as_str()),
+                ),
             });
         }
     }
@@ -315,20 +319,6 @@ fn select(document: &OperationsDocument, names: Option<&[String]>) -> Result<Vec
         .filter(|(_, op)| names.contains(&op.name))
         .map(|(i, _)| i)
         .collect())
-}
-
-/// Up to three names within a small edit distance of `name`, closest first.
-fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut scored: Vec<(f64, &str)> = candidates
-        .map(|c| (strsim::jaro_winkler(name, c), c))
-        .filter(|(score, _)| *score > 0.7)
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    scored
-        .into_iter()
-        .take(3)
-        .map(|(_, c)| c.to_owned())
-        .collect()
 }
 
 /// The file `tray-connect generate` writes: a header comment naming where the code came from,

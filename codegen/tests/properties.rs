@@ -1,4 +1,4 @@
-//! Property tests (DESIGN §8): codegen never panics, whatever the document, and whenever it
+//! Property tests: codegen never panics, whatever the document, and whenever it
 //! expands a document the output parses as a Rust file. Case counts keep the suite at a few
 //! seconds in debug builds.
 

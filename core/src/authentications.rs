@@ -7,6 +7,7 @@ use serde_json::Value;
 use crate::path::segment;
 use crate::retry::RequestKind;
 use crate::tolerant;
+use crate::wire::decode_answer as decode;
 use crate::{Client, Error};
 
 /// Where a service can be authenticated: one of its environments (e.g. `Production`), with
@@ -224,29 +225,6 @@ impl Client {
         self.rest(RequestKind::Read, "DELETE", &path, None).await?;
         Ok(())
     }
-
-    async fn rest(
-        &self,
-        kind: RequestKind,
-        method: &'static str,
-        path: &str,
-        body: Option<Vec<u8>>,
-    ) -> Result<bytes::Bytes, Error> {
-        let url = format!("{}{path}", self.base_url());
-        let request = self.request_to(kind, method, &url, body)?;
-        self.send(request).await
-    }
-}
-
-fn decode<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, Error> {
-    let value: Value = serde_json::from_slice(body).map_err(|source| Error::Decode {
-        what: what.to_owned(),
-        path: format!("line {} column {}", source.line(), source.column()),
-        message: source.to_string(),
-        output: None,
-        source: Some(source),
-    })?;
-    crate::wire::decode_output(value, what)
 }
 
 #[cfg(test)]

@@ -91,6 +91,9 @@ pub(crate) struct Request {
     pub(crate) max_bytes: usize,
     /// A Call Connector request, limited by calls in flight rather than paced.
     call_connector: bool,
+    /// An idempotent deletion: a 404 after an attempt that may have deleted (a 5xx) means the
+    /// thing is gone, which is what was asked.
+    pub(crate) gone_is_done: bool,
 }
 
 /// Now, when debug logs are on: the clock is read only for them (each read is a measurable
@@ -333,6 +336,20 @@ impl Client {
         self.send(request).await
     }
 
+    /// Sends a `method` request to `path` under the base URL (the REST endpoints other than
+    /// the three of the Connectivity API) and returns the body of its 2xx answer.
+    pub(crate) async fn rest(
+        &self,
+        kind: RequestKind,
+        method: &'static str,
+        path: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<Bytes, Error> {
+        let url = format!("{}{path}", self.inner.base_url);
+        let request = self.request_to(kind, method, &url, body)?;
+        self.send(request).await
+    }
+
     /// A request to `path` under the base URL: a POST with a body, else a GET.
     fn request(
         &self,
@@ -362,6 +379,7 @@ impl Client {
             body: body.map(Bytes::from),
             max_bytes: self.inner.max_response_bytes,
             call_connector: false,
+            gone_is_done: false,
         })
     }
 
@@ -381,6 +399,8 @@ impl Client {
         let retry = &self.inner.retry;
         let max_attempts = retry.max_attempts(request.kind);
         let mut attempt = 1;
+        // Whether an earlier attempt may have done what was asked before failing.
+        let mut may_have_acted = false;
         loop {
             let span = tracing::debug_span!(
                 "tray_connect.request",
@@ -399,9 +419,16 @@ impl Client {
                 },
                 Err(failed) => failed,
             };
+            if request.gone_is_done && may_have_acted && failed.failure == Failure::Status(404) {
+                span.in_scope(|| {
+                    tracing::debug!("gone after an earlier attempt that may have deleted it: done");
+                });
+                return Ok(Bytes::new());
+            }
             if attempt >= max_attempts || !retry.retries(request.kind, failed.failure) {
                 return Err(failed.error);
             }
+            may_have_acted |= matches!(failed.failure, Failure::Status(500..));
             let Some(delay) = retry.delay(attempt, failed.retry_after) else {
                 return Err(failed.error);
             };
@@ -422,7 +449,8 @@ impl Client {
     async fn attempt(&self, request: &Request) -> Result<Bytes, Failed> {
         let timeout = match request.kind {
             RequestKind::Read => self.inner.read_timeout,
-            RequestKind::Call => self.inner.call_timeout,
+            // Creating a subscription registers a webhook with the third party, as slow as a call.
+            RequestKind::Call | RequestKind::Create => self.inner.call_timeout,
         };
         let queued = debug_clock();
         // A call's slot is held until its answer has been read (dropped with this attempt).

@@ -17,6 +17,7 @@ use crate::config::ClientBuilder;
 use crate::graphql::DocumentKind;
 use crate::path::{check_base_url, is_loopback};
 use crate::tolerant;
+use crate::wire::{self, PageInfo};
 use crate::{Client, Error, Region, Secret};
 
 /// How many authentications [`Client::list_authentications`] asks for per page.
@@ -427,27 +428,13 @@ struct Connection {
     /// Edges whose node cannot be read (no `id`) are left out rather than failing the page.
     #[serde(default, deserialize_with = "tolerant::list")]
     edges: Vec<Edge>,
-    #[serde(default, deserialize_with = "page_info")]
+    #[serde(default, deserialize_with = "wire::page_info")]
     page_info: PageInfo,
-}
-
-/// `pageInfo`, read as "no further page" when missing, `null` or of another shape.
-fn page_info<'de, D: serde::Deserializer<'de>>(de: D) -> Result<PageInfo, D::Error> {
-    Ok(tolerant::optional(de)?.unwrap_or_default())
 }
 
 #[derive(Deserialize)]
 struct Edge {
     node: Authentication,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct PageInfo {
-    #[serde(default, deserialize_with = "tolerant::boolean")]
-    has_next_page: bool,
-    #[serde(default, deserialize_with = "tolerant::optional_text")]
-    end_cursor: Option<String>,
 }
 
 /// Whether a failed paged query looks like the server refusing the paging arguments: a

@@ -195,6 +195,44 @@ pub enum Error {
         repeats: usize,
     },
 
+    /// A listing's pages cannot be followed
+    /// ([`Client::subscriptions`](crate::Client::subscriptions)): a page gave a cursor an
+    /// earlier page gave (the server ignores the cursor sent, and would answer the same pages
+    /// for ever), or announced more pages without a cursor to ask for them. The items before
+    /// were yielded (not those of a repeated page), and nothing more is asked for.
+    #[error("listing {what} stopped at page {page}: {reason}")]
+    #[non_exhaustive]
+    Paging {
+        /// What was being listed, e.g. `subscriptions`.
+        what: &'static str,
+        /// The page whose answer cannot be followed (1 is the first page).
+        page: usize,
+        /// Why, in words.
+        reason: String,
+    },
+
+    /// Tray answered Create Subscription with `state: "creation_failed"` (HTTP 200): the
+    /// trigger could not set the subscription up with the third party.
+    ///
+    /// **The subscription exists at Tray** (in state `creation_failed`) and delivers nothing:
+    /// delete it with [`Client::unsubscribe`](crate::Client::unsubscribe) and its
+    /// [`subscription_id`](Error::subscription_id).
+    #[error(
+        "Tray could not create subscription {id}: {}; it exists in state creation_failed \
+         and delivers nothing, so delete it (Client::unsubscribe)",
+        failure_reason(.message, .code)
+    )]
+    #[non_exhaustive]
+    SubscriptionFailed {
+        /// The subscription's id.
+        id: String,
+        /// Tray's `error.code`: `user_input_error`, `api_error`, `timeout_error`,
+        /// `oauth_refresh`, `no_trigger`, `internal_error` (empty when Tray sent none).
+        code: String,
+        /// Tray's `error.message`, whole (empty when Tray sent none).
+        message: String,
+    },
+
     /// The client was configured wrongly (missing token, bad base URL, bad path segment, ...).
     #[error("invalid configuration: {message}")]
     #[non_exhaustive]
@@ -220,6 +258,15 @@ impl Error {
             Error::Tray { message, .. } => Some(message),
             Error::Connector { output } => output.get("message").and_then(Value::as_str),
             Error::GraphQl { message, .. } => Some(message),
+            Error::SubscriptionFailed { message, .. } => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The id of the subscription an [`Error::SubscriptionFailed`] left at Tray.
+    pub fn subscription_id(&self) -> Option<&str> {
+        match self {
+            Error::SubscriptionFailed { id, .. } => Some(id),
             _ => None,
         }
     }
@@ -247,10 +294,12 @@ impl Error {
         }
     }
 
-    /// Tray's error `code`, when it sent one.
+    /// Tray's error `code`, when it sent one: of an HTTP error ([`Error::Tray`]), or the
+    /// `error.code` of a subscription that could not be created ([`Error::SubscriptionFailed`]).
     pub fn code(&self) -> Option<&str> {
         match self {
             Error::Tray { code, .. } => code.as_deref(),
+            Error::SubscriptionFailed { code, .. } => Some(code.as_str()).filter(|c| !c.is_empty()),
             _ => None,
         }
     }
@@ -321,6 +370,18 @@ fn code_suffix(code: &Option<String>) -> String {
         Some(code) => format!(" [code {}]", excerpt(code, 60)),
         None => String::new(),
     }
+}
+
+/// `message [code c]`, with words for what Tray left out.
+fn failure_reason(message: &str, code: &str) -> String {
+    let mut text = match message.trim() {
+        "" => "no reason given".to_owned(),
+        message => excerpt(message, MESSAGE_CHARS),
+    };
+    if !code.is_empty() {
+        text.push_str(&format!(" [code {}]", excerpt(code, 60)));
+    }
+    text
 }
 
 fn more_errors(errors: &[Value]) -> String {
@@ -610,6 +671,39 @@ mod tests {
             "{text}"
         );
         assert!(matches!(&decode, Error::Decode { message, .. } if *message == long));
+    }
+
+    #[test]
+    fn subscription_failed_names_code_message_and_what_to_do() {
+        let err = Error::SubscriptionFailed {
+            id: "1a71daf1-0000-4000-8000-dbb4ab325a55".into(),
+            code: "api_error".into(),
+            message: "GoSquared answered 401".into(),
+        };
+        assert_eq!(
+            err.to_string(),
+            "Tray could not create subscription 1a71daf1-0000-4000-8000-dbb4ab325a55: \
+             GoSquared answered 401 [code api_error]; it exists in state creation_failed and \
+             delivers nothing, so delete it (Client::unsubscribe)"
+        );
+        assert_eq!(
+            err.subscription_id(),
+            Some("1a71daf1-0000-4000-8000-dbb4ab325a55")
+        );
+        assert_eq!(err.code(), Some("api_error"));
+        assert_eq!(err.message(), Some("GoSquared answered 401"));
+        assert!(!err.is_retryable());
+        let bare = Error::SubscriptionFailed {
+            id: "s1".into(),
+            code: String::new(),
+            message: String::new(),
+        };
+        assert!(
+            bare.to_string()
+                .starts_with("Tray could not create subscription s1: no reason given; it"),
+            "{bare}"
+        );
+        assert_eq!(bare.code(), None);
     }
 
     #[test]

@@ -34,6 +34,41 @@
 //! The pieces: [`connector!`] (compile time), [`Client`] (the three endpoints, retries,
 //! timeouts), [`Error`] (what went wrong and where), [`Operation`] (the glue between them).
 //! `tray-connect-emulator` is a local Connectivity API for examples and tests.
+//!
+//! # Triggers: listening as well as calling
+//!
+//! A trigger's operations are subscribed to: [`Client::subscribe`] asks Tray to deliver the
+//! events of one operation to an endpoint of yours, and returns the [`SigningKey`] Tray signs
+//! them with (only then: store it). The receiver verifies each delivery's `x-tray-signature`
+//! before reading it, with [`decode_event`] (any framework) or the `TrayEvent` extractor
+//! (feature `axum`). [`Client::list_triggers`], [`Client::list_trigger_operations`],
+//! [`Client::subscriptions`], [`Client::subscription`] and [`Client::unsubscribe`] do the rest.
+//!
+//! ```no_run
+//! # #[derive(serde::Serialize)] struct EnteredSmartGroup { value: String }
+//! # #[derive(serde::Deserialize)] struct GroupEvent { boundary: String }
+//! # impl tray_connect::Trigger for EnteredSmartGroup { type Event = GroupEvent;
+//! #     const TRIGGER: &'static str = "gosquared-trigger"; const VERSION: &'static str = "1.0";
+//! #     const NAME: &'static str = "entered_smart_group_init"; }
+//! # async fn run(client: tray_connect::Client, body: &[u8], header: &str)
+//! #     -> Result<(), Box<dyn std::error::Error>> {
+//! use tray_connect::{NewSubscription, decode_event};
+//!
+//! let input = EnteredSmartGroup { value: "vip".into() };
+//! let endpoint = "https://hooks.example.com/tray/vip";  // one URL per subscription
+//! let created = client.subscribe(NewSubscription::new("VIPs", endpoint, input)).await?;
+//! let key = created.signing_key;   // store it with your secrets: Tray never shows it again
+//!
+//! // In the receiver, for each POST to the endpoint: the raw body and its x-tray-signature.
+//! let event = decode_event::<EnteredSmartGroup>(&key, body, header)?;
+//! println!("{}", event.boundary);
+//! # Ok(()) }
+//! ```
+//!
+//! **Events can arrive more than once, and in any order.** Tray retries a delivery that was not
+//! taken, and sends no event id, timestamp or delivery id to tell a repeat from a new event.
+//! Make what a handler does idempotent: dedupe on a field of the event that identifies it (see
+//! [`decode_event`]'s *Duplicates*).
 
 // Lets this crate's own tests and doctests expand `connector!`, whose output names `::tray_connect`.
 extern crate self as tray_connect;
@@ -46,6 +81,7 @@ mod config;
 mod embedded;
 mod enum_value;
 mod error;
+mod event;
 mod graphql;
 mod limits;
 mod lookup;
@@ -56,9 +92,15 @@ mod path;
 mod redis_limits;
 mod retry;
 mod secret;
+mod signing;
+mod subscription_list;
+mod subscriptions;
 mod text;
 mod tolerant;
+#[cfg(feature = "axum")]
+mod tray_event;
 mod trigger;
+mod triggers;
 pub mod typestate;
 mod wire;
 
@@ -83,6 +125,7 @@ pub use config::{ClientBuilder, Region, RetryPolicy};
 pub use embedded::{Authentication, AuthenticationEnvironment, AuthenticationService, NewUser};
 pub use enum_value::ParseEnumError;
 pub use error::Error;
+pub use event::{EventError, MAX_EVENT_BYTES, decode_event};
 pub use limits::RateLimit;
 pub use lookup::{Lookup, LookupOption};
 pub use operation::Operation;
@@ -90,6 +133,13 @@ pub use pages::Pages;
 #[cfg(feature = "redis")]
 pub use redis_limits::RedisLimits;
 pub use secret::Secret;
+pub use signing::{SIGNATURE_HEADER, SignatureError, SigningKey, verify_event};
+pub use subscription_list::Subscriptions;
+pub use subscriptions::{
+    CreatedSubscription, NewSubscription, SubscriptionFailure, SubscriptionInfo, SubscriptionState,
+};
+#[cfg(feature = "axum")]
+pub use tray_event::TrayEvent;
 pub use trigger::Trigger;
 pub use wire::{Connector, OperationInfo, ServiceRef};
 

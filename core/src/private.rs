@@ -17,6 +17,7 @@ pub use core::convert::{From, Infallible, Into};
 pub use core::default::Default;
 pub use core::fmt::{self, Debug, Display};
 pub use core::hash::Hash;
+pub use core::matches;
 pub use core::option::Option::{self, None, Some};
 pub use core::result::Result::{self, Err, Ok};
 pub use core::str::FromStr;

@@ -9,6 +9,10 @@ pub(crate) enum RequestKind {
     Read,
     /// Call Connector: a repeated call runs again (Tray has no idempotency keys).
     Call,
+    /// Create Subscription: a repeated request creates a second subscription (with its own
+    /// key, delivering every event again). Retried only when nothing can have been created,
+    /// whatever the policy says of calls.
+    Create,
 }
 
 /// Why an attempt failed, as far as retrying is concerned.
@@ -33,6 +37,10 @@ pub(crate) enum Failure {
 /// - **calls** retry only what cannot have run: connection failures and Tray's own 429, at most
 ///   3 retries (4 attempts). A timeout, a 5xx or a connection lost after the request was sent is
 ///   never retried, because the connector may have acted and a retried call runs again.
+/// - **creating a subscription** ([`Client::subscribe`](crate::Client::subscribe)) retries like
+///   a call, with the calls' attempts, but never a 5xx, even with
+///   [`calls_idempotent`](Self::calls_idempotent): a repeated request that reached Tray creates a
+///   second subscription. Deleting one is a read: repeating it is harmless.
 ///
 /// Embedded API (GraphQL) queries are reads, and their `"Rate limit exceeded"` answer (HTTP
 /// 200 with `errors`) counts as a 429; GraphQL mutations are calls, and such an answer is
@@ -115,13 +123,17 @@ impl RetryPolicy {
     pub(crate) fn max_attempts(&self, kind: RequestKind) -> u32 {
         match kind {
             RequestKind::Read => self.read_attempts,
-            RequestKind::Call => self.call_attempts,
+            RequestKind::Call | RequestKind::Create => self.call_attempts,
         }
     }
 
     /// Whether this failure of a `kind` request may be tried again (attempts aside).
     pub(crate) fn retries(&self, kind: RequestKind, failure: Failure) -> bool {
-        let like_reads = kind == RequestKind::Read || self.calls_like_reads;
+        let like_reads = match kind {
+            RequestKind::Read => true,
+            RequestKind::Call => self.calls_like_reads,
+            RequestKind::Create => false,
+        };
         match failure {
             Failure::Connect => true,
             Failure::Status(429) | Failure::RateLimited => true,
@@ -243,6 +255,21 @@ mod tests {
         assert!(!p.retries(RequestKind::Call, Failure::Status(500)));
         assert!(!p.retries(RequestKind::Call, Failure::Status(502)));
         assert!(!p.retries(RequestKind::Call, Failure::Other));
+    }
+
+    #[test]
+    fn creating_never_retries_what_may_have_created() {
+        for policy in [RetryPolicy::default(), RetryPolicy::calls_idempotent()] {
+            assert!(policy.retries(RequestKind::Create, Failure::Connect));
+            assert!(policy.retries(RequestKind::Create, Failure::Status(429)));
+            for failure in [Failure::Status(500), Failure::Status(503), Failure::Other] {
+                assert!(!policy.retries(RequestKind::Create, failure), "{failure:?}");
+            }
+            assert_eq!(
+                policy.max_attempts(RequestKind::Create),
+                policy.max_attempts(RequestKind::Call)
+            );
+        }
     }
 
     #[test]

@@ -94,6 +94,22 @@ pub struct OperationInfo {
     pub auth_scopes: Option<Vec<String>>,
 }
 
+/// The `pageInfo` of a paged answer (the Embedded API's connections, List Subscriptions): only
+/// what following the pages needs.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct PageInfo {
+    #[serde(default, deserialize_with = "tolerant::boolean")]
+    pub(crate) has_next_page: bool,
+    #[serde(default, deserialize_with = "tolerant::optional_text")]
+    pub(crate) end_cursor: Option<String>,
+}
+
+/// `pageInfo`, read as "no further page" when missing, `null` or of another shape.
+pub(crate) fn page_info<'de, D: serde::Deserializer<'de>>(de: D) -> Result<PageInfo, D::Error> {
+    Ok(tolerant::optional(de)?.unwrap_or_default())
+}
+
 /// The body of both list endpoints.
 #[derive(Deserialize)]
 struct Elements<T> {
@@ -137,13 +153,22 @@ pub fn encode_call<I: Serialize + ?Sized>(
 
 /// Decodes a Get Connectors body (`{"elements": [...]}`).
 pub fn decode_connectors(body: &[u8]) -> Result<Vec<Connector>, Error> {
-    decode_slice::<Elements<Connector>>(body, "Get Connectors response").map(|e| e.elements)
+    decode_elements(body, "Get Connectors response")
 }
 
 /// Decodes a Get Connector Operations body (`{"elements": [...]}`).
 pub fn decode_operations(body: &[u8]) -> Result<Vec<OperationInfo>, Error> {
-    decode_slice::<Elements<OperationInfo>>(body, "Get Connector Operations response")
-        .map(|e| e.elements)
+    decode_elements(body, "Get Connector Operations response")
+}
+
+/// Decodes the `elements` of a list answer (`{"elements": [...]}`): List Triggers and List
+/// Trigger Operations answer with the same shapes as Get Connectors and Get Connector
+/// Operations.
+pub(crate) fn decode_elements<T: DeserializeOwned>(
+    body: &[u8],
+    what: &str,
+) -> Result<Vec<T>, Error> {
+    decode_slice::<Elements<T>>(body, what).map(|e| e.elements)
 }
 
 /// Decodes a Call Connector body of a 2xx answer: `output` when `outcome` is `"success"`,
@@ -209,6 +234,19 @@ pub fn decode_call_typed<T: DeserializeOwned>(
         Ok(envelope) if envelope.outcome == Outcome::Success => Ok(envelope.output),
         _ => decode_call(body).and_then(|output| decode_output(output, &what())),
     }
+}
+
+/// Decodes a REST answer as `T`, keeping the whole answer in the error (as
+/// [`Error::output`]) when it is JSON of another shape: what was created is never lost.
+pub(crate) fn decode_answer<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T, Error> {
+    let value: Value = serde_json::from_slice(body).map_err(|source| Error::Decode {
+        what: what.to_owned(),
+        path: format!("line {} column {}", source.line(), source.column()),
+        message: source.to_string(),
+        output: None,
+        source: Some(source),
+    })?;
+    decode_output(value, what)
 }
 
 /// Decodes a call's `output` as `T`. The error names `what` and keeps the whole output.
@@ -393,11 +431,38 @@ fn strip_tags(html: &str) -> String {
 }
 
 /// Decodes `body` as `T`; on failure decodes again through `serde_path_to_error` to say where.
-fn decode_slice<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T, Error> {
+pub(crate) fn decode_slice<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T, Error> {
     let plain = match serde_json::from_slice::<T>(body) {
         Ok(value) => return Ok(value),
         Err(e) => e,
     };
+    let Located {
+        path,
+        message,
+        source,
+    } = locate::<T>(body, plain);
+    Err(Error::Decode {
+        what: what.to_owned(),
+        path,
+        message,
+        output: None,
+        source: Some(source),
+    })
+}
+
+/// Where and why decoding a body as some `T` failed.
+pub(crate) struct Located {
+    /// A `.`-separated JSON path, or `line L column C` for a body that is not JSON.
+    pub(crate) path: String,
+    /// serde's message, without its own `at line .. column ..` suffix.
+    pub(crate) message: String,
+    /// serde's error.
+    pub(crate) source: serde_json::Error,
+}
+
+/// Finds where decoding `body` as `T` failed, given the error of the plain (fast) decode: the
+/// body is decoded again through `serde_path_to_error`, so only a failure pays for the path.
+pub(crate) fn locate<T: DeserializeOwned>(body: &[u8], plain: serde_json::Error) -> Located {
     let mut de = serde_json::Deserializer::from_slice(body);
     let (path, source) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Err(located) if !located.inner().is_syntax() && !located.inner().is_eof() => {
@@ -414,13 +479,11 @@ fn decode_slice<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T, Error
     if let Some(stripped) = message.strip_suffix(&suffix) {
         message = stripped.to_owned();
     }
-    Err(Error::Decode {
-        what: what.to_owned(),
+    Located {
         path,
         message,
-        output: None,
-        source: Some(source),
-    })
+        source,
+    }
 }
 
 fn decode_error(what: &str, path: &str, message: String, output: Option<Value>) -> Error {

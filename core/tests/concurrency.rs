@@ -1,6 +1,6 @@
 //! 1,000 concurrent calls (Tray's concurrency ceiling) through one cloned `Client`: every call
 //! completes, the emulator records each exactly once, and under faults on 10% of requests the
-//! outcome is exactly what the seeded fault schedule and DESIGN §5's retry rules predict.
+//! outcome is exactly what the seeded fault schedule and the retry rules (`docs/architecture.md`) predict.
 //!
 //! File descriptors: 1,000 in-flight HTTP/1 calls hold 1,000 client sockets and, since the
 //! emulator runs in the same process, 1,000 server sockets too: about 2,100 descriptors. With a

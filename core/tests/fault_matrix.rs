@@ -18,7 +18,7 @@ use support::{AUTH_ID, SendMessageOutput, TOKEN, acme, client_of, fast, message}
 use tray_connect::{Client, Error, RetryPolicy};
 use tray_connect_emulator::{Emulator, Fault, Scope};
 
-/// The default read attempts and call attempts of `RetryPolicy` (DESIGN §5).
+/// The default read attempts and call attempts of `RetryPolicy` (`docs/architecture.md`, "Calls that may have run are not retried").
 const READ_ATTEMPTS: usize = 5;
 const CALL_ATTEMPTS: usize = 4;
 /// The timeout of clients that are not testing timeouts.
@@ -481,7 +481,7 @@ async fn server_that_never_answers_times_out_once() {
     );
     assert_eq!(emu.calls().len(), 1, "a timed-out call may have run");
 
-    // Reads: one attempt too (DESIGN §5 retries 429, 5xx and connect errors only).
+    // Reads: one attempt too (reads retry 429, 5xx and connect errors only).
     emu.inject(Fault::Hang, Scope::Next(1));
     let err = guarded(SHORT, client.list_operations("acme", "1.0"))
         .await

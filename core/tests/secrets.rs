@@ -1,4 +1,4 @@
-//! Secrets and hostile names (DESIGN §5 "Security"): the token and `Secret` inputs never show
+//! Secrets and hostile names (`docs/reliability.md`, "Secrets and paths"): the token and `Secret` inputs never show
 //! in `Debug`/`Display`, error messages or `tracing` output, whatever fails; `http://` is only
 //! accepted for loopback hosts unless allowed; and no connector name, version or operation can
 //! change the request path: it is refused before sending, or arrives exactly as given.
@@ -263,7 +263,7 @@ const HOSTILE: &[&str] = &[
     "...",
 ];
 
-/// Whether a name must be refused before sending (DESIGN §5).
+/// Whether a name must be refused before sending (`core/src/path.rs`).
 fn refused(name: &str) -> bool {
     name.is_empty() || name == "." || name == ".." || name.chars().any(char::is_control)
 }

@@ -1,10 +1,13 @@
 //! Operations documents: read, checked and indexed once, at start.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use serde_json::{Value, json};
-use tray_connect_codegen::document::{self as reader, ConnectorHeader, DocumentError, HeaderError};
+use tray_connect_codegen::document::{
+    self as reader, ConnectorHeader, DocumentError, DocumentKind, HeaderError,
+};
 use tray_connect_codegen::untrusted;
 
 use crate::error::EmulatorError;
@@ -36,9 +39,12 @@ impl DocumentSource {
     }
 }
 
-/// One connector version served by the emulator.
+/// One connector version served by the emulator, or one trigger version: a trigger document
+/// (header key `trigger`) has the shape of a connector's, and is served on the trigger routes.
 #[derive(Debug)]
 pub(crate) struct Connector {
+    /// Which routes serve it.
+    pub(crate) kind: DocumentKind,
     pub(crate) name: String,
     pub(crate) version: String,
     /// The Get Connectors element for it.
@@ -120,8 +126,12 @@ pub(crate) fn load(source: &DocumentSource, validate: bool) -> Result<Connector,
     for op in &parsed.operations {
         let input_schema = op.input_schema();
         collect_lookups(input_schema, &mut lookups);
+        let checked_schema = match parsed.kind {
+            DocumentKind::Connector => Cow::Borrowed(input_schema),
+            DocumentKind::Trigger => Cow::Owned(subscription_schema(input_schema)),
+        };
         let validation = if validate && input_schema.is_object() {
-            match InputValidator::build(input_schema) {
+            match InputValidator::build(&checked_schema) {
                 Ok(validator) => Validation::Checked(validator),
                 Err(reason) => {
                     tracing::warn!(
@@ -149,6 +159,7 @@ pub(crate) fn load(source: &DocumentSource, validate: bool) -> Result<Connector,
     }
 
     Ok(Connector {
+        kind: parsed.kind,
         listing: listing(&header),
         name: header.name,
         version: header.version,
@@ -157,6 +168,43 @@ pub(crate) fn load(source: &DocumentSource, validate: bool) -> Result<Connector,
         lookups,
         document,
     })
+}
+
+/// A trigger operation's `inputSchema` as a subscription's input is checked against it: the
+/// inputs Tray fills itself (`document::filled_by_tray`, the rule by which `trigger!` makes
+/// them optional) are not required of the caller, in the root object or any object below it.
+fn subscription_schema(schema: &Value) -> Value {
+    let mut schema = schema.clone();
+    release_tray_filled(&mut schema);
+    schema
+}
+
+fn release_tray_filled(node: &mut Value) {
+    let Value::Object(map) = node else {
+        return;
+    };
+    if let (Some(Value::Object(properties)), Some(Value::Array(required))) =
+        (map.get("properties"), map.get("required"))
+    {
+        let kept: Vec<Value> = required
+            .iter()
+            .filter(|name| {
+                let property = name
+                    .as_str()
+                    .and_then(|name| properties.get(name))
+                    .and_then(Value::as_object);
+                property.and_then(reader::filled_by_tray).is_none()
+            })
+            .cloned()
+            .collect();
+        map.insert("required".to_owned(), Value::Array(kept));
+    }
+    if let Some(Value::Object(properties)) = map.get_mut("properties") {
+        properties.values_mut().for_each(release_tray_filled);
+    }
+    if let Some(items) = map.get_mut("items") {
+        release_tray_filled(items);
+    }
 }
 
 /// The Get Connectors element of a connector: the header's parts, with defaults for what it
@@ -363,6 +411,43 @@ mod tests {
             json!({"name": "x", "version": "1", "title": "X!", "description": "d",
                    "service": {"id": "s-1", "name": "xs", "version": 3}})
         );
+    }
+
+    #[test]
+    fn a_trigger_header_makes_a_trigger_document() {
+        let t = inline(
+            r#"{"trigger": {"name": "gosquared-trigger", "version": "1.0"},
+                "elements": [{"name": "entered_smart_group_init"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(t.kind, DocumentKind::Trigger);
+        assert_eq!(t.listing["title"], "Gosquared Trigger");
+        let c = inline(r#"{"connector": {"name": "x", "version": "1"}, "elements": []}"#).unwrap();
+        assert_eq!(c.kind, DocumentKind::Connector);
+    }
+
+    #[test]
+    fn inputs_tray_fills_are_not_required_of_a_subscription_but_are_of_a_call() {
+        let elements = r#""elements": [{"name": "op", "inputSchema": {"type": "object",
+            "required": ["url", "value", "public_url"],
+            "properties": {"url": {"type": "string", "default_jsonpath": "$.env.public_url"},
+                           "public_url": {"type": "string", "default": "{$.env.public_url}"},
+                           "value": {"type": "string"}}}}]"#;
+        let check = |header: &str, input: Value| {
+            let served = inline(&format!("{{{header}, {elements}}}")).unwrap();
+            match &served.operations["op"].validation {
+                Validation::Checked(validator) => validator.check(&input),
+                other => panic!("{other:?}"),
+            }
+        };
+        let trigger = r#""trigger": {"name": "t", "version": "1"}"#;
+        assert_eq!(check(trigger, json!({"value": "v"})), Ok(()));
+        let err = check(trigger, json!({"url": "x"})).unwrap_err();
+        assert!(err.contains("required key [value] not found"), "{err}");
+        assert!(!err.contains("[url]"), "{err}");
+        let connector = r#""connector": {"name": "c", "version": "1"}"#;
+        let err = check(connector, json!({"value": "v"})).unwrap_err();
+        assert!(err.contains("required key [url] not found"), "{err}");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Why an emulator could not start.
 
-/// An error from [`EmulatorBuilder::start`](crate::EmulatorBuilder::start).
+/// An error from [`EmulatorBuilder::start`](crate::EmulatorBuilder::start), from the typed
+/// scripting methods, or from delivering an event
+/// ([`Emulator::deliver_json`](crate::Emulator::deliver_json)).
 ///
 /// Every document error names the document: its path, or `<inline document N>` (1-based, in the
 /// order of [`EmulatorBuilder::document_json`](crate::EmulatorBuilder::document_json) calls).
@@ -36,8 +38,8 @@ pub enum EmulatorError {
     #[error(
         "operations document {document} has no connector header saying which connector it \
          describes: add \"connector\": {{\"name\": \"...\", \"version\": \"...\"}} next to \
-         \"elements\" (`tray-connect pull` writes it), or load it with \
-         `EmulatorBuilder::document_as(name, version, path)`"
+         \"elements\" (`tray-connect pull` writes it; \"trigger\" instead of \"connector\" for a \
+         trigger's operations), or load it with `EmulatorBuilder::document_as(name, version, path)`"
     )]
     MissingHeader {
         /// The document's path or inline label.
@@ -73,6 +75,45 @@ pub enum EmulatorError {
         first: String,
         /// The document that repeats it.
         second: String,
+    },
+    /// Two documents declare the same trigger name and version.
+    #[error("trigger {name} version {version} is declared by both {first} and {second}")]
+    DuplicateTrigger {
+        /// Trigger name.
+        name: String,
+        /// Trigger version.
+        version: String,
+        /// The document loaded first.
+        first: String,
+        /// The document that repeats it.
+        second: String,
+    },
+    /// An event was to be delivered to a subscription the emulator does not have (never
+    /// created, or deleted).
+    #[error(
+        "cannot deliver to subscription {id}: the emulator has no such subscription (never created, or deleted)"
+    )]
+    UnknownSubscription {
+        /// The id given.
+        id: String,
+    },
+    /// An event was to be delivered to a subscription that takes none: one whose creation
+    /// failed, or (typed delivery) one of another trigger operation.
+    #[error("cannot deliver to subscription {id}: {reason}")]
+    NotDeliverable {
+        /// The subscription's id.
+        id: String,
+        /// Why.
+        reason: String,
+    },
+    /// A typed event could not be written as JSON.
+    #[error("cannot deliver an event of {operation}: it cannot be written as JSON: {source}")]
+    Event {
+        /// `trigger version operation`.
+        operation: String,
+        /// serde_json's error.
+        #[source]
+        source: serde_json::Error,
     },
     /// [`Emulator::respond_to`](crate::Emulator::respond_to) was given an operation that no
     /// document of the emulator describes.

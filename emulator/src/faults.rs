@@ -40,7 +40,8 @@ pub enum Fault {
 }
 
 /// Which requests a fault applies to. Every request that passed the token check counts,
-/// on all endpoints.
+/// on all endpoints. For a [`DeliveryFault`](crate::DeliveryFault), every delivery counts
+/// instead (each call of `deliver`, not each attempt).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Scope {
     /// The next `n` requests.
@@ -50,14 +51,15 @@ pub enum Scope {
     /// Each request with probability `p` (clamped to 0..=1), decided by a generator seeded with
     /// the second value, so a run is reproducible.
     Fraction(f64, u64),
-    /// Every Call Connector request of this operation (any connector); list requests never match.
+    /// Every Call Connector request of this operation (any connector); list requests never
+    /// match. For a delivery fault: every delivery of an event of this trigger operation.
     Operation(String),
 }
 
 /// An injected fault and its progress.
 #[derive(Debug)]
-struct Rule {
-    fault: Fault,
+struct Rule<F> {
+    fault: F,
     scope: Scope,
     /// Requests this rule has observed since injection.
     seen: usize,
@@ -66,14 +68,21 @@ struct Rule {
     rng: fastrand::Rng,
 }
 
-/// Injected faults in injection order.
-#[derive(Debug, Default)]
-pub(crate) struct FaultTable {
-    rules: Vec<Rule>,
+/// Injected faults in injection order: [`Fault`]s of requests, or
+/// [`DeliveryFault`](crate::DeliveryFault)s of event deliveries, each counted by its own table.
+#[derive(Debug)]
+pub(crate) struct FaultTable<F = Fault> {
+    rules: Vec<Rule<F>>,
 }
 
-impl FaultTable {
-    pub(crate) fn inject(&mut self, fault: Fault, scope: Scope) {
+impl<F> Default for FaultTable<F> {
+    fn default() -> Self {
+        FaultTable { rules: Vec::new() }
+    }
+}
+
+impl<F: Clone> FaultTable<F> {
+    pub(crate) fn inject(&mut self, fault: F, scope: Scope) {
         let seed = match scope {
             Scope::Fraction(_, seed) => seed,
             _ => 0,
@@ -94,7 +103,7 @@ impl FaultTable {
     /// The fault for the request now arriving, if any. Every rule observes every request (so
     /// `Every` and `Fraction` count all traffic); the first rule in injection order that matches
     /// fires. Exhausted `Next` rules are removed.
-    pub(crate) fn fault_for(&mut self, operation: Option<&str>) -> Option<Fault> {
+    pub(crate) fn fault_for(&mut self, operation: Option<&str>) -> Option<F> {
         let mut chosen = None;
         for rule in &mut self.rules {
             rule.seen += 1;
@@ -138,8 +147,7 @@ impl Reply {
         }
     }
 
-    /// `204 No Content` with an empty body, as Tray answers a deletion.
-    #[cfg(feature = "embedded")]
+    /// `204 No Content` with an empty `text/html` body, as Tray answers a deletion.
     pub(crate) fn no_content() -> Reply {
         Reply {
             status: StatusCode::NO_CONTENT,
@@ -158,6 +166,10 @@ impl Reply {
         if self.status == StatusCode::NO_CONTENT {
             let mut response = Response::new(Body::empty());
             *response.status_mut() = self.status;
+            // Tray's published deletions (an authentication, a subscription) say `text/html`.
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
             return response;
         }
         let bytes = self.bytes();

@@ -10,8 +10,14 @@
 //!   the operation's `inputSchema` (400 in Tray's wording on failure), and the output is the one
 //!   scripted with [`Emulator::respond`] or synthesised to conform to `outputSchema`.
 //!
-//! With the default `typed` feature, [`Emulator::respond_to`] and [`Emulator::calls_to`] do the
-//! same with the types `connector!` generates, naming the operation by its type.
+//! Documents with a `{"trigger": {"name", "version"}}` header (a List Trigger Operations
+//! answer) are trigger documents, served on the trigger routes only (see *Triggers* below):
+//! `GET /core/v1/triggers`, `GET /core/v1/triggers/{name}/versions/{version}/operations`, and
+//! Create, List, Get and Delete Subscription on `/core/v1/subscriptions`.
+//!
+//! With the default `typed` feature, [`Emulator::respond_to`], [`Emulator::calls_to`] and
+//! [`Emulator::deliver`] do the same with the types `connector!` generates, naming the
+//! operation by its type.
 //!
 //! Every call is recorded ([`Emulator::calls`]) and faults can be injected on any endpoint
 //! ([`Emulator::inject`]) to test a client's retries and timeouts. Outputs can be scripted for
@@ -86,12 +92,99 @@
 //!   GraphQL API and the authentication endpoints, issues authIds as UUIDs, and checks
 //!   `authId`s once authentications exist or a user token calls (the master token only its
 //!   own; see `Emulator::complete_auth_dialog` and friends).
+//!
+//! # Triggers
+//!
+//! A trigger document's operations can be subscribed to, and the emulator then delivers
+//! events to the subscription's endpoint as Tray does, so a service that listens to Tray can be
+//! tested whole: subscribe with `tray_connect::Client::subscribe`, deliver with
+//! [`Emulator::deliver_json`] (or [`Emulator::deliver`], typed), receive with
+//! `tray_connect::TrayEvent` or `tray_connect::decode_event`.
+//!
+//! - **Create Subscription** answers 200 with the subscription and its `signingKey` (32 random
+//!   bytes, base64), the only answer that shows the key. The body is checked (400 naming every
+//!   problem; `authenticationId` must be a UUID), then the trigger, version (404) and operation
+//!   (404), then the `endpoint`, which must be `http://` on `127.0.0.1`, `[::1]` or
+//!   `localhost` (400 otherwise: **the emulator never sends anything off the machine**), then
+//!   the `input`, validated against the operation's `inputSchema` exactly as a call's input
+//!   (Tray's 400 wording). [`Emulator::fail_next_subscription`] makes the next creation answer
+//!   Tray's `creation_failed` (still HTTP 200, with `error: {code, message}`). Subscriptions
+//!   are `active` at once.
+//! - **List Subscriptions** pages by [`EmulatorBuilder::subscription_page_size`] (default 100,
+//!   or the request's `first`), with `pageInfo {startCursor, endCursor, hasNextPage,
+//!   hasPreviousPage}`; the cursor is read from `cursor` (Tray's OpenAPI) or `after` (its
+//!   reference page). **Get** answers without the key; **Delete** answers 204 with an empty
+//!   `text/html` body; an unknown id is 404 `{"message", "code": null}`.
+//!   [`Emulator::subscriptions`] lists them, keys included.
+//! - **Delivery**: a POST of the event's JSON with `Content-Type: application/json` and
+//!   `x-tray-signature: base64(HMAC-SHA256(base64-decode(signingKey), body))`, retried while
+//!   the receiver answers anything but a 2xx or does not answer, with exponential backoff
+//!   ([`EmulatorBuilder::delivery_retries`], [`EmulatorBuilder::delivery_timeout`]). The
+//!   returned [`Delivery`] (also in [`Emulator::deliveries`]) tells each attempt's status or
+//!   failure and duration. [`Emulator::inject_delivery`] duplicates, delays, mis-signs or cuts
+//!   short the deliveries a [`Scope`] picks. The method, content type, retry schedule and which
+//!   answers count as taken are not published by Tray: `docs/fidelity.md` lists every
+//!   assumption.
+//!
+//! ```no_run
+//! use axum::{Router, routing::post};
+//! use tray_connect::{NewSubscription, SigningKey, Trigger, TrayEvent};
+//!
+//! #[derive(serde::Serialize)]
+//! struct EnteredSmartGroup { api_key: String, site_token: String, url: String, value: String }
+//! #[derive(serde::Serialize, serde::Deserialize)]
+//! struct GroupEvent { boundary: String }
+//! impl Trigger for EnteredSmartGroup {
+//!     type Event = GroupEvent;
+//!     const TRIGGER: &'static str = "gosquared-trigger";
+//!     const VERSION: &'static str = "1.0";
+//!     const NAME: &'static str = "entered_smart_group_init";
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let emulator = tray_connect_emulator::Emulator::builder()
+//!     .document("schemas/gosquared-trigger.json") // {"trigger": {..}, "elements": [..]}
+//!     .start()
+//!     .await?;
+//! let client = tray_connect::Client::builder()
+//!     .token("test-token")
+//!     .base_url(emulator.base_url())
+//!     .build()?;
+//!
+//! // The service under test: a receiver on a free loopback port.
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! let endpoint = format!("http://{}/tray/groups", listener.local_addr()?);
+//! let input = EnteredSmartGroup {
+//!     api_key: "k".into(), site_token: "GSN-1".into(), url: endpoint.clone(), value: "vip".into(),
+//! };
+//! let created = client.subscribe(NewSubscription::new("VIPs", &endpoint, input)).await?;
+//! async fn entered(event: TrayEvent<EnteredSmartGroup>) -> &'static str {
+//!     println!("{}", event.boundary);
+//!     "ok"
+//! }
+//! let app: Router = Router::new()
+//!     .route("/tray/groups", post(entered))
+//!     .with_state(created.signing_key.clone());
+//! tokio::spawn(async move { axum::serve(listener, app).await });
+//!
+//! let event = GroupEvent { boundary: "enter".into() };
+//! let delivery = emulator
+//!     .deliver::<EnteredSmartGroup>(&created.subscription.id, &event)
+//!     .await?;
+//! assert!(delivery.delivered());
+//! # Ok(())
+//! # }
+//! ```
 
 // `documents` reads operations documents; `normalise` turns their schemas into plain draft-04,
 // which `validate` checks inputs against with Tray's wording and `synth` makes outputs up from.
 // `script`, `faults`, `limits` and `record` hold what a test scripts, injects, enforces and
 // reads. `shared` is the state every route reads; `server` serves the Connectivity API and
-// mounts `embedded`, the Embedded API; `typed` scripts and reads with `connector!`'s types.
+// mounts `triggers` (trigger documents and subscriptions, held in `subscriptions`) and
+// `embedded`, the Embedded API; `delivery` sends events to subscriptions' endpoints; `typed`
+// scripts, reads and delivers with the generated types.
+mod delivery;
 mod documents;
 #[cfg(feature = "embedded")]
 mod embedded;
@@ -103,7 +196,9 @@ mod record;
 mod script;
 mod server;
 mod shared;
+mod subscriptions;
 mod synth;
+mod triggers;
 #[cfg(feature = "typed")]
 mod typed;
 mod validate;
@@ -115,15 +210,23 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::task::JoinHandle;
 
+pub use delivery::{
+    AttemptOutcome, DEFAULT_DELIVERY_ATTEMPTS, DEFAULT_DELIVERY_FIRST_DELAY,
+    DEFAULT_DELIVERY_TIMEOUT, Delivery, DeliveryAttempt, DeliveryFault,
+};
 pub use error::EmulatorError;
 pub use faults::{Fault, Scope};
 pub use limits::Traffic;
 pub use record::RecordedCall;
+pub use subscriptions::{CreationFailure, RecordedSubscription};
+pub use triggers::DEFAULT_SUBSCRIPTION_PAGE_SIZE;
 
+use delivery::{Deliverer, DeliveryPolicy};
 use documents::{DocumentSource, Origin};
 use limits::Limits;
 use record::{CallLog, lock};
 use shared::Shared;
+use tray_connect_codegen::document::DocumentKind;
 
 /// A running emulator. The server stops, and every open connection closes, when it is dropped:
 /// dropping aborts the server's task, which the runtime frees (with the documents it holds) the
@@ -262,9 +365,31 @@ impl Emulator {
         lock(&self.shared.faults).inject(fault, scope);
     }
 
-    /// Removes every injected fault.
+    /// Removes every injected fault, those of deliveries
+    /// ([`inject_delivery`](Self::inject_delivery)) included.
     pub fn clear_faults(&self) {
         lock(&self.shared.faults).clear();
+        self.shared.deliverer.clear_faults();
+    }
+
+    /// Every subscription created and not deleted, in creation order, with its key.
+    pub fn subscriptions(&self) -> Vec<RecordedSubscription> {
+        self.shared.subscriptions.snapshot()
+    }
+
+    /// Makes the next Create Subscription (after any failures already scripted) fail as a
+    /// third party's refusal does on Tray: HTTP 200 with `state: "creation_failed"` and
+    /// `error: {code, message}`. The subscription exists afterwards (listed, readable,
+    /// deletable) but takes no deliveries. Requests refused before creation (a 400, a 404, a
+    /// fault) do not use it up.
+    ///
+    /// `code` is one of Tray's `user_input_error`, `api_error`, `timeout_error`,
+    /// `oauth_refresh`, `no_trigger` or `internal_error` (not checked).
+    pub fn fail_next_subscription(&self, code: impl Into<String>, message: impl Into<String>) {
+        self.shared.subscriptions.fail_next(CreationFailure {
+            code: code.into(),
+            message: message.into(),
+        });
     }
 }
 
@@ -279,6 +404,8 @@ pub struct EmulatorBuilder {
     header_read_timeout: Option<Duration>,
     body_read_timeout: Option<Duration>,
     tray_limits: bool,
+    subscription_page_size: Option<usize>,
+    delivery: DeliveryPolicy,
     #[cfg(feature = "embedded")]
     embedded: embedded::EmbeddedOptions,
 }
@@ -298,8 +425,12 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Adds an operations document file with a `connector` header (as `tray-connect pull`
-    /// writes it). It is read in [`start`](Self::start), which reports any problem with it.
+    /// Adds an operations document file with a header (as `tray-connect pull` writes it). It
+    /// is read in [`start`](Self::start), which reports any problem with it.
+    ///
+    /// A `connector` header serves it on the connector routes; a `trigger` header (a List
+    /// Trigger Operations answer, `{"trigger": {"name", "version"}, "elements": [..]}`) on the
+    /// trigger routes, and its operations can be subscribed to.
     pub fn document(self, path: impl AsRef<std::path::Path>) -> Self {
         self.add(Origin::Path(path.as_ref().to_path_buf()), None)
     }
@@ -317,7 +448,8 @@ impl EmulatorBuilder {
         self.add(Origin::Path(path.as_ref().to_path_buf()), given)
     }
 
-    /// Adds an operations document given as JSON text, with a `connector` header.
+    /// Adds an operations document given as JSON text, with a `connector` or `trigger` header
+    /// (see [`document`](Self::document)).
     pub fn document_json(mut self, json: impl Into<String>) -> Self {
         self.inline_documents += 1;
         let n = self.inline_documents;
@@ -399,6 +531,14 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How many subscriptions a page of List Subscriptions holds (default
+    /// [`DEFAULT_SUBSCRIPTION_PAGE_SIZE`], 100; `0` counts as `1`): small, to test a client's
+    /// paging. A request's `first` asks for fewer or more.
+    pub fn subscription_page_size(mut self, size: usize) -> Self {
+        self.subscription_page_size = Some(size.max(1));
+        self
+    }
+
     /// Reads and checks the documents, binds `127.0.0.1:0` (or [`port`](Self::port)) and starts serving on the current
     /// tokio runtime.
     ///
@@ -410,20 +550,41 @@ impl EmulatorBuilder {
     /// failure.
     pub async fn start(self) -> Result<Emulator, EmulatorError> {
         let mut connectors: Vec<documents::Connector> = Vec::with_capacity(self.documents.len());
+        let mut triggers: Vec<documents::Connector> = Vec::new();
         for source in &self.documents {
-            let connector = documents::load(source, !self.no_validation)?;
-            if let Some(first) = connectors
+            let served = documents::load(source, !self.no_validation)?;
+            // A connector and a trigger may share a name and version: they are served apart.
+            let kind = served.kind;
+            let same_kind = match kind {
+                DocumentKind::Connector => &mut connectors,
+                DocumentKind::Trigger => &mut triggers,
+            };
+            if let Some(first) = same_kind
                 .iter()
-                .find(|c| c.name == connector.name && c.version == connector.version)
+                .find(|c| c.name == served.name && c.version == served.version)
             {
-                return Err(EmulatorError::DuplicateConnector {
-                    name: connector.name,
-                    version: connector.version,
-                    first: first.document.clone(),
-                    second: connector.document,
+                let (name, version, first, second) = (
+                    served.name,
+                    served.version,
+                    first.document.clone(),
+                    served.document,
+                );
+                return Err(match kind {
+                    DocumentKind::Connector => EmulatorError::DuplicateConnector {
+                        name,
+                        version,
+                        first,
+                        second,
+                    },
+                    DocumentKind::Trigger => EmulatorError::DuplicateTrigger {
+                        name,
+                        version,
+                        first,
+                        second,
+                    },
                 });
             }
-            connectors.push(connector);
+            same_kind.push(served);
         }
         let listener = server::listen((Ipv4Addr::LOCALHOST, self.port).into())
             .map_err(|source| EmulatorError::Bind { source })?;
@@ -434,6 +595,12 @@ impl EmulatorBuilder {
         let embedded = embedded::surface::Surface::new(&connectors, self.embedded);
         let shared = Arc::new(Shared {
             connectors,
+            triggers,
+            subscriptions: Default::default(),
+            subscription_page_size: self
+                .subscription_page_size
+                .unwrap_or(DEFAULT_SUBSCRIPTION_PAGE_SIZE),
+            deliverer: Deliverer::new(self.delivery),
             token: self.token,
             calls: CallLog::default(),
             scripts: Default::default(),

@@ -1,5 +1,6 @@
 //! The Connectivity API over HTTP: the routes, the token check, the three endpoints, and the
-//! accept loop. The state they read is `shared.rs`; the `embedded` routes are mounted here.
+//! accept loop. The state they read is `shared.rs`; the `triggers` and `embedded` routes are
+//! mounted here.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -33,7 +34,7 @@ type AppState = State<Arc<Shared>>;
 
 /// The axum router for `/core/v1`; a request's body must arrive within `body_read_timeout`.
 pub(crate) fn router(shared: Arc<Shared>, body_read_timeout: Duration) -> Router {
-    let router = Router::new();
+    let router = crate::triggers::routes(Router::new());
     #[cfg(feature = "embedded")]
     let router = crate::embedded::routes(router);
     router

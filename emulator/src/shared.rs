@@ -9,6 +9,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use serde_json::json;
 
+use crate::delivery::Deliverer;
 use crate::documents::Connector;
 #[cfg(feature = "embedded")]
 use crate::embedded::surface::Surface;
@@ -16,11 +17,19 @@ use crate::faults::{FaultTable, Reply};
 use crate::limits::Limits;
 use crate::record::{CallLog, lock};
 use crate::script::Scripts;
+use crate::subscriptions::SubscriptionStore;
 
 /// Everything the handlers of both surfaces and the test-side [`Emulator`](crate::Emulator) share.
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub(crate) connectors: Vec<Connector>,
+    /// The trigger documents (header key `trigger`), served on the trigger routes only.
+    pub(crate) triggers: Vec<Connector>,
+    pub(crate) subscriptions: SubscriptionStore,
+    /// The size of a List Subscriptions page unless `first` asks for fewer.
+    pub(crate) subscription_page_size: usize,
+    /// Delivers events to subscriptions' endpoints.
+    pub(crate) deliverer: Deliverer,
     /// `None`: any non-empty bearer token is accepted.
     pub(crate) token: Option<String>,
     pub(crate) calls: CallLog,
@@ -40,6 +49,12 @@ impl Shared {
         self.connectors
             .iter()
             .find(|c| c.name == name && c.version == version)
+    }
+
+    pub(crate) fn trigger(&self, name: &str, version: &str) -> Option<&Connector> {
+        self.triggers
+            .iter()
+            .find(|t| t.name == name && t.version == version)
     }
 
     /// Whether the request's bearer token may use the emulator: a live user token it issued
@@ -99,9 +114,42 @@ pub(crate) fn is_uuid(id: &str) -> bool {
         })
 }
 
+/// A random (version 4) UUID, the form of Tray's user ids, authIds and
+/// subscription ids.
+///
+/// Made from `fastrand` rather than the `uuid` crate: the emulator needs unique, well-formed
+/// ids, not unpredictable ones, and this keeps a dependency (and `getrandom`) out of the tree.
+pub(crate) fn new_uuid() -> String {
+    let mut bits = fastrand::u128(..);
+    // Version 4 in the 13th hex digit, variant 10xx in the 17th (RFC 9562).
+    bits = (bits & !(0xf << 76)) | (0x4 << 76);
+    bits = (bits & !(0x3 << 62)) | (0x2 << 62);
+    let hex = format!("{bits:032x}");
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
 #[cfg(test)]
 mod tests {
-    use super::is_uuid;
+    use super::{is_uuid, new_uuid};
+
+    #[test]
+    fn new_ids_are_version_4_uuids() {
+        let ids: Vec<String> = (0..200).map(|_| new_uuid()).collect();
+        for id in &ids {
+            assert!(is_uuid(id), "{id}");
+            assert_eq!(&id[14..15], "4", "{id}");
+            assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"), "{id}");
+        }
+        let unique: std::collections::HashSet<_> = ids.iter().collect();
+        assert_eq!(unique.len(), ids.len());
+    }
 
     #[test]
     fn only_canonical_uuids_are_auth_ids() {

@@ -1,9 +1,11 @@
-//! Scripting and inspecting the emulator with the types `connector!` generates.
+//! Scripting, inspecting and delivering with the types `connector!` (and `trigger!`)
+//! generate.
 //!
-//! The `Value` forms ([`Emulator::respond`], [`Emulator::calls`]) take connector and operation
-//! names as text, so a misspelt one is found when a test fails. These take them from the
-//! operation's type: [`Emulator::respond_to`] scripts a typed output, and
-//! [`Emulator::calls_to`] reads the recorded inputs back as typed inputs.
+//! The `Value` forms ([`Emulator::respond`], [`Emulator::calls`], [`Emulator::deliver_json`])
+//! take connector and operation names as text, so a misspelt one is found when a test fails.
+//! These take them from the operation's type: [`Emulator::respond_to`] scripts a typed output,
+//! [`Emulator::calls_to`] reads the recorded inputs back as typed inputs, and
+//! [`Emulator::deliver`] delivers a typed event.
 //!
 //! Generated outputs implement only `Deserialize` and inputs only `Serialize` (the direction
 //! `Client::call` uses); this feature turns on `tray-connect`'s `test-doubles` feature, which
@@ -12,9 +14,9 @@
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use tray_connect::Operation;
+use tray_connect::{Operation, Trigger};
 
-use crate::{Emulator, EmulatorError};
+use crate::{Delivery, Emulator, EmulatorError};
 
 impl Emulator {
     /// Scripts the output of the operation `O` (the input type `connector!` generates): every
@@ -86,6 +88,49 @@ impl Emulator {
             .collect()
     }
 
+    /// Delivers `event` to subscription `subscription_id`, which must be a subscription to
+    /// trigger operation `T`, exactly as [`deliver_json`](Self::deliver_json) does with its
+    /// JSON.
+    ///
+    /// # Errors
+    ///
+    /// As `deliver_json`, and [`EmulatorError::NotDeliverable`] for a subscription to another
+    /// trigger, version or operation than `T`'s, [`EmulatorError::Event`] for an event that
+    /// cannot be written as JSON.
+    pub async fn deliver<T>(
+        &self,
+        subscription_id: &str,
+        event: &T::Event,
+    ) -> Result<Delivery, EmulatorError>
+    where
+        T: Trigger,
+        T::Event: Serialize,
+    {
+        let subscription = self.subscription_for_delivery(subscription_id)?;
+        let to = (
+            subscription.trigger.as_str(),
+            subscription.version.as_str(),
+            subscription.operation.as_str(),
+        );
+        if to != (T::TRIGGER, T::VERSION, T::NAME) {
+            return Err(EmulatorError::NotDeliverable {
+                id: subscription.id.clone(),
+                reason: format!(
+                    "it is a subscription to {} {} {}, not to {}",
+                    to.0,
+                    to.1,
+                    to.2,
+                    trigger_label::<T>()
+                ),
+            });
+        }
+        let body = serde_json::to_vec(event).map_err(|source| EmulatorError::Event {
+            operation: trigger_label::<T>(),
+            source,
+        })?;
+        self.deliver_body(subscription, body).await
+    }
+
     fn check_served<O: Operation>(&self) -> Result<(), EmulatorError> {
         let served = self
             .shared
@@ -132,4 +177,9 @@ impl Emulator {
 /// `twilio-output 2.1 send_sms`, for messages.
 fn operation_label<O: Operation>() -> String {
     format!("{} {} {}", O::CONNECTOR, O::VERSION, O::NAME)
+}
+
+/// `gosquared-trigger 1.0 entered_smart_group_init`, for messages.
+fn trigger_label<T: Trigger>() -> String {
+    format!("{} {} {}", T::TRIGGER, T::VERSION, T::NAME)
 }

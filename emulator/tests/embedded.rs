@@ -219,7 +219,7 @@ async fn master_token_calls_only_with_its_own_auth_ids() {
         json!({"operation": "send_message", "authId": auth,
                "input": {"channel_id": "C1", "message": "hi", "time": "now"}})
     };
-    // No authentication yet: any UUID is taken (DESIGN §6).
+    // No authentication yet: any UUID is taken (the emulator's crate docs).
     let (status, _) = call(&emulator, "slack", "9.1", send(AUTH_ID)).await;
     assert_eq!(status, 200);
 
@@ -259,7 +259,7 @@ async fn master_token_calls_only_with_its_own_auth_ids() {
 }
 
 #[tokio::test]
-async fn deleting_an_authentication_answers_204_with_an_empty_body() {
+async fn deleting_an_authentication_answers_204_with_an_empty_text_html_body() {
     let emulator = samples().await;
     let (_, user_token) = documented_user(&emulator).await;
     let environment = environment_of(&emulator, "slack", 4).await;
@@ -272,7 +272,8 @@ async fn deleting_an_authentication_answers_204_with_an_empty_body() {
         .await
         .unwrap();
     assert_eq!(response.status(), 204);
-    assert_eq!(response.headers().get("content-type"), None);
+    // As Tray's published answer: an empty `text/html` body.
+    assert_eq!(response.headers()["content-type"], "text/html");
     assert!(response.bytes().await.unwrap().is_empty());
     let again = http()
         .delete(&url)

@@ -1,6 +1,6 @@
 //! Any status and body → the client's response decoders (`tray_connect::__wire`).
 //!
-//! Invariants: no panic; every error renders on one line (DESIGN §5: messages are one line,
+//! Invariants: no panic; every error renders on one line (docs/reliability.md: messages are one line,
 //! bodies are quoted as short excerpts) and stays short whatever the body holds (issue 14: a
 //! 10 MB message was a 10 MB `Display`), while a `Tray` error keeps the whole body.
 #![no_main]

@@ -1,5 +1,5 @@
 //! Finding the document: paths are relative to the crate's `Cargo.toml` directory, then to
-//! each ancestor up to the workspace root, then to the invoking source file (DESIGN §4).
+//! each ancestor up to the workspace root, then to the invoking source file.
 //!
 //! Messages name the document as the user wrote it. Places are shown relative to the crate
 //! when they lie inside its workspace, else absolute: a relative path from a crate somewhere
@@ -50,9 +50,10 @@ pub fn document_path(literal: &LitStr) -> syn::Result<Found> {
         };
     }
     let places = Places::of_this_crate();
+    let stop = places.root().map(Path::to_path_buf);
     let mut tried = Vec::new();
     if let Some(dir) = &places.manifest_dir
-        && let Some(found) = search_up(dir, &relative, &mut tried)
+        && let Some(found) = search_up(dir, &relative, stop.as_deref(), &mut tried)
     {
         return Ok(places.found(found, written));
     }
@@ -66,20 +67,63 @@ pub fn document_path(literal: &LitStr) -> syn::Result<Found> {
             _ => dir,
         });
     if let Some(dir) = source_dir
-        && let Some(found) = search_up(&dir, &relative, &mut tried)
+        && let Some(found) = search_up(&dir, &relative, stop.as_deref(), &mut tried)
     {
         return Ok(places.found(found, written));
     }
     let shown: Vec<String> = tried.iter().map(|p| places.show(p)).collect();
+    let suggestions: Vec<String> = similar_documents(&tried)
+        .iter()
+        .map(|p| format!("`{}`", places.show(p)))
+        .collect();
+    let did_you_mean = match suggestions.as_slice() {
+        [] => String::new(),
+        [one] => format!(" Did you mean {one}?"),
+        many => format!(" Did you mean one of {}?", many.join(", ")),
+    };
     Err(syn::Error::new(
         literal.span(),
         format!(
             "operations document `{written}` not found; a relative path is looked up from the \
              directory of the crate's Cargo.toml, then its parents up to the workspace root, \
-             then from the directory of the source file and its parents. Tried: {}",
+             then from the directory of the source file and its parents. Tried: {}.{did_you_mean}",
             shown.join(", ")
         ),
     ))
+}
+
+/// Documents lying next to where one was looked for, under a similar name
+/// (`schemas/twilio.json` → `schemas/twilio-output.json`, which `tray-connect pull` writes).
+fn similar_documents(tried: &[PathBuf]) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = Vec::new();
+    for path in tried {
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            continue;
+        };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        // Compared by stem: `twilio` is in `twilio-output`, `twilio.json` is not.
+        let stems: Vec<String> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .filter_map(|p| p.file_stem()?.to_str().map(str::to_owned))
+            .collect();
+        let wanted = Path::new(name)
+            .file_stem()
+            .unwrap_or(name)
+            .to_string_lossy();
+        for close in
+            tray_connect_codegen::suggest::closest(&wanted, stems.iter().map(String::as_str))
+        {
+            let candidate = dir.join(format!("{close}.json"));
+            if !found.contains(&candidate) && found.len() < 3 {
+                found.push(candidate);
+            }
+        }
+    }
+    found
 }
 
 /// The invoking crate's directory and its workspace root, for showing places.
@@ -99,6 +143,14 @@ impl Places {
             manifest_dir,
             workspace_root,
         }
+    }
+
+    /// Where searches stop: the workspace root, or the crate's own directory when it is in no
+    /// workspace (a crate of its own: nothing above it is the user's).
+    fn root(&self) -> Option<&Path> {
+        self.workspace_root
+            .as_deref()
+            .or(self.manifest_dir.as_deref())
     }
 
     fn found(&self, path: PathBuf, written: String) -> Found {
@@ -135,8 +187,15 @@ impl Places {
     }
 }
 
-/// Tries `dir/relative`, then each ancestor's, stopping after the workspace root.
-fn search_up(dir: &Path, relative: &Path, tried: &mut Vec<PathBuf>) -> Option<PathBuf> {
+/// Tries `dir/relative`, then each ancestor's, stopping after `stop` (the workspace root, or
+/// the crate's directory) when `dir` lies under it, else after the first workspace root.
+fn search_up(
+    dir: &Path,
+    relative: &Path,
+    stop: Option<&Path>,
+    tried: &mut Vec<PathBuf>,
+) -> Option<PathBuf> {
+    let stop = stop.filter(|stop| dir.starts_with(stop));
     for ancestor in dir.ancestors() {
         let candidate = ancestor.join(relative);
         if candidate.is_file() {
@@ -145,7 +204,7 @@ fn search_up(dir: &Path, relative: &Path, tried: &mut Vec<PathBuf>) -> Option<Pa
         if !tried.contains(&candidate) {
             tried.push(candidate);
         }
-        if is_workspace_root(ancestor) {
+        if stop.map_or_else(|| is_workspace_root(ancestor), |stop| ancestor == stop) {
             break;
         }
     }

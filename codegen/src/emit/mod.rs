@@ -538,6 +538,18 @@ impl Emitter<'_> {
         let unknown_text = unknown_ident
             .as_ref()
             .map(|u| src!(#name::#u(value) => value,));
+        // Outputs parse every string (an unknown value is kept): whether the document lists it
+        // is a question of its own.
+        let unknown_doc = unknown.map(|u| format!(" `{u}`, which a newer connector may send."));
+        let is_known = unknown_ident.as_ref().map(|u| {
+            src! {
+                /// Whether the value is one the document lists: `false` for a value kept as
+                #[doc = #unknown_doc]
+                pub fn is_known(&self) -> bool {
+                    !__tray::matches!(self, #name::#u(_))
+                }
+            }
+        });
         let (error, other) = match &unknown_ident {
             // Outputs keep what they do not know.
             Some(u) => (
@@ -599,6 +611,8 @@ impl Emitter<'_> {
                         #unknown_text
                     }
                 }
+
+                #is_known
             }
 
             impl __tray::Display for #name {

@@ -5,7 +5,7 @@ use super::ir::*;
 use super::keywords::*;
 use super::state::*;
 use crate::budget::{self, Exceeded};
-use crate::document::{DocumentKind, OperationDoc, OperationsDocument};
+use crate::document::{DocumentKind, OperationDoc, OperationsDocument, filled_by_tray};
 use crate::naming::{self, Namespace};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
@@ -263,6 +263,14 @@ impl<'d> ModelBuilder<'d> {
                 index
             }
             _ => {
+                // Absent is an input of any properties; anything but an object is a document
+                // error worth saying (`"inputSchema": "oops"` compiled without a word).
+                let mut docs = docs;
+                if !matches!(op.input_schema(), Value::Null | Value::Object(_)) {
+                    let reason = Reason::RootNotASchema("inputSchema");
+                    self.note_fallback(&site, reason.clone());
+                    docs.notes.push(Note::PartlyJson(reason));
+                }
                 let builder = Some(self.claim(&format!("{name}Builder")));
                 self.push(Def {
                     name,
@@ -295,6 +303,10 @@ impl<'d> ModelBuilder<'d> {
                 self.fallback(&site, Reason::DynamicOutput, &mut docs),
                 false,
             ),
+            None if !matches!(op.output_schema(), Value::Null | Value::Object(_)) => {
+                let reason = Reason::RootNotASchema("outputSchema");
+                (self.fallback(&site, reason, &mut docs), false)
+            }
             None => (
                 self.fallback(&site, Reason::NoOutputSchema, &mut docs),
                 false,
@@ -771,23 +783,5 @@ impl<'d> ModelBuilder<'d> {
             strict_optional: false,
         };
         index
-    }
-}
-
-/// The path Tray fills a trigger input from, when the property says it does: legacy documents
-/// write `default_jsonpath: "$.env.public_url"` (or `"$.auth.api_key"`), CDK documents a
-/// `default` of `"{$.env.public_url}"`. Tray's sources advise against making callers fill
-/// them (`docs/fidelity.md`, triggers).
-fn filled_by_tray(property: &Map<String, Value>) -> Option<String> {
-    let path = |text: &str| text.starts_with("$.").then(|| text.to_owned());
-    if let Some(Value::String(jsonpath)) = property.get("default_jsonpath") {
-        return path(jsonpath);
-    }
-    match property.get("default") {
-        Some(Value::String(default)) => default
-            .strip_prefix('{')
-            .and_then(|d| d.strip_suffix('}'))
-            .and_then(path),
-        _ => None,
     }
 }

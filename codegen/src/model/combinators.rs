@@ -7,7 +7,7 @@ use super::state::*;
 use crate::naming;
 use serde_json::{Map, Value, json};
 
-/// Order of the alternatives of an untagged enum from a `type` array (DESIGN §4).
+/// Order of the alternatives of an untagged enum from a `type` array.
 pub(super) const UNTAGGED_ORDER: &[(&str, &str)] = &[
     ("boolean", "Boolean"),
     ("integer", "Integer"),

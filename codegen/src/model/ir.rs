@@ -143,6 +143,8 @@ pub enum Reason {
     AnySchema,
     /// A property whose schema is not an object.
     NotASchema,
+    /// An operation's `inputSchema` or `outputSchema` (the keyword) that is not an object.
+    RootNotASchema(&'static str),
     /// No alternative of this keyword (`oneOf`, `anyOf`) can be typed.
     NoTypedAlternative(&'static str),
     /// Some alternatives cannot be typed; a variant keeps them.

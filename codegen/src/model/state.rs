@@ -9,8 +9,7 @@ use crate::naming::Namespace;
 use serde_json::Value;
 use std::collections::HashMap;
 
-/// Types nest at most this deep before the rest becomes `Value`. DESIGN §4 says 64, but rustc
-/// evaluates auto traits (`Send`, `Freeze`) through every level and overflows its default
+/// Types nest at most this deep before the rest becomes `Value`: rustc evaluates auto traits (`Send`, `Freeze`) through every level and overflows its default
 /// recursion limit of 128 at about 25 nested `Vec`s, so code nested deeper would not compile.
 pub(super) const MAX_DEPTH: usize = 24;
 

@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test file uses its own part of this module
 
 pub mod docs_server;
+pub mod gosquared;
 pub mod redis_server;
 
 use std::time::Duration;

@@ -99,7 +99,7 @@ impl Emulator {
         let state = &self.shared.embedded.state;
         let environment = state.environment(service_environment_id)?.clone();
         let user = state.redeem_code(authorization_code)?;
-        let id = state::new_uuid();
+        let id = crate::shared::new_uuid();
         state.add_auth(Auth {
             id: id.clone(),
             name: name.to_owned(),
@@ -281,7 +281,7 @@ async fn create_authentication(
                 format!("Service environment '{environment_id}' not found"),
             );
         };
-        let id = state::new_uuid();
+        let id = crate::shared::new_uuid();
         state.add_auth(Auth {
             id: id.clone(),
             name: name.to_owned(),

@@ -176,7 +176,7 @@ impl Embedded {
     }
 
     pub(crate) fn create_user(&self) -> String {
-        let id = new_uuid();
+        let id = crate::shared::new_uuid();
         lock(&self.records).users.push(User { id: id.clone() });
         id
     }
@@ -273,26 +273,6 @@ impl Embedded {
     }
 }
 
-/// A random (version 4) UUID, the form of Tray's user ids and authIds.
-///
-/// Made from `fastrand` rather than the `uuid` crate: the emulator needs unique, well-formed
-/// ids, not unpredictable ones, and this keeps a dependency (and `getrandom`) out of the tree.
-pub(crate) fn new_uuid() -> String {
-    let mut bits = fastrand::u128(..);
-    // Version 4 in the 13th hex digit, variant 10xx in the 17th (RFC 9562).
-    bits = (bits & !(0xf << 76)) | (0x4 << 76);
-    bits = (bits & !(0x3 << 62)) | (0x2 << 62);
-    let hex = format!("{bits:032x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
-}
-
 fn may_use(caller: &Caller, auth: &Auth) -> bool {
     match caller {
         Caller::Master => true,
@@ -313,21 +293,4 @@ fn scopes_of(elements: &Value) -> Vec<String> {
         }
     }
     scopes
-}
-
-#[cfg(test)]
-mod tests {
-    use super::new_uuid;
-
-    #[test]
-    fn new_ids_are_version_4_uuids() {
-        let ids: Vec<String> = (0..200).map(|_| new_uuid()).collect();
-        for id in &ids {
-            assert!(crate::shared::is_uuid(id), "{id}");
-            assert_eq!(&id[14..15], "4", "{id}");
-            assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"), "{id}");
-        }
-        let unique: std::collections::HashSet<_> = ids.iter().collect();
-        assert_eq!(unique.len(), ids.len());
-    }
 }

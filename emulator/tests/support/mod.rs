@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod receiver;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -17,6 +19,19 @@ pub const TOKEN: &str = "test-token";
 pub fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
+        .join(name)
+}
+
+/// A trigger document, each kept once in the repository (see
+/// `codegen/tests/fixtures/README.md`): `gosquared-trigger.json` (in `schemas/`) or
+/// `tom-gmail-trigger.json` (in `codegen/tests/fixtures/`).
+pub fn trigger_document(name: &str) -> PathBuf {
+    let folder = match name {
+        "gosquared-trigger.json" => "../schemas",
+        _ => "../codegen/tests/fixtures",
+    };
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join(folder)
         .join(name)
 }
 

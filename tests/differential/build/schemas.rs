@@ -1,4 +1,4 @@
-//! Seeded random schemas across the whole dialect of DESIGN §1 (and draft-04 beyond it).
+//! Seeded random schemas across the whole of Tray's schema dialect (and draft-04 beyond it).
 //!
 //! Each case is one schema `S` with its `definitions` at its root. The generator knows nothing
 //! of how codegen types a schema: it draws keywords by weight, so the oracle (a draft-04

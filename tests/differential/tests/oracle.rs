@@ -12,14 +12,14 @@
 //! - **Inputs only send valid values**: whatever an input type can hold (every candidate that
 //!   deserialises into it, valid or not) serialises to a value the oracle accepts. This is
 //!   checked on schemas whose constraints a Rust type can carry (see [`carried_by_types`]):
-//!   a type cannot hold `minLength`, `oneOf`'s "exactly one" or numeric enums, and DESIGN
+//!   a type cannot hold `minLength`, `oneOf`'s "exactly one" or numeric enums, and the
 //!   types those as their base type on purpose.
 //!
 //! **Equality** ([`same`]): JSON equality with numbers compared as numbers (`3` read into an
 //! `f64` comes back as `3.0`, which JSON Schema's own equality calls equal).
 //!
 //! **What the generator does not draw**: integers outside `i64` and numbers `f64` cannot hold
-//! exactly. DESIGN maps `integer` to `i64` and `number` to `f64`; such values fail to decode
+//! exactly. The generator maps `integer` to `i64` and `number` to `f64`; such values fail to decode
 //! (the error keeps the whole output) or lose digits. Everything else JSON can say is drawn.
 //!
 //! A failure prints the case, the schema, the value and what came back. Reproduce a run with
