@@ -75,6 +75,7 @@ impl fmt::Debug for Client {
             .field("max_listed_items", &inner.max_listed_items)
             .field("max_concurrent_calls", &inner.limits.max_concurrent_calls())
             .field("rate_limit", &inner.limits.rate_limit())
+            .field("shared_limits", &inner.limits.shared_namespace())
             .finish()
     }
 }
@@ -453,7 +454,7 @@ impl Client {
         };
         let queued = debug_clock();
         // A call's slot is held until its answer has been read (dropped with this attempt).
-        let _slot = self.inner.limits.wait_turn(request.call_connector).await;
+        let slot = self.inner.limits.wait_turn(request.call_connector).await;
         let started = debug_clock();
         if let (Some(queued), Some(started)) = (queued, started) {
             let waited = started.duration_since(queued);
@@ -464,7 +465,7 @@ impl Client {
                 );
             }
         }
-        match tokio::time::timeout(timeout, self.exchange(request)).await {
+        let result = match tokio::time::timeout(timeout, self.exchange(request)).await {
             Ok(result) => result,
             Err(_elapsed) => {
                 if let Some(started) = started {
@@ -483,7 +484,16 @@ impl Client {
                     retry_after: None,
                 })
             }
+        };
+        // A lease in Redis is given back before the call returns (a process that exits right
+        // after its calls leaves none behind); the in-process slot goes with it.
+        #[cfg(feature = "redis")]
+        if let Some(slot) = slot {
+            slot.release().await;
         }
+        #[cfg(not(feature = "redis"))]
+        drop(slot);
+        result
     }
 
     async fn exchange(&self, request: &Request) -> Result<Bytes, Failed> {

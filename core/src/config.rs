@@ -93,6 +93,8 @@ pub struct ClientBuilder {
     pub(crate) max_listed_items: usize,
     pub(crate) max_concurrent_calls: Option<usize>,
     pub(crate) rate_limit: Option<RateLimit>,
+    #[cfg(feature = "redis")]
+    pub(crate) shared_limits: Option<crate::RedisLimits>,
 }
 
 impl Default for ClientBuilder {
@@ -110,14 +112,16 @@ impl Default for ClientBuilder {
             max_listed_items: DEFAULT_MAX_LISTED_ITEMS,
             max_concurrent_calls: Some(DEFAULT_MAX_CONCURRENT_CALLS),
             rate_limit: Some(RateLimit::default()),
+            #[cfg(feature = "redis")]
+            shared_limits: None,
         }
     }
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+        let mut f = f.debug_struct("ClientBuilder");
+        f.field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .field("region", &self.region)
             .field("base_url", &self.base_url.as_ref().map(|_| "<set>"))
             .field("graphql_url", &self.graphql_url.as_ref().map(|_| "<set>"))
@@ -128,8 +132,10 @@ impl fmt::Debug for ClientBuilder {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("max_listed_items", &self.max_listed_items)
             .field("max_concurrent_calls", &self.max_concurrent_calls)
-            .field("rate_limit", &self.rate_limit)
-            .finish()
+            .field("rate_limit", &self.rate_limit);
+        #[cfg(feature = "redis")]
+        f.field("shared_limits", &self.shared_limits);
+        f.finish()
     }
 }
 
@@ -250,6 +256,31 @@ impl ClientBuilder {
         self
     }
 
+    /// Counts Tray's limits together with every client, in any process or on any machine,
+    /// that shares the namespace of `limits` (feature `redis`; DESIGN §10): this client's
+    /// [`max_concurrent_calls`](Self::max_concurrent_calls) and
+    /// [`rate_limit`](Self::rate_limit) become the namespace's, kept in Redis, and stay the
+    /// process's own as well. Clients made with [`Client::as_user`](crate::Client::as_user)
+    /// share them too.
+    ///
+    /// When Redis does not answer, calls go on under the in-process limits (one warning per
+    /// outage); the limiter never fails a call. See [`RedisLimits`](crate::RedisLimits).
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), tray_connect::Error> {
+    /// let limits = tray_connect::RedisLimits::connect("redis://127.0.0.1:6379/", "acme-prod").await?;
+    /// let client = tray_connect::Client::builder()
+    ///     .token("my-master-token")
+    ///     .shared_limits(limits)
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "redis")]
+    pub fn shared_limits(mut self, limits: crate::RedisLimits) -> Self {
+        self.shared_limits = Some(limits);
+        self
+    }
+
     /// Checks what the client is built from: the token (present, sendable in a header), the
     /// base and GraphQL URLs, the limits.
     pub(crate) fn check(&self) -> Result<Checked, Error> {
@@ -266,7 +297,7 @@ impl ClientBuilder {
         authorization.set_sensitive(true);
         let base_url = self.resolved_base_url()?;
         let graphql_url = self.resolved_graphql_url(&base_url)?;
-        let limits = Limits::new(self.max_concurrent_calls, self.rate_limit)?;
+        let limits = Limits::of(self)?;
         Ok(Checked {
             authorization,
             base_url,

@@ -88,6 +88,8 @@ mod lookup;
 mod operation;
 mod pages;
 mod path;
+#[cfg(feature = "redis")]
+mod redis_limits;
 mod retry;
 mod secret;
 mod signing;
@@ -128,6 +130,8 @@ pub use limits::RateLimit;
 pub use lookup::{Lookup, LookupOption};
 pub use operation::Operation;
 pub use pages::Pages;
+#[cfg(feature = "redis")]
+pub use redis_limits::RedisLimits;
 pub use secret::Secret;
 pub use signing::{SIGNATURE_HEADER, SignatureError, SigningKey, verify_event};
 pub use subscription_list::Subscriptions;

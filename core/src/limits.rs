@@ -93,10 +93,59 @@ pub(crate) struct Limits {
     calls: Option<Semaphore>,
     max_concurrent_calls: Option<usize>,
     pacer: Option<Pacer>,
+    /// The same limits counted with every client of a namespace, behind the in-process ones.
+    #[cfg(feature = "redis")]
+    shared: Option<crate::redis_limits::SharedLimiter>,
+}
+
+/// A Call Connector request's hold on the limits: its slot in this process and, with shared
+/// limits, its lease in Redis. Both are given back when it is dropped.
+pub(crate) struct Slot<'a> {
+    _permit: Option<SemaphorePermit<'a>>,
+    #[cfg(feature = "redis")]
+    lease: Option<crate::redis_limits::Lease>,
+    #[cfg(feature = "redis")]
+    timeout: std::time::Duration,
+}
+
+impl Slot<'_> {
+    /// Gives the slot back at the end of an attempt, waiting (at most the shared limits'
+    /// timeout) until Redis has the lease back.
+    #[cfg(feature = "redis")]
+    pub(crate) async fn release(mut self) {
+        if let Some(lease) = self.lease.take() {
+            lease.release(self.timeout).await;
+        }
+    }
 }
 
 impl Limits {
+    #[cfg(test)]
     pub(crate) fn new(
+        max_concurrent_calls: Option<usize>,
+        rate: Option<RateLimit>,
+    ) -> Result<Limits, Error> {
+        Self::configured(max_concurrent_calls, rate)
+    }
+
+    /// The limits of `builder`: in-process, and shared when it has shared limits.
+    pub(crate) fn of(builder: &crate::ClientBuilder) -> Result<Limits, Error> {
+        #[allow(unused_mut)]
+        let mut limits = Self::configured(builder.max_concurrent_calls, builder.rate_limit)?;
+        #[cfg(feature = "redis")]
+        {
+            limits.shared = builder.shared_limits.as_ref().map(|shared| {
+                shared.limiter(
+                    builder.call_timeout,
+                    builder.max_concurrent_calls,
+                    builder.rate_limit,
+                )
+            });
+        }
+        Ok(limits)
+    }
+
+    fn configured(
         max_concurrent_calls: Option<usize>,
         rate: Option<RateLimit>,
     ) -> Result<Limits, Error> {
@@ -129,7 +178,21 @@ impl Limits {
             calls,
             max_concurrent_calls,
             pacer,
+            #[cfg(feature = "redis")]
+            shared: None,
         })
+    }
+
+    /// The namespace of the shared limits, if any.
+    pub(crate) fn shared_namespace(&self) -> Option<&str> {
+        #[cfg(feature = "redis")]
+        {
+            self.shared.as_ref().map(|shared| shared.namespace())
+        }
+        #[cfg(not(feature = "redis"))]
+        {
+            None
+        }
     }
 
     pub(crate) fn max_concurrent_calls(&self) -> Option<usize> {
@@ -141,18 +204,42 @@ impl Limits {
     }
 
     /// Waits until one more request may be sent: a Call Connector request (`call_connector`)
-    /// for a free slot, which it holds until the returned permit is dropped; any other for its
-    /// turn in the pace.
-    pub(crate) async fn wait_turn(&self, call_connector: bool) -> Option<SemaphorePermit<'_>> {
+    /// for a free slot, which it holds until the returned slot is dropped; any other for its
+    /// turn in the pace. The in-process limits come first, then the shared ones (which go on
+    /// without Redis when it does not answer): a process never goes beyond its own limits.
+    pub(crate) async fn wait_turn(&self, call_connector: bool) -> Option<Slot<'_>> {
         if call_connector {
             // `acquire` fails only on a closed semaphore, which this one never is.
-            return match &self.calls {
+            let permit = match &self.calls {
                 Some(calls) => calls.acquire().await.ok(),
                 None => None,
             };
+            #[cfg(feature = "redis")]
+            let lease = match &self.shared {
+                Some(shared) => shared.call_slot().await,
+                None => None,
+            };
+            #[cfg(feature = "redis")]
+            let held = permit.is_some() || lease.is_some();
+            #[cfg(not(feature = "redis"))]
+            let held = permit.is_some();
+            return held.then_some(Slot {
+                _permit: permit,
+                #[cfg(feature = "redis")]
+                lease,
+                #[cfg(feature = "redis")]
+                timeout: self
+                    .shared
+                    .as_ref()
+                    .map_or(std::time::Duration::ZERO, |shared| shared.timeout()),
+            });
         }
         if let Some(pacer) = &self.pacer {
             pacer.wait_turn().await;
+        }
+        #[cfg(feature = "redis")]
+        if let Some(shared) = &self.shared {
+            shared.read_turn().await;
         }
         None
     }

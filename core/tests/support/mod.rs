@@ -5,6 +5,7 @@
 
 pub mod docs_server;
 pub mod gosquared;
+pub mod redis_server;
 
 use std::time::Duration;
 
