@@ -18,3 +18,25 @@ pub struct Set<T>(#[doc(hidden)] pub T);
 pub trait IsUnset {}
 
 impl IsUnset for Unset {}
+
+/// What the setter of an enum input takes: the enum itself, or anything `Into` it (so it reads
+/// as `impl Into<T>` to every caller). It exists for its error: a string passed where a
+/// variant is expected names the enum and the way to parse one, instead of rustc's
+/// "`From<&str>` is not implemented".
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a value of the enum `{T}`",
+    label = "expected a `{T}` variant",
+    note = "pass one of `{T}`'s variants (`{T}::…`, its `VALUES` lists them), or parse text with \
+            `\"…\".parse::<{T}>()?`, whose error lists the valid values"
+)]
+pub trait IntoEnum<T> {
+    /// The value.
+    fn into_enum(self) -> T;
+}
+
+#[diagnostic::do_not_recommend]
+impl<T, U: Into<T>> IntoEnum<T> for U {
+    fn into_enum(self) -> T {
+        self.into()
+    }
+}

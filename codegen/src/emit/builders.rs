@@ -8,7 +8,7 @@ use super::lints::{
 };
 use super::source::{Ident, Source, src};
 use crate::docs;
-use crate::model::{AdditionalMap, Def, Field, Presence};
+use crate::model::{AdditionalMap, Def, DefKind, Field, Presence, Ty};
 use crate::untrusted;
 
 /// Said by a required input's setter.
@@ -79,7 +79,7 @@ impl Emitter<'_> {
             state_mod: ident(def.state_module.as_deref().unwrap_or("__state")),
             params: required
                 .iter()
-                .map(|f| ident(f.state_param.as_deref().unwrap_or("Input")))
+                .map(|f| ident(f.state.as_ref().map_or("Input", |s| s.param.as_str())))
                 .collect(),
             required_tys: required.iter().map(|f| self.field_ty(f)).collect(),
             required_slots: required.iter().map(|f| ident(&f.setter)).collect(),
@@ -270,6 +270,8 @@ impl Emitter<'_> {
         let field = shape.required[k];
         let builder = &shape.builder;
         let param = &shape.params[k];
+        let state_mod = &shape.state_mod;
+        let unset = ident(field.state.as_ref().map_or("IsUnset", |s| s.unset.as_str()));
         let setter = ident(&field.setter);
         let doc = doc_attrs(&setter_doc_lines(field, REQUIRED_NOTE));
         let inner = self.ty(&field.ty);
@@ -284,10 +286,11 @@ impl Emitter<'_> {
         let after = src!(#builder<#(#after),*>);
         let moved = |value: Source| shape.moved(k, value);
         let nullable = matches!(field.presence, Presence::RequiredNullable);
+        let (takes, convert) = self.setter_argument(&field.ty, &inner);
         let value = if nullable {
-            src!(__tray::Some(value.into()))
+            src!(__tray::Some(#convert))
         } else {
-            src!(value.into())
+            convert.clone()
         };
         let body = moved(value);
         let unit = unit_arg(&field.ty);
@@ -295,8 +298,8 @@ impl Emitter<'_> {
         // complex to clippy (`Builder<A, B, Set<T>, ..>` at nesting 1, its arguments at 2).
         let score = 10 + 20 * shape.params.len() + field_complexity(field, 3);
         let complex = (score > COMPLEXITY_LIMIT).then(|| src!(#[allow(clippy::type_complexity)]));
-        let maybe = nullable.then(|| {
-            let maybe = Ident::new(format!("maybe_{}", field.rust));
+        let maybe = field.maybe_setter.as_deref().map(|maybe| {
+            let maybe = ident(maybe);
             let doc = format!(" Sets `{}` or, with `None`, sends `null`.", field.rust);
             let body = moved(src!(value));
             src! {
@@ -304,7 +307,7 @@ impl Emitter<'_> {
                 #complex
                 pub fn #maybe(self, value: __tray::Option<#inner>) -> #after
                 where
-                    #param: __tray::IsUnset,
+                    #param: #state_mod::#unset,
                 {
                     #body
                 }
@@ -314,9 +317,9 @@ impl Emitter<'_> {
             #doc
             #unit
             #complex
-            pub fn #setter(self, value: impl __tray::Into<#inner>) -> #after
+            pub fn #setter(self, value: impl #takes) -> #after
             where
-                #param: __tray::IsUnset,
+                #param: #state_mod::#unset,
             {
                 #body
             }
@@ -327,19 +330,20 @@ impl Emitter<'_> {
     /// The setter and `maybe_` setter of an optional input, kept in the builder's `slot`.
     fn optional_setters(&self, field: &Field, slot: &Ident) -> Source {
         let setter = ident(&field.setter);
-        let maybe = Ident::new(format!("maybe_{}", field.rust));
+        let maybe = ident(field.maybe_setter.as_deref().unwrap_or(&field.setter));
         let doc = doc_attrs(&setter_doc_lines(field, OPTIONAL_NOTE));
         let inner = self.ty(&field.ty);
+        let (takes, convert) = self.setter_argument(&field.ty, &inner);
         let nullable = matches!(field.presence, Presence::OptionalNullable);
         let (value, maybe_value, maybe_doc) = if nullable {
             (
-                src!(__tray::Some(__tray::Some(value.into()))),
+                src!(__tray::Some(__tray::Some(#convert))),
                 src!(__tray::Some(value)),
                 format!(" Sets `{}` or, with `None`, sends `null`.", field.rust),
             )
         } else {
             (
-                src!(__tray::Some(value.into())),
+                src!(__tray::Some(#convert)),
                 src!(value),
                 format!(
                     " Sets `{}` when `Some`, leaves it out when `None`.",
@@ -351,7 +355,7 @@ impl Emitter<'_> {
         src! {
             #doc
             #unit
-            pub fn #setter(mut self, value: impl __tray::Into<#inner>) -> Self {
+            pub fn #setter(mut self, value: impl #takes) -> Self {
                 self.#slot = #value;
                 self
             }
@@ -441,6 +445,16 @@ fn state_module(shape: &Shape<'_>) -> Option<Source> {
             )
         };
         let label = format!("`{wire}` is not set");
+        let unset = ident(field.state.as_ref().map_or("IsUnset", |s| s.unset.as_str()));
+        let unset_message = if def.root {
+            format!("required input `{wire}` of operation `{op}` is already set")
+        } else {
+            format!(
+                "required input `{wire}` of `{}` in operation `{op}` is already set",
+                def.name
+            )
+        };
+        let unset_label = format!("`.{setter}(..)` a second time");
         src! {
             #[diagnostic::on_unimplemented(message = #message, label = #label)]
             pub trait #param<T> {
@@ -452,6 +466,13 @@ fn state_module(shape: &Shape<'_>) -> Option<Source> {
                     self.0
                 }
             }
+            #[diagnostic::on_unimplemented(
+                message = #unset_message,
+                label = #unset_label,
+                note = "each required input is set once before `.build()`"
+            )]
+            pub trait #unset {}
+            impl #unset for ::tray_connect::__private::Unset {}
         }
     });
     (!shape.required.is_empty()).then(|| {
@@ -471,4 +492,23 @@ fn setter_doc_lines(field: &Field, presence_note: &str) -> Vec<String> {
     lines.push(String::new());
     lines.push(format!(" {presence_note}"));
     lines
+}
+
+impl Emitter<'_> {
+    /// What a setter of a `ty` input takes, and how it turns the argument into the value:
+    /// `impl Into<T>`, except for enums of string values, which take `impl IntoEnum<T>` (the same
+    /// values, through `Into`) so that a wrong argument's error names the enum's variants and
+    /// `.parse()` rather than `From<&str>`.
+    fn setter_argument(&self, ty: &Ty, inner: &Source) -> (Source, Source) {
+        let is_enum = matches!(ty, Ty::Named(index)
+            if matches!(self.model.defs[*index].kind, DefKind::StringEnum { .. }));
+        if is_enum {
+            (
+                src!(__tray::IntoEnum<#inner>),
+                src!(__tray::IntoEnum::into_enum(value)),
+            )
+        } else {
+            (src!(__tray::Into<#inner>), src!(value.into()))
+        }
+    }
 }

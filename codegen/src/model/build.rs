@@ -129,6 +129,7 @@ fn name_builder_parts(defs: &mut [Def], type_names: &Namespace) {
             .filter(|name| !methods.contains(name))
             .collect();
         let mut params_taken = HashSet::new();
+        let mut params = Vec::new();
         for field in fields.iter_mut() {
             field.setter = if methods.contains(&field.rust) {
                 let setter = naming::free_name(&field.rust, naming::Suffix::EscapedSnake, |name| {
@@ -139,13 +140,26 @@ fn name_builder_parts(defs: &mut [Def], type_names: &Namespace) {
             } else {
                 field.rust.clone()
             };
-            if field.presence.is_required() {
-                field.state_param = Some(naming::type_param(
-                    &field.rust,
-                    type_names,
-                    &mut params_taken,
-                ));
+            if field.presence != Presence::Required {
+                field.maybe_setter = Some(format!("maybe_{}", field.rust));
             }
+            params.push(
+                field
+                    .presence
+                    .is_required()
+                    .then(|| naming::type_param(&field.rust, type_names, &mut params_taken)),
+            );
+        }
+        // The "not set yet" traits once every parameter is named, so none takes another's name.
+        for (field, param) in fields.iter_mut().zip(params) {
+            field.state = param.map(|param| {
+                let unset =
+                    naming::free_name(&format!("{param}Unset"), naming::Suffix::Pascal, |n| {
+                        params_taken.contains(n) || type_names.contains(n)
+                    });
+                params_taken.insert(unset.clone());
+                RequiredState { param, unset }
+            });
         }
     }
 }

@@ -197,9 +197,21 @@ pub struct Field {
     /// Input structs: the builder's setter (the field name, or `{field}_` where that would
     /// shadow `build` or a `maybe_` setter). Empty elsewhere.
     pub setter: String,
-    /// Required inputs: the builder's type parameter and state trait tracking whether it is set
-    /// (never a generated type's name nor a prelude name). `None` elsewhere.
-    pub state_param: Option<String>,
+    /// Input structs: the `maybe_{field}` setter taking an `Option`, for inputs that are
+    /// optional or nullable. `None` elsewhere.
+    pub maybe_setter: Option<String>,
+    /// Required inputs: how the builder tracks whether it is set. `None` elsewhere.
+    pub state: Option<RequiredState>,
+}
+
+/// The names through which a builder tracks one required input in its type (never a generated
+/// type's name, a prelude name, or another of the builder's).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequiredState {
+    /// The builder's type parameter, and the trait `build()` asks of it: set.
+    pub param: String,
+    /// The trait its setter asks of it: not set yet (its error names the input).
+    pub unset: String,
 }
 
 /// One variant of a string enum.

@@ -201,7 +201,8 @@ impl ModelBuilder<'_> {
                 ty,
                 docs: field_docs,
                 setter: String::new(),
-                state_param: None,
+                maybe_setter: None,
+                state: None,
             });
         }
         self.struct_chain.pop();
