@@ -47,11 +47,12 @@ pub enum Command {
     #[command(after_help = "Example:\n  tray-connect serve --schemas schemas --token dev-token")]
     Serve(ServeArgs),
 
-    /// Vendor operations documents (with their connector header) into files.
+    /// Vendor operations documents (with their connector or trigger header) into files.
     #[command(after_help = "Examples:\n  \
         tray-connect pull twilio-output 2.1\n  \
         tray-connect pull twilio-output 2.1 -o vendor/twilio.json\n  \
-        tray-connect pull twilio-output@2.1 slack@9.1")]
+        tray-connect pull twilio-output@2.1 slack@9.1\n  \
+        tray-connect pull --trigger gosquared-trigger 1.0   # writes schemas/gosquared-trigger.json")]
     Pull(PullArgs),
 
     /// Compare vendored documents with the live API (exit 0 up to date, 1 drift, 3 could not check).
@@ -270,13 +271,16 @@ pub struct PullArgs {
     /// NAME VERSION, or one or more NAME@VERSION.
     #[arg(required = true, value_name = "NAME VERSION | NAME@VERSION")]
     pub targets: Vec<String>,
-    /// Output file (one connector only); default schemas/{name}.json.
+    /// Output file (one connector or trigger only); default schemas/{name}.json.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Write the answer even when it is not a usable operations document (no operations,
     /// or schemas that are not JSON objects).
     #[arg(long)]
     pub force: bool,
+    /// Pull triggers (List Trigger Operations, a `trigger` header) instead of connectors.
+    #[arg(long)]
+    pub trigger: bool,
     /// Token, region and API URL.
     #[command(flatten)]
     pub connection: Connection,

@@ -444,7 +444,7 @@ fn check_reports_drift_on_a_modified_document() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("send_sms: required input `from` added"),
+        stdout.contains("send_sms: input `from` is now required"),
         "{stdout}"
     );
     assert!(

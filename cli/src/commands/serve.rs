@@ -23,7 +23,11 @@ pub async fn run(args: ServeArgs, token: Option<String>) -> Result<ExitCode, Fai
     for path in &files {
         match document_files::read(path) {
             Ok(document) => {
-                loaded.push((document.name, document.version, document.elements.len()));
+                loaded.push((
+                    document.name,
+                    document.version,
+                    document.document.operations.len(),
+                ));
                 builder = builder.document(path);
             }
             Err(why) => errln!("skipping {}: {why}", path.display()),

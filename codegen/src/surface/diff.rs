@@ -87,10 +87,7 @@ pub fn diff(old: &Surface, new: &Surface) -> Vec<Change> {
                 &before.wire,
                 &before.input,
                 ChangeKind::OperationRemoved,
-                format!(
-                    "operation `{}` removed (`{}` and the types of its own are gone)",
-                    before.wire, before.input
-                ),
+                format!("operation `{}` removed", before.wire),
             )),
         }
     }
@@ -100,7 +97,7 @@ pub fn diff(old: &Surface, new: &Surface) -> Vec<Change> {
                 &after.wire,
                 &after.input,
                 ChangeKind::OperationAdded,
-                format!("operation `{}` added (`{}`)", after.wire, after.input),
+                format!("operation `{}` added", after.wire),
             ));
         }
     }
