@@ -229,6 +229,7 @@ pub use limits::Traffic;
 pub use record::RecordedCall;
 pub use subscriptions::{CreationFailure, RecordedSubscription};
 pub use triggers::DEFAULT_SUBSCRIPTION_PAGE_SIZE;
+pub use validate::SchemaCheck;
 
 use delivery::{Deliverer, DeliveryPolicy};
 use documents::{DocumentSource, Origin};
