@@ -314,6 +314,14 @@ fn every_subcommand_has_help_with_an_example() {
         "serve",
         "pull",
         "check",
+        "triggers",
+        "trigger-operations",
+        "subscriptions",
+        "subscription",
+        "subscribe",
+        "unsubscribe",
+        "deliver",
+        "listen",
     ] {
         bare_command()
             .args([subcommand, "--help"])
