@@ -489,6 +489,16 @@ fn each_drift_is_classified_by_what_it_does_to_the_generated_code() {
             assert_eq!(entry["breaking"], json!([]), "case {n}: {entry:#}");
         }
     }
+    // A required input made optional fails `--fail-on breaking` (it used to pass).
+    api.command()
+        .arg("check")
+        .arg(vendored.path().join("case-3.json"))
+        .args(["--fail-on", "breaking"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "drift (1 breaking, 0 non-breaking)",
+        ));
     // Only the documentation change passes `--fail-on breaking`.
     let docs_only = vendored
         .path()
