@@ -5,8 +5,13 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::connection::{Connection, LeadingConnection};
+use crate::trigger_args::{
+    DeliverArgs, ListenArgs, SubscribeArgs, SubscriptionArgs, SubscriptionsArgs,
+    TriggerOperationsArgs, UnsubscribeArgs,
+};
 
-/// Typed Rust for Tray's Connectivity API: list, vendor, check, generate, serve, call.
+/// Typed Rust for Tray's Connectivity API: list, vendor, check, generate, serve, call; subscribe
+/// to triggers and receive their events.
 #[derive(Debug, Parser)]
 #[command(name = "tray-connect", version)]
 pub struct Cli {
@@ -47,11 +52,12 @@ pub enum Command {
     #[command(after_help = "Example:\n  tray-connect serve --schemas schemas --token dev-token")]
     Serve(ServeArgs),
 
-    /// Vendor operations documents (with their connector header) into files.
+    /// Vendor operations documents (with their connector or trigger header) into files.
     #[command(after_help = "Examples:\n  \
         tray-connect pull twilio-output 2.1\n  \
         tray-connect pull twilio-output 2.1 -o vendor/twilio.json\n  \
-        tray-connect pull twilio-output@2.1 slack@9.1")]
+        tray-connect pull twilio-output@2.1 slack@9.1\n  \
+        tray-connect pull --trigger gosquared-trigger 1.0   # writes schemas/gosquared-trigger.json")]
     Pull(PullArgs),
 
     /// Compare vendored documents with the live API (exit 0 up to date, 1 drift, 3 could not check).
@@ -64,6 +70,59 @@ pub enum Command {
         no connector header, not served by the API, or an API or auth failure). Every document \
         is reported either way.")]
     Check(CheckArgs),
+
+    /// List triggers (the latest version of each, or all with --all).
+    #[command(after_help = "Example:\n  tray-connect triggers --all --json")]
+    Triggers(ConnectorsArgs),
+
+    /// List the operations of one trigger version, with the inputs a subscription needs.
+    #[command(after_help = "Example:\n  tray-connect trigger-operations gosquared-trigger 1.0")]
+    TriggerOperations(TriggerOperationsArgs),
+
+    /// List every subscription (all pages). Signing keys are never shown again.
+    #[command(after_help = "Example:\n  tray-connect subscriptions --json")]
+    Subscriptions(SubscriptionsArgs),
+
+    /// Show one subscription (without its signing key, which Tray shows only at creation).
+    #[command(after_help = "Example:\n  tray-connect subscription $SUBSCRIPTION_ID")]
+    Subscription(SubscriptionArgs),
+
+    /// Subscribe to a trigger operation; prints the subscription and its signing key, once.
+    #[command(after_help = "Examples:\n  \
+        tray-connect subscribe gosquared-trigger 1.0 entered_smart_group_init --name VIPs \\\n    \
+        --endpoint https://hooks.example.com/tray/vip --input '{\"value\": \"vip\"}' \\\n    \
+        --auth-id $AUTH_ID --signing-key-file vip.key\n  \
+        tray-connect subscribe gosquared-trigger 1.0 entered_smart_group_init --name dev \\\n    \
+        --endpoint http://127.0.0.1:4242/tray --input @input.json --json\n\n\
+        Tray returns the signing key only in this answer: store it (--signing-key-file writes \
+        it to a new file). A creation that fails (state creation_failed) exits 1 and names \
+        the subscription to delete.")]
+    Subscribe(SubscribeArgs),
+
+    /// Delete a subscription: its events stop.
+    #[command(after_help = "Example:\n  tray-connect unsubscribe $SUBSCRIPTION_ID")]
+    Unsubscribe(UnsubscribeArgs),
+
+    /// Make a `tray-connect serve` emulator deliver an event to a subscription, signed as Tray
+    /// signs it.
+    #[command(after_help = "Examples:\n  \
+        tray-connect deliver $SUBSCRIPTION_ID --event '{\"boundary\": \"enter\"}'\n  \
+        TRAY_API_URL=http://127.0.0.1:8080 TRAY_TOKEN=dev tray-connect deliver $ID --event @event.json\n\n\
+        Only the emulator can do this (Tray delivers when the third party's event happens): \
+        --api-url or TRAY_API_URL is the URL `serve` printed. Exit 0 when the receiver took \
+        the event (a 2xx), 1 when every attempt was refused.")]
+    Deliver(DeliverArgs),
+
+    /// Receive events on 127.0.0.1: verify each x-tray-signature, print what verifies, refuse
+    /// the rest (401), until Ctrl-C.
+    #[command(after_help = "Examples:\n  \
+        tray-connect listen --port 4242 --signing-key-file vip.key\n  \
+        tray-connect listen --port 4242 --signing-key-file vip.key \\\n    \
+        --trigger-document schemas/gosquared-trigger.json --operation entered_smart_group_init\n\n\
+        Any path of http://127.0.0.1:PORT takes events: subscribe with --endpoint \
+        http://127.0.0.1:PORT/tray (against `tray-connect serve`), or put a tunnel in front of \
+        it for Tray.")]
+    Listen(ListenArgs),
 
     /// Manage end users of the Embedded API (master token).
     #[command(
@@ -292,13 +351,16 @@ pub struct PullArgs {
     /// NAME VERSION, or one or more NAME@VERSION.
     #[arg(required = true, value_name = "NAME VERSION | NAME@VERSION")]
     pub targets: Vec<String>,
-    /// Output file (one connector only); default schemas/{name}.json.
+    /// Output file (one connector or trigger only); default schemas/{name}.json.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Write the answer even when it is not a usable operations document (no operations,
     /// or schemas that are not JSON objects).
     #[arg(long)]
     pub force: bool,
+    /// Pull triggers (List Trigger Operations, a `trigger` header) instead of connectors.
+    #[arg(long)]
+    pub trigger: bool,
     /// Token, region and API URL.
     #[command(flatten)]
     pub connection: Connection,
@@ -345,7 +407,14 @@ impl Command {
                 command: AuthsCommand::List(args),
             }) => &args.connection,
             Command::AuthUrl(args) => &args.connection,
-            Command::Generate(_) | Command::Serve(_) => return None,
+            Command::Triggers(args) => &args.connection,
+            Command::TriggerOperations(args) => &args.connection,
+            Command::Subscriptions(args) => &args.connection,
+            Command::Subscription(args) => &args.connection,
+            Command::Subscribe(args) => &args.connection,
+            Command::Unsubscribe(args) => &args.connection,
+            Command::Deliver(args) => &args.connection,
+            Command::Generate(_) | Command::Serve(_) | Command::Listen(_) => return None,
         })
     }
 }

@@ -3,23 +3,24 @@
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
-use serde_json::Value;
-use tray_connect_codegen::OperationsDocument;
+use tray_connect_codegen::{DocumentKind, OperationsDocument};
 
 /// The largest file the CLI reads (a document or `--input @file`). Tray's largest published
 /// documents are a few MB; the client caps API answers at the same size.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A document file read by codegen's reader (the one `connector!` and the emulator use), with
-/// the connector its header names.
+/// the connector or trigger its header names.
 #[derive(Debug)]
 pub struct DocumentFile {
-    /// `connector.name`.
+    /// Which header it has: `connector` or `trigger`.
+    pub kind: DocumentKind,
+    /// The header's `name`.
     pub name: String,
-    /// `connector.version`.
+    /// The header's `version`.
     pub version: String,
-    /// The operations, each element exactly as written.
-    pub elements: Vec<Value>,
+    /// The document as codegen reads it.
+    pub document: OperationsDocument,
 }
 
 /// Why a document cannot be used.
@@ -38,7 +39,8 @@ impl std::fmt::Display for DocumentProblem {
             DocumentProblem::Headerless => f.write_str(
                 "no connector header saying which connector it describes; add \
                  `\"connector\": {\"name\": \"<name>\", \"version\": \"<version>\"}` at its top \
-                 (`tray-connect pull` writes documents with it)",
+                 (`\"trigger\"` for a trigger's document; `tray-connect pull` writes documents \
+                 with it)",
             ),
         }
     }
@@ -76,19 +78,11 @@ pub fn read(path: &Path) -> Result<DocumentFile, DocumentProblem> {
         .connector(None)
         .map_err(|_| DocumentProblem::Headerless)?;
     Ok(DocumentFile {
+        kind: document.kind,
         name: header.name,
         version: header.version,
-        elements: elements(&document),
+        document,
     })
-}
-
-/// The operations of a document, each element exactly as written.
-pub fn elements(document: &OperationsDocument) -> Vec<Value> {
-    document
-        .operations
-        .iter()
-        .map(|op| Value::Object(op.element().clone()))
-        .collect()
 }
 
 /// The text of a regular file of at most [`MAX_FILE_BYTES`], or why not (to follow "cannot

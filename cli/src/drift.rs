@@ -1,288 +1,231 @@
 //! What changed between a vendored operations document and the live one, and whether it can
 //! break code generated from the vendored one.
-
-use std::collections::BTreeSet;
+//!
+//! Two comparisons, each of what it can judge (`docs/architecture.md`, "check"):
+//!
+//! - **The generated surface** (`tray_connect_codegen::surface`): what `connector!` (or
+//!   `trigger!`) defines for each document, item by item, matched by the schema node each
+//!   comes from. Every name, type and presence is the model's, so this module restates no
+//!   typing rule: a field renamed because a sibling took its name, or a required input made
+//!   optional, is seen in the Rust it changes.
+//! - **Documentation** (titles, descriptions, enum labels, defaults, ...), which the surface
+//!   does not show, compared as JSON keyword by keyword: never breaking.
 
 use serde_json::{Map, Value};
+use tray_connect_codegen::surface::{self, Surface};
+use tray_connect_codegen::{DocumentKind, OperationsDocument};
 
-/// One difference, worded for a person.
+/// One difference: structured for scripts (`check --json`), worded for a person.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
-    /// Whether code generated from the vendored document can stop compiling or working.
+    /// The operation's wire name.
+    pub operation: String,
+    /// The Rust path code names (`SendSms.to`, `SendSmsOutputStatus::Queued`), when the change
+    /// concerns one.
+    pub path: Option<String>,
+    /// What changed: a `surface::ChangeKind` key (`renamed`, `now_optional`, ...) or `docs`.
+    pub kind: &'static str,
+    /// Whether code generated from the vendored document can stop compiling, or compile and
+    /// mean something else.
     pub breaking: bool,
-    /// What changed, e.g. "send_sms: required input `channel` added".
+    /// What changed, e.g. "send_sms: required input `channel` added: ...".
     pub text: String,
 }
 
-/// The changes from the `vendored` elements to the `live` ones, breaking first, each group in
-/// document order.
-pub fn compare(vendored: &[Value], live: &[Value]) -> Vec<Change> {
-    let mut changes = Vec::new();
-    for old in vendored {
-        let Some(name) = op_name(old) else { continue };
-        match find(live, name) {
-            None => changes.push(breaking(format!("operation `{name}` removed"))),
-            Some(new) => compare_operation(name, old, new, &mut changes),
-        }
-    }
-    for new in live {
-        let Some(name) = op_name(new) else { continue };
-        if find(vendored, name).is_none() {
-            changes.push(additive(format!("operation `{name}` added")));
-        }
-    }
+/// The changes from the `vendored` document to the `live` one (both read as `kind` named
+/// `name` at `version`): breaking first, each group in document order. The error says which
+/// document could not be expanded (over its budget, say).
+pub fn compare(
+    kind: DocumentKind,
+    name: &str,
+    version: &str,
+    vendored: &OperationsDocument,
+    live: &OperationsDocument,
+) -> Result<Vec<Change>, String> {
+    let surface_of = |document: &OperationsDocument, which: &str| {
+        tray_connect_codegen::surface(document, kind, name, version, None)
+            .map_err(|e| format!("the {which} document cannot be expanded: {e}"))
+    };
+    let old = surface_of(vendored, "vendored")?;
+    let new = surface_of(live, "live")?;
+    let mut changes: Vec<Change> = surface::diff(&old, &new)
+        .into_iter()
+        .map(|change| Change {
+            operation: change.operation,
+            path: Some(change.path),
+            kind: change.kind.key(),
+            breaking: change.breaking,
+            text: change.text,
+        })
+        .collect();
+    let docs = Docs {
+        kind,
+        surface: &new,
+        changes: &mut changes,
+    };
+    docs.compare(vendored, live);
+    // Stable: each group keeps the order it was found in.
     changes.sort_by_key(|c| !c.breaking);
-    changes
+    Ok(changes)
 }
 
-fn find<'a>(list: &'a [Value], name: &str) -> Option<&'a Value> {
-    list.iter().find(|op| op_name(op) == Some(name))
-}
-
-fn op_name(op: &Value) -> Option<&str> {
-    op.get("name").and_then(Value::as_str)
-}
-
-fn breaking(text: String) -> Change {
-    Change {
-        breaking: true,
-        text,
-    }
-}
-
-fn additive(text: String) -> Change {
-    Change {
-        breaking: false,
-        text,
-    }
-}
-
-/// Keys of an operation compared on their own; the rest are documentation or metadata.
+/// Keys of an operation compared by the surface; the rest are documentation or metadata.
 const OPERATION_KEYS: &[&str] = &["name", "inputSchema", "outputSchema", "hasDynamicOutput"];
 
-fn compare_operation(name: &str, old: &Value, new: &Value, changes: &mut Vec<Change>) {
-    let empty = Value::Object(Map::new());
-    let old_input = old.get("inputSchema").unwrap_or(&empty);
-    let new_input = new.get("inputSchema").unwrap_or(&empty);
-    compare_schema(name, Side::Input, "", old_input, new_input, changes);
-    let old_output = old.get("outputSchema").unwrap_or(&empty);
-    let new_output = new.get("outputSchema").unwrap_or(&empty);
-    compare_schema(name, Side::Output, "", old_output, new_output, changes);
-    if old.get("hasDynamicOutput") != new.get("hasDynamicOutput") {
-        changes.push(breaking(format!("{name}: hasDynamicOutput changed")));
-    }
-    // Listed whatever else changed in the operation: a breaking change elsewhere does not
-    // hide a new description.
-    let keys = changed_keys(old, new, OPERATION_KEYS);
-    if !keys.is_empty() {
-        changes.push(additive(format!(
-            "{name}: documentation or other non-type changes ({})",
-            keys.join(", ")
-        )));
-    }
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Side {
-    Input,
-    Output,
-}
-
-/// Schema keywords compared one by one below; a change of any other keyword is listed as a
-/// documentation change (`title`, `description`, `enumLabels`, `default`, `advanced`, unknown
-/// keys), except `$schema`, which nobody reads.
-const COMPARED_KEYS: &[&str] = &[
+/// Schema keywords that shape the generated types, which the surface compares; a change of
+/// any other keyword (`title`, `description`, `enumLabels`, `default`, `advanced`, `format`,
+/// `lookup`, unknown keys) only changes documentation, except where noted in [`Docs::node`].
+const SHAPING_KEYS: &[&str] = &[
     "type",
     "enum",
     "properties",
     "items",
+    "additionalItems",
     "required",
-    "lookup",
-    "format",
-    "$schema",
-];
-/// Keywords that shape generated types: a change may break generated code.
-const TYPE_KEYS: &[&str] = &[
     "oneOf",
     "anyOf",
     "allOf",
     "$ref",
     "definitions",
     "additionalProperties",
+    "patternProperties",
     "nullable",
     "const",
     "not",
+    "$schema",
 ];
 
-/// Type changes, removed and added properties, required inputs, and documentation changes of
-/// one schema node and its sub-schemas.
-fn compare_schema(
-    op: &str,
-    side: Side,
-    path: &str,
-    old: &Value,
-    new: &Value,
-    changes: &mut Vec<Change>,
-) {
-    let side_name = match side {
-        Side::Input => "input",
-        Side::Output => "output",
-    };
-    let shown = |path: &str| {
-        if path.is_empty() {
-            format!("{side_name} root")
-        } else {
-            format!("{side_name} `{path}`")
+/// The documentation changes of the operations both documents have.
+struct Docs<'a> {
+    kind: DocumentKind,
+    /// The live surface, to name the Rust item a change documents.
+    surface: &'a Surface,
+    changes: &'a mut Vec<Change>,
+}
+
+impl Docs<'_> {
+    fn compare(mut self, vendored: &OperationsDocument, live: &OperationsDocument) {
+        for old in &vendored.operations {
+            let Some(new) = live.operations.iter().find(|op| op.name == old.name) else {
+                continue;
+            };
+            let (old_element, new_element) = (old.element(), new.element());
+            let keys = changed_keys(old_element, new_element, OPERATION_KEYS);
+            if !keys.is_empty() {
+                let path = self.surface.operation(&old.name).map(|op| op.input.clone());
+                self.push(
+                    &old.name,
+                    path,
+                    format!(
+                        "documentation or other non-type changes ({})",
+                        keys.join(", ")
+                    ),
+                );
+            }
+            let output = match self.kind {
+                DocumentKind::Connector => "output",
+                DocumentKind::Trigger => "event",
+            };
+            for (key, side) in [("inputSchema", "input"), ("outputSchema", output)] {
+                if let (Some(Value::Object(a)), Some(Value::Object(b))) =
+                    (old_element.get(key), new_element.get(key))
+                {
+                    self.node(&old.name, side, "", a, b);
+                }
+            }
         }
-    };
-    let join = |key: &str| {
-        if path.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{path}.{key}")
-        }
-    };
-    if old.get("type") != new.get("type") {
-        changes.push(breaking(format!(
-            "{op}: type of {} changed: {} -> {}",
-            shown(path),
-            type_text(old.get("type")),
-            type_text(new.get("type"))
-        )));
     }
-    if old.get("enum") != new.get("enum") && old.get("enum").is_some() {
-        changes.push(breaking(format!(
-            "{op}: allowed values of {} changed",
-            shown(path)
-        )));
-    }
-    let (old_required, new_required) = (required(old), required(new));
-    for field in new_required.difference(&old_required) {
-        changes.push(match side {
-            Side::Input => breaking(format!("{op}: required input `{}` added", join(field))),
-            // Generated outputs type optional fields as Option<T>: either way the type changes.
-            Side::Output => breaking(format!(
-                "{op}: output field `{}` is now required",
-                join(field)
-            )),
+
+    fn push(&mut self, operation: &str, path: Option<String>, text: String) {
+        self.changes.push(Change {
+            operation: operation.to_owned(),
+            path,
+            kind: "docs",
+            breaking: false,
+            text: format!("{operation}: {text}"),
         });
     }
-    for field in old_required.difference(&new_required) {
-        changes.push(match side {
-            Side::Input => additive(format!(
-                "{op}: input `{}` is no longer required",
-                join(field)
-            )),
-            Side::Output => breaking(format!(
-                "{op}: output field `{}` is no longer required",
-                join(field)
-            )),
-        });
-    }
-    let no_props = Map::new();
-    let old_props = old
-        .get("properties")
-        .and_then(Value::as_object)
-        .unwrap_or(&no_props);
-    let new_props = new
-        .get("properties")
-        .and_then(Value::as_object)
-        .unwrap_or(&no_props);
-    for (key, old_child) in old_props {
-        match new_props.get(key) {
-            Some(new_child) => compare_schema(op, side, &join(key), old_child, new_child, changes),
-            None if side == Side::Output => changes.push(breaking(format!(
-                "{op}: output field `{}` removed",
-                join(key)
-            ))),
-            None => changes.push(breaking(format!("{op}: input `{}` removed", join(key)))),
+
+    /// The documentation keywords of one schema node, then of its properties and items.
+    fn node(
+        &mut self,
+        op: &str,
+        side: &str,
+        wire: &str,
+        old: &Map<String, Value>,
+        new: &Map<String, Value>,
+    ) {
+        let keys: Vec<String> = changed_keys(old, new, SHAPING_KEYS)
+            .into_iter()
+            .filter(|key| match key.as_str() {
+                // `format: password` types a string as `Secret`: the surface says that one.
+                "format" => !is_password(old) && !is_password(new),
+                // A lookup added or removed adds or removes a function: the surface again.
+                "lookup" => old.contains_key("lookup") && new.contains_key("lookup"),
+                _ => true,
+            })
+            .collect();
+        if !keys.is_empty() {
+            let shown = if wire.is_empty() {
+                format!("{side} root")
+            } else {
+                format!("{side} `{wire}`")
+            };
+            let path = self.path_of(op, side, wire);
+            self.push(
+                op,
+                path,
+                format!("documentation of {shown} changed ({})", keys.join(", ")),
+            );
+        }
+        if let (Some(Value::Object(a)), Some(Value::Object(b))) =
+            (old.get("properties"), new.get("properties"))
+        {
+            for (key, old_child) in a {
+                if let (Value::Object(x), Some(Value::Object(y))) = (old_child, b.get(key)) {
+                    let child = if wire.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{wire}.{key}")
+                    };
+                    self.node(op, side, &child, x, y);
+                }
+            }
+        }
+        if let (Some(Value::Object(a)), Some(Value::Object(b))) =
+            (old.get("items"), new.get("items"))
+        {
+            self.node(op, side, &format!("{wire}[]"), a, b);
         }
     }
-    for key in new_props.keys().filter(|k| !old_props.contains_key(*k)) {
-        changes.push(additive(format!("{op}: {side_name} `{}` added", join(key))));
-    }
-    match (old.get("items"), new.get("items")) {
-        (Some(old_items), Some(new_items)) if old_items.is_object() && new_items.is_object() => {
-            compare_schema(op, side, &join("[]"), old_items, new_items, changes);
-        }
-        (old_items, new_items) if old_items != new_items => {
-            changes.push(breaking(format!("{op}: items of {} changed", shown(path))))
-        }
-        _ => {}
-    }
-    if old.get("lookup") != new.get("lookup") {
-        // A lookup adds a `{path}_lookup` function; changing or removing it changes or
-        // removes that function.
-        changes.push(if old.get("lookup").is_none() {
-            additive(format!("{op}: lookup added to {}", shown(path)))
+
+    /// The Rust item generated for the node at `wire`: a field, else a type (whose node
+    /// reads the same), else the operation's type for its root.
+    fn path_of(&self, op: &str, side: &str, wire: &str) -> Option<String> {
+        let surface = self.surface.operation(op)?;
+        let node = if wire.is_empty() {
+            format!("the {side} of `{op}`")
         } else {
-            breaking(format!(
-                "{op}: lookup of {} changed or removed",
-                shown(path)
-            ))
-        });
-    }
-    if old.get("format") != new.get("format") {
-        // `format: password` types a string as `Secret`; other formats only document.
-        let password = |v: &Value| v.get("format").and_then(Value::as_str) == Some("password");
-        changes.push(if password(old) || password(new) {
-            breaking(format!("{op}: format of {} changed", shown(path)))
-        } else {
-            additive(format!("{op}: format of {} changed", shown(path)))
-        });
-    }
-    let shaping: Vec<String> = changed_keys(old, new, COMPARED_KEYS)
-        .into_iter()
-        .filter(|k| TYPE_KEYS.contains(&k.as_str()))
-        .collect();
-    if !shaping.is_empty() {
-        changes.push(breaking(format!(
-            "{op}: schema of {} changed ({})",
-            shown(path),
-            shaping.join(", ")
-        )));
-    }
-    let not_docs: Vec<&str> = COMPARED_KEYS.iter().chain(TYPE_KEYS).copied().collect();
-    let docs = changed_keys(old, new, &not_docs);
-    if !docs.is_empty() {
-        changes.push(additive(format!(
-            "{op}: documentation of {} changed ({})",
-            shown(path),
-            docs.join(", ")
-        )));
+            format!("{side} `{wire}`")
+        };
+        let mut matching = surface.items.values().filter(|item| item.node == node);
+        let first = matching.next()?;
+        let field = std::iter::once(first)
+            .chain(matching)
+            .find(|item| item.kind == surface::ItemKind::Field);
+        Some(field.unwrap_or(first).path.clone())
     }
 }
 
-fn required(schema: &Value) -> BTreeSet<String> {
-    schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|names| {
-            names
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn type_text(ty: Option<&Value>) -> String {
-    match ty {
-        None => "(none)".to_owned(),
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-    }
+fn is_password(schema: &Map<String, Value>) -> bool {
+    schema.get("format").and_then(Value::as_str) == Some("password")
 }
 
 /// The keys of two objects whose values differ, except `skip`, sorted.
-fn changed_keys(old: &Value, new: &Value, skip: &[&str]) -> Vec<String> {
-    let keys: BTreeSet<&String> = old
-        .as_object()
-        .into_iter()
-        .chain(new.as_object())
-        .flat_map(Map::keys)
-        .collect();
+fn changed_keys(old: &Map<String, Value>, new: &Map<String, Value>, skip: &[&str]) -> Vec<String> {
+    let mut keys: Vec<&String> = old.keys().chain(new.keys()).collect();
+    keys.sort();
+    keys.dedup();
     keys.into_iter()
         .filter(|k| !skip.contains(&k.as_str()))
         .filter(|k| old.get(k.as_str()) != new.get(k.as_str()))
@@ -295,122 +238,114 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn document(elements: Value) -> OperationsDocument {
+        tray_connect_codegen::document::from_value(json!({ "elements": elements })).unwrap()
+    }
+
     fn op(input: Value, output: Value) -> Value {
-        json!({"name": "send_sms", "title": "Send", "inputSchema": input, "outputSchema": output})
+        json!([{"name": "send_sms", "title": "Send", "inputSchema": input, "outputSchema": output}])
     }
 
-    #[test]
-    fn equal_documents_have_no_changes() {
-        let a = vec![op(json!({"type": "object"}), json!({}))];
-        assert!(compare(&a, &a.clone()).is_empty());
-    }
-
-    #[test]
-    fn new_required_input_and_removed_output_field_are_breaking() {
-        let old = vec![op(
-            json!({"type": "object", "properties": {"to": {"type": "string"}}, "required": ["to"]}),
-            json!({"type": "object", "properties": {"sid": {"type": "string"}}}),
-        )];
-        let new = vec![op(
-            json!({"type": "object", "properties": {"to": {"type": "integer"},
-                   "channel": {"type": "string"}}, "required": ["to", "channel"]}),
-            json!({"type": "object", "properties": {}}),
-        )];
-        let texts: Vec<(bool, String)> = compare(&old, &new)
+    fn changes(old: Value, new: Value) -> Vec<(bool, &'static str, String)> {
+        let kind = DocumentKind::Connector;
+        compare(kind, "twilio", "2.1", &document(old), &document(new))
+            .unwrap()
             .into_iter()
-            .map(|c| (c.breaking, c.text))
-            .collect();
-        assert!(texts.contains(&(true, "send_sms: required input `channel` added".into())));
-        assert!(texts.contains(&(true, "send_sms: output field `sid` removed".into())));
-        assert!(texts.contains(&(
-            true,
-            "send_sms: type of input `to` changed: string -> integer".into()
-        )));
-        assert!(texts.contains(&(false, "send_sms: input `channel` added".into())));
-    }
-
-    #[test]
-    fn description_change_is_docs_only() {
-        let old = vec![op(json!({}), json!({}))];
-        let mut new = old.clone();
-        new[0]["title"] = json!("Send an SMS");
-        let changes = compare(&old, &new);
-        assert_eq!(changes.len(), 1);
-        assert!(!changes[0].breaking);
-        assert!(changes[0].text.contains("title"), "{}", changes[0].text);
-    }
-
-    #[test]
-    fn operations_added_and_removed() {
-        let old = vec![json!({"name": "a"})];
-        let new = vec![json!({"name": "b"})];
-        let changes = compare(&old, &new);
-        assert_eq!(changes[0], breaking("operation `a` removed".into()));
-        assert_eq!(changes[1], additive("operation `b` added".into()));
-    }
-
-    fn texts(old: Value, new: Value) -> Vec<(bool, String)> {
-        compare(&[old], &[new])
-            .into_iter()
-            .map(|c| (c.breaking, c.text))
+            .map(|c| (c.breaking, c.kind, c.text))
             .collect()
     }
 
     #[test]
-    fn nested_required_inputs_and_output_optionality_are_breaking() {
-        let old = op(
-            json!({"properties": {"filter": {"type": "object", "properties": {"a": {}, "b": {}},
-                   "required": ["a"]}}}),
-            json!({"properties": {"id": {}, "url": {}}, "required": ["id"]}),
-        );
-        let new = op(
-            json!({"properties": {"filter": {"type": "object", "properties": {"a": {}, "b": {}},
-                   "required": ["a", "b"]}}}),
-            json!({"properties": {"id": {}, "url": {}}, "required": ["url"]}),
-        );
-        let texts = texts(old, new);
-        assert!(texts.contains(&(true, "send_sms: required input `filter.b` added".into())));
-        assert!(texts.contains(&(
-            true,
-            "send_sms: output field `id` is no longer required".into()
-        )));
-        assert!(texts.contains(&(true, "send_sms: output field `url` is now required".into())));
+    fn equal_documents_have_no_changes() {
+        let a = op(json!({"type": "object"}), json!({}));
+        assert!(changes(a.clone(), a).is_empty());
     }
 
     #[test]
-    fn keywords_that_shape_types_are_breaking_and_documentation_is_not() {
+    fn documentation_is_listed_as_docs_only_with_the_item_it_documents() {
         let old = op(
-            json!({"properties": {"key": {"type": "string", "description": "old"},
-                   "when": {"format": "datetime"},
-                   "value": {"oneOf": [{"type": "string"}]},
-                   "channel": {"type": "string"}}}),
+            json!({"type": "object", "properties": {"to": {"type": "string", "title": "To"},
+                   "rows": {"type": "array", "items": {"type": "object",
+                            "properties": {"n": {"type": "string"}}}}}}),
+            json!({"type": "object", "properties": {"status": {"type": "string",
+                   "enum": ["a"], "enumLabels": ["A"]}}}),
+        );
+        let mut new = old.clone();
+        new[0]["title"] = json!("Send an SMS");
+        new[0]["inputSchema"]["properties"]["to"]["title"] = json!("Recipient");
+        new[0]["inputSchema"]["properties"]["rows"]["items"]["properties"]["n"]["default"] =
+            json!("1");
+        new[0]["outputSchema"]["properties"]["status"]["enumLabels"] = json!(["Ah"]);
+        let kind = DocumentKind::Connector;
+        let found = compare(kind, "twilio", "2.1", &document(old), &document(new)).unwrap();
+        let found: Vec<(bool, &str, Option<&str>, &str)> = found
+            .iter()
+            .map(|c| (c.breaking, c.kind, c.path.as_deref(), c.text.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    false,
+                    "docs",
+                    Some("SendSms"),
+                    "send_sms: documentation or other non-type changes (title)"
+                ),
+                (
+                    false,
+                    "docs",
+                    Some("SendSms.to"),
+                    "send_sms: documentation of input `to` changed (title)"
+                ),
+                (
+                    false,
+                    "docs",
+                    Some("SendSmsRowsItem.n"),
+                    "send_sms: documentation of input `rows[].n` changed (default)"
+                ),
+                (
+                    false,
+                    "docs",
+                    Some("SendSmsOutput.status"),
+                    "send_sms: documentation of output `status` changed (enumLabels)"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_password_format_or_a_lookup_added_is_the_surfaces_to_say() {
+        let old = op(
+            json!({"type": "object", "properties": {"key": {"type": "string"},
+                   "channel": {"type": "string"}, "when": {"type": "string", "format": "datetime"}}}),
             json!({}),
         );
         let new = op(
-            json!({"properties": {"key": {"type": "string", "format": "password"},
-                   "when": {"format": "text"},
-                   "value": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
-                   "channel": {"type": "string", "lookup": {"operation": "list_channels"}}}}),
+            json!({"type": "object", "properties": {"key": {"type": "string", "format": "password"},
+                   "channel": {"type": "string", "lookup": {"operation": "list_channels"}},
+                   "when": {"type": "string", "format": "text"}}}),
             json!({}),
         );
-        let forward = texts(old.clone(), new.clone());
-        assert!(forward.contains(&(true, "send_sms: format of input `key` changed".into())));
-        assert!(forward.contains(&(
+        let found = changes(old, new);
+        assert!(
+            found.contains(&(
+                true,
+                "type_changed",
+                "send_sms: `SendSms.key` (input `key`) is `Option<Secret>`, was `Option<String>`"
+                    .into()
+            ))
+        );
+        assert!(found.contains(&(
             false,
-            "send_sms: documentation of input `key` changed (description)".into()
+            "added",
+            "send_sms: lookup `SendSms::channel_lookup` added".into()
         )));
-        assert!(forward.contains(&(false, "send_sms: format of input `when` changed".into())));
-        assert!(forward.contains(&(
-            true,
-            "send_sms: schema of input `value` changed (oneOf)".into()
+        assert!(found.contains(&(
+            false,
+            "docs",
+            "send_sms: documentation of input `when` changed (format)".into()
         )));
-        assert!(forward.contains(&(false, "send_sms: lookup added to input `channel`".into())));
-        // The other way, the lookup function generated for `channel` disappears.
-        let back = texts(new, old);
-        assert!(back.contains(&(
-            true,
-            "send_sms: lookup of input `channel` changed or removed".into()
-        )));
+        assert_eq!(found.len(), 3, "{found:#?}");
     }
 
     #[test]
@@ -419,7 +354,6 @@ mod tests {
             json!({"$schema": "http://json-schema.org/draft-04/schema#"}),
             json!({}),
         );
-        let new = op(json!({}), json!({}));
-        assert!(compare(&[old], &[new]).is_empty());
+        assert!(changes(old, op(json!({}), json!({}))).is_empty());
     }
 }

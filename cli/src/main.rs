@@ -1,7 +1,9 @@
 //! The `tray-connect` command: list connectors and operations, vendor operations documents
 //! (`pull`), detect drift between vendored documents and the live API (`check`), print the code
 //! the `connector!` macro generates (`generate`), run the local emulator (`serve`) and make one
-//! call (`call`).
+//! call (`call`); list triggers, manage subscriptions (`subscribe`, `subscriptions`,
+//! `unsubscribe`), make a served emulator deliver an event (`deliver`) and receive events
+//! (`listen`).
 //!
 //! Exit codes: 0 success, 1 drift or a failed request, 2 usage (bad flags, missing token,
 //! unusable input), 3 `check` could not check a document. Errors are one line on stderr.
@@ -16,6 +18,7 @@ mod connection;
 mod document_files;
 mod drift;
 mod failure;
+mod trigger_args;
 mod versions;
 
 use std::process::ExitCode;
@@ -77,5 +80,13 @@ async fn run(cli: Cli, leaf: &ArgMatches) -> Result<ExitCode, Failure> {
         Command::Users(args) => commands::users::run(connection, args).await,
         Command::Auths(args) => commands::auths::run(connection, args).await,
         Command::AuthUrl(args) => commands::auth_url::run(connection, args).await,
+        Command::Triggers(args) => commands::triggers::list(connection, args).await,
+        Command::TriggerOperations(args) => commands::triggers::operations(connection, args).await,
+        Command::Subscriptions(args) => commands::subscriptions::list(connection, args).await,
+        Command::Subscription(args) => commands::subscriptions::show(connection, args).await,
+        Command::Subscribe(args) => commands::subscribe::run(connection, args).await,
+        Command::Unsubscribe(args) => commands::subscriptions::delete(connection, args).await,
+        Command::Deliver(args) => commands::deliver::run(connection, args).await,
+        Command::Listen(args) => commands::listen::run(args).await,
     }
 }

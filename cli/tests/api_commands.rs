@@ -314,6 +314,14 @@ fn every_subcommand_has_help_with_an_example() {
         "serve",
         "pull",
         "check",
+        "triggers",
+        "trigger-operations",
+        "subscriptions",
+        "subscription",
+        "subscribe",
+        "unsubscribe",
+        "deliver",
+        "listen",
     ] {
         bare_command()
             .args([subcommand, "--help"])
@@ -444,7 +452,7 @@ fn check_reports_drift_on_a_modified_document() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("send_sms: required input `from` added"),
+        stdout.contains("send_sms: input `from` is now required"),
         "{stdout}"
     );
     assert!(

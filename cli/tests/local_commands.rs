@@ -387,7 +387,7 @@ fn serve_exits_2_when_nothing_loads() {
         .code(2)
         .stderr(predicate::str::contains("skipping"))
         .stderr(predicate::str::contains(
-            "error: no operations document with a connector header",
+            "error: no operations document with a connector or trigger header",
         ));
     bare_command()
         .args(["serve", "--schemas", "no/such/folder"])

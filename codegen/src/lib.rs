@@ -28,6 +28,7 @@ pub mod model;
 pub mod naming;
 pub mod pointer;
 pub mod suggest;
+pub mod surface;
 pub mod untrusted;
 
 use proc_macro2::TokenStream;
@@ -267,6 +268,63 @@ fn expand_kind(
     operations: Option<&[String]>,
     serde: Serde,
 ) -> Result<Expansion, Error> {
+    let model = model_of(kind, connector, version, document, operations)?;
+    let max_bytes = budget::SOURCE_BYTES_PER_DOCUMENT_BYTE
+        .saturating_mul(document.size)
+        .saturating_add(budget::SOURCE_BYTES_BASE);
+    let source = emit::model(&model, serde, max_bytes).map_err(Error::Budget)?;
+    Ok(Expansion {
+        source: source.into_string(),
+        value_fallbacks: model.value_fallbacks.iter().map(docs::fallback).collect(),
+    })
+}
+
+/// The surface of what `connector!` (`kind` [`DocumentKind::Connector`]) or `trigger!`
+/// ([`DocumentKind::Trigger`]) would define for `document` as `name` at `version`, with only
+/// `operations` expanded when given: every Rust item code can name, per operation (see
+/// [`surface::Surface`]). Compare two with [`surface::diff`].
+///
+/// ```
+/// let document = r#"{"elements": [{"name": "send_sms", "inputSchema": {"type": "object",
+///     "properties": {"to": {"type": "string"}}, "required": ["to"]}}]}"#;
+/// let document = tray_connect_codegen::document::parse(document).unwrap();
+/// let kind = tray_connect_codegen::DocumentKind::Connector;
+/// let surface = tray_connect_codegen::surface(&document, kind, "twilio", "2.1", None).unwrap();
+/// let to = &surface.operations[0].items["SendSms.to"];
+/// assert_eq!((to.ty.as_str(), to.required), ("String", true));
+/// assert!(surface.operations[0].items.contains_key("SendSms::builder().to"));
+/// ```
+///
+/// # Errors
+///
+/// As [`expand`]: a header of the other kind or naming another connector or version, an
+/// unknown operation, a document over its budget.
+pub fn surface(
+    document: &OperationsDocument,
+    kind: DocumentKind,
+    name: &str,
+    version: &str,
+    operations: Option<&[String]>,
+) -> Result<surface::Surface, Error> {
+    let model = model_of(kind, name, version, document, operations)?;
+    let mut names = vec![String::new(); document.operations.len()];
+    for op in &document.operations {
+        if let Some(name) = names.get_mut(op.index) {
+            name.clone_from(&op.name);
+        }
+    }
+    Ok(surface::of_model(&model, &names))
+}
+
+/// The model of the selected operations of `document`, read as `kind` named `connector` at
+/// `version`.
+fn model_of(
+    kind: DocumentKind,
+    connector: &str,
+    version: &str,
+    document: &OperationsDocument,
+    operations: Option<&[String]>,
+) -> Result<model::Model, Error> {
     // A headerless document is whatever the macro reading it says.
     if document.header.is_some() && document.kind != kind {
         return Err(Error::WrongMacro {
@@ -289,16 +347,7 @@ fn expand_kind(
         });
     }
     let selected = select(document, operations)?;
-    let model =
-        model::build(kind, connector, version, document, &selected).map_err(Error::Budget)?;
-    let max_bytes = budget::SOURCE_BYTES_PER_DOCUMENT_BYTE
-        .saturating_mul(document.size)
-        .saturating_add(budget::SOURCE_BYTES_BASE);
-    let source = emit::model(&model, serde, max_bytes).map_err(Error::Budget)?;
-    Ok(Expansion {
-        source: source.into_string(),
-        value_fallbacks: model.value_fallbacks.iter().map(docs::fallback).collect(),
-    })
+    model::build(kind, connector, version, document, &selected).map_err(Error::Budget)
 }
 
 /// Indices of the selected operations, in document order.

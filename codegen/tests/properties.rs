@@ -188,6 +188,31 @@ proptest! {
         }
     }
 
+    /// The surface of random schemas is found without panicking, and compared with itself
+    /// it has no change: identities are unique and deterministic, so `check` never reports
+    /// drift of an unchanged document. Against another random document the diff never panics.
+    #[test]
+    fn random_schemas_have_a_surface_equal_to_itself(
+        operations in proptest::collection::vec(operation(), 1..4),
+        others in proptest::collection::vec(operation(), 1..4),
+    ) {
+        let surface_of = |operations: &[Value]| {
+            let text = json!({"elements": operations}).to_string();
+            let document = tray_connect_codegen::document::parse(&text).ok()?;
+            let kind = tray_connect_codegen::DocumentKind::Connector;
+            tray_connect_codegen::surface(&document, kind, "prop", "1.0", None).ok()
+        };
+        if let Some(surface) = surface_of(&operations) {
+            let again = surface_of(&operations).unwrap();
+            let changes = tray_connect_codegen::surface::diff(&surface, &again);
+            prop_assert!(changes.is_empty(), "{changes:#?}");
+            if let Some(other) = surface_of(&others) {
+                let _ = tray_connect_codegen::surface::diff(&surface, &other);
+                let _ = tray_connect_codegen::surface::diff(&other, &surface);
+            }
+        }
+    }
+
     /// Any JSON document gives `Ok` or `Err`, never a panic.
     #[test]
     fn random_json_documents_never_panic(value in schema()) {

@@ -42,7 +42,8 @@
 //! them with (only then: store it). The receiver verifies each delivery's `x-tray-signature`
 //! before reading it, with [`decode_event`] (any framework) or the `TrayEvent` extractor
 //! (feature `axum`). [`Client::list_triggers`], [`Client::list_trigger_operations`],
-//! [`Client::subscriptions`], [`Client::subscription`] and [`Client::unsubscribe`] do the rest.
+//! [`Client::subscriptions`], [`Client::subscription`] and [`Client::unsubscribe`] do the rest;
+//! [`Client::subscribe_raw`] subscribes with a JSON input to a trigger named at run time.
 //!
 //! ```no_run
 //! # #[derive(serde::Serialize)] struct EnteredSmartGroup { value: String }
@@ -94,6 +95,7 @@ mod retry;
 mod secret;
 mod signing;
 mod subscription_list;
+mod subscription_raw;
 mod subscriptions;
 mod text;
 mod tolerant;
@@ -135,6 +137,7 @@ pub use redis_limits::RedisLimits;
 pub use secret::Secret;
 pub use signing::{SIGNATURE_HEADER, SignatureError, SigningKey, verify_event};
 pub use subscription_list::Subscriptions;
+pub use subscription_raw::RawSubscription;
 pub use subscriptions::{
     CreatedSubscription, NewSubscription, SubscriptionFailure, SubscriptionInfo, SubscriptionState,
 };

@@ -80,22 +80,22 @@ impl<T: Trigger> NewSubscription<T> {
 /// The body of Create Subscription, in the order Tray's schema lists its fields.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct CreateRequest<'a, T> {
-    name: &'a str,
-    trigger: TriggerRef<'a>,
-    operation: &'a str,
-    input: &'a T,
-    endpoint: &'a str,
+pub(crate) struct CreateRequest<'a, T> {
+    pub(crate) name: &'a str,
+    pub(crate) trigger: TriggerRef<'a>,
+    pub(crate) operation: &'a str,
+    pub(crate) input: &'a T,
+    pub(crate) endpoint: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    authentication_id: Option<&'a str>,
+    pub(crate) authentication_id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    external_id: Option<&'a str>,
+    pub(crate) external_id: Option<&'a str>,
 }
 
 #[derive(Serialize)]
-struct TriggerRef<'a> {
-    name: &'a str,
-    version: &'a str,
+pub(crate) struct TriggerRef<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) version: &'a str,
 }
 
 /// What [`Client::subscribe`] created: the subscription and the key its events are signed
@@ -339,7 +339,7 @@ impl Client {
         &self,
         new: NewSubscription<T>,
     ) -> Result<CreatedSubscription, Error> {
-        let request = CreateRequest {
+        self.create_subscription(CreateRequest {
             name: &new.name,
             trigger: TriggerRef {
                 name: T::TRIGGER,
@@ -350,9 +350,21 @@ impl Client {
             endpoint: &new.endpoint,
             authentication_id: new.auth_id.as_deref(),
             external_id: new.external_id.as_deref(),
-        };
+        })
+        .await
+    }
+
+    /// Sends Create Subscription with `request`: what [`subscribe`](Self::subscribe) and
+    /// [`subscribe_raw`](Self::subscribe_raw) share.
+    pub(crate) async fn create_subscription<I: Serialize>(
+        &self,
+        request: CreateRequest<'_, I>,
+    ) -> Result<CreatedSubscription, Error> {
         let body = serde_json::to_vec(&request).map_err(|source| Error::Encode {
-            operation: format!("a subscription to {} {}", T::TRIGGER, T::NAME),
+            operation: format!(
+                "a subscription to {} {}",
+                request.trigger.name, request.operation
+            ),
             message: source.to_string(),
             source,
         })?;

@@ -6,6 +6,8 @@
 //! their connector counterparts (Tray's published OpenAPI, `get-triggers` and
 //! `get-trigger-operations`), so they decode to the same types.
 
+use serde_json::Value;
+
 use crate::path::segment;
 use crate::retry::RequestKind;
 use crate::wire::{self, Connector, OperationInfo};
@@ -33,14 +35,56 @@ impl Client {
         name: &str,
         version: &str,
     ) -> Result<Vec<OperationInfo>, Error> {
-        let path = format!(
-            "/core/v1/triggers/{}/versions/{}/operations",
-            segment("trigger name", name)?,
-            segment("trigger version", version)?
-        );
+        let path = operations_path(name, version)?;
         let body = self.rest(RequestKind::Read, "GET", &path, None).await?;
-        wire::decode_elements(&body, "List Trigger Operations response")
+        wire::decode_elements(&body, WHAT)
     }
+
+    /// List Trigger Operations as raw JSON: the whole answer (`{"elements": [...]}`), every
+    /// key kept (`default_jsonpath` and the other keys [`OperationInfo`] leaves out), for tools
+    /// that vendor trigger documents (`tray-connect pull --trigger`). The trigger counterpart
+    /// of [`operations_document`](Self::operations_document), with the checks, retries, size
+    /// cap and timeouts of [`list_trigger_operations`](Self::list_trigger_operations).
+    ///
+    /// # Errors
+    ///
+    /// As `list_trigger_operations`: an answer that is not a well-formed List Trigger
+    /// Operations response is [`Error::Decode`], located the same way.
+    pub async fn trigger_operations_document(
+        &self,
+        name: &str,
+        version: &str,
+    ) -> Result<Value, Error> {
+        let body = self
+            .rest(
+                RequestKind::Read,
+                "GET",
+                &operations_path(name, version)?,
+                None,
+            )
+            .await?;
+        // Through the typed decoder first, so a malformed answer fails as
+        // `list_trigger_operations` would; the raw value then keeps every key.
+        wire::decode_elements::<OperationInfo>(&body, WHAT)?;
+        serde_json::from_slice(&body).map_err(|source| Error::Decode {
+            what: WHAT.to_owned(),
+            path: format!("line {} column {}", source.line(), source.column()),
+            message: source.to_string(),
+            output: None,
+            source: Some(source),
+        })
+    }
+}
+
+const WHAT: &str = "List Trigger Operations response";
+
+/// The path of List Trigger Operations, each segment checked.
+fn operations_path(name: &str, version: &str) -> Result<String, Error> {
+    Ok(format!(
+        "/core/v1/triggers/{}/versions/{}/operations",
+        segment("trigger name", name)?,
+        segment("trigger version", version)?
+    ))
 }
 
 #[cfg(test)]
@@ -62,6 +106,11 @@ mod tests {
                 .unwrap_err();
             assert!(matches!(err, Error::Config { .. }), "{err}");
             assert!(err.to_string().contains("trigger"), "{err}");
+            let err = client
+                .trigger_operations_document(name, version)
+                .await
+                .unwrap_err();
+            assert!(matches!(err, Error::Config { .. }), "{err}");
         }
     }
 }

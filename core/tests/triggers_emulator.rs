@@ -8,7 +8,9 @@ mod support;
 
 use serde_json::{Value, json};
 use support::gosquared::{self, EnteredSmartGroup};
-use tray_connect::{Client, Error, NewSubscription, SubscriptionInfo, SubscriptionState, Trigger};
+use tray_connect::{
+    Client, Error, NewSubscription, RawSubscription, SubscriptionInfo, SubscriptionState, Trigger,
+};
 use tray_connect_emulator::{Emulator, EmulatorBuilder};
 
 const TOKEN: &str = "emulator-token-5f3c9a1e";
@@ -271,6 +273,81 @@ async fn unknown_triggers_and_operations_are_404() {
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(404));
+}
+
+#[tokio::test]
+async fn a_raw_subscription_names_its_trigger_and_sends_json_as_the_typed_one_does() {
+    let emulator = triggers().start().await.unwrap();
+    let client = client_of(&emulator);
+    let input = serde_json::to_value(entered("vip")).unwrap();
+    let new = RawSubscription::new("VIPs", ENDPOINT, input.clone())
+        .auth_id("fe6ce53d-b414-4f24-b0d5-16a0a75544a0")
+        .external_id("acme-vip");
+    let created = client
+        .subscribe_raw("gosquared-trigger", "1.0", "entered_smart_group_init", new)
+        .await
+        .unwrap();
+    let subscription = &created.subscription;
+    assert_eq!(subscription.operation, "entered_smart_group_init");
+    assert_eq!(subscription.input, input);
+    assert_eq!(subscription.external_id.as_deref(), Some("acme-vip"));
+    assert_eq!(
+        created.signing_key.expose_base64(),
+        emulator.subscriptions()[0].signing_key
+    );
+    // The same refusals as `subscribe`: the schema's, and a creation that failed.
+    let err = client
+        .subscribe_raw(
+            "gosquared-trigger",
+            "1.0",
+            "entered_smart_group_init",
+            RawSubscription::new("x", ENDPOINT, json!({})),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(400), "{err}");
+    assert!(
+        err.to_string().contains("required key [value] not found"),
+        "{err}"
+    );
+    emulator.fail_next_subscription("api_error", "401 from GoSquared");
+    let err = client
+        .subscribe_raw(
+            "gosquared-trigger",
+            "1.0",
+            "entered_smart_group_init",
+            RawSubscription::new("y", ENDPOINT, input),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::SubscriptionFailed { .. }), "{err}");
+    assert!(err.subscription_id().is_some());
+}
+
+#[tokio::test]
+async fn the_raw_trigger_operations_document_keeps_every_key() {
+    let emulator = triggers().start().await.unwrap();
+    let client = client_of(&emulator);
+    let document = client
+        .trigger_operations_document("gosquared-trigger", "1.0")
+        .await
+        .unwrap();
+    let served: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../schemas/gosquared-trigger.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(document["elements"], served["elements"]);
+    let api_key = &document["elements"][0]["inputSchema"]["properties"]["api_key"];
+    assert_eq!(api_key["default_jsonpath"], "$.auth.api_key");
+    let err = client
+        .trigger_operations_document("gosquared-trigger", "9.9")
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(404), "{err}");
 }
 
 #[tokio::test]

@@ -20,7 +20,7 @@ use sha2::Sha256;
 
 use crate::faults::FaultTable;
 use crate::record::lock;
-use crate::subscriptions::RecordedSubscription;
+use crate::subscriptions::{RecordedSubscription, SubscriptionStore};
 use crate::{Emulator, EmulatorBuilder, EmulatorError, Scope};
 
 /// The header Tray signs a delivery in.
@@ -306,31 +306,49 @@ impl Emulator {
         &self,
         id: &str,
     ) -> Result<RecordedSubscription, EmulatorError> {
-        let subscription = self
-            .shared
-            .subscriptions
-            .get(id)
-            .ok_or_else(|| EmulatorError::UnknownSubscription { id: id.to_owned() })?;
-        if subscription.state != "active" {
-            return Err(EmulatorError::NotDeliverable {
-                id: id.to_owned(),
-                reason: format!(
-                    "it is in state {}, and Tray delivers only to active subscriptions",
-                    subscription.state
-                ),
-            });
-        }
-        Ok(subscription)
+        deliverable(&self.shared.subscriptions, id)
     }
 
-    /// Signs and sends `body` to `subscription`'s endpoint, with retries and any injected
-    /// fault, and logs the delivery.
+    /// Signs and sends `body` to `subscription`'s endpoint (see [`Deliverer::deliver`]).
     pub(crate) async fn deliver_body(
         &self,
         subscription: RecordedSubscription,
         body: Vec<u8>,
     ) -> Result<Delivery, EmulatorError> {
-        let deliverer = &self.shared.deliverer;
+        self.shared.deliverer.deliver(subscription, body).await
+    }
+}
+
+/// The subscription `id` of `subscriptions`, if events can be delivered to it: what
+/// [`Emulator::deliver_json`] and the `/_emulator` route of `tray-connect deliver` check.
+pub(crate) fn deliverable(
+    subscriptions: &SubscriptionStore,
+    id: &str,
+) -> Result<RecordedSubscription, EmulatorError> {
+    let subscription = subscriptions
+        .get(id)
+        .ok_or_else(|| EmulatorError::UnknownSubscription { id: id.to_owned() })?;
+    if subscription.state != "active" {
+        return Err(EmulatorError::NotDeliverable {
+            id: id.to_owned(),
+            reason: format!(
+                "it is in state {}, and Tray delivers only to active subscriptions",
+                subscription.state
+            ),
+        });
+    }
+    Ok(subscription)
+}
+
+impl Deliverer {
+    /// Signs and sends `body` to `subscription`'s endpoint, with retries and any injected
+    /// fault, and logs the delivery.
+    pub(crate) async fn deliver(
+        &self,
+        subscription: RecordedSubscription,
+        body: Vec<u8>,
+    ) -> Result<Delivery, EmulatorError> {
+        let deliverer = self;
         let not_deliverable = |reason: String| EmulatorError::NotDeliverable {
             id: subscription.id.clone(),
             reason,

@@ -125,6 +125,13 @@
 //!   short the deliveries a [`Scope`] picks. The method, content type, retry schedule and which
 //!   answers count as taken are not published by Tray: `docs/fidelity.md` lists every
 //!   assumption.
+//! - **Delivering from another process**: `POST /_emulator/subscriptions/{id}/deliver` (a
+//!   route of the emulator's own, not Tray's; the bearer token is required as everywhere)
+//!   delivers its body, any JSON, byte for byte, as [`Emulator::deliver_json`] does, and
+//!   answers how it went: `{"subscriptionId", "endpoint", "delivered", "attempts": [{"status",
+//!   "durationMs", "redelivery"} | {"error", ..}]}`; 404 for an unknown subscription, 409 for one
+//!   that takes no events, 400 for a body that is not JSON. `tray-connect deliver` uses it
+//!   against `tray-connect serve`.
 //!
 //! ```no_run
 //! use axum::{Router, routing::post};
@@ -182,8 +189,10 @@
 // `script`, `faults`, `limits` and `record` hold what a test scripts, injects, enforces and
 // reads. `shared` is the state every route reads; `server` serves the Connectivity API and
 // mounts `triggers` (trigger documents and subscriptions, held in `subscriptions`) and
-// `embedded`, the Embedded API; `delivery` sends events to subscriptions' endpoints; `typed`
-// scripts, reads and delivers with the generated types.
+// `embedded`, the Embedded API, and `admin`, the emulator's own `/_emulator` routes; `delivery`
+// sends events to subscriptions' endpoints; `typed` scripts, reads and delivers with the
+// generated types.
+mod admin;
 mod delivery;
 mod documents;
 #[cfg(feature = "embedded")]
@@ -220,6 +229,7 @@ pub use limits::Traffic;
 pub use record::RecordedCall;
 pub use subscriptions::{CreationFailure, RecordedSubscription};
 pub use triggers::DEFAULT_SUBSCRIPTION_PAGE_SIZE;
+pub use validate::SchemaCheck;
 
 use delivery::{Deliverer, DeliveryPolicy};
 use documents::{DocumentSource, Origin};

@@ -34,7 +34,7 @@ type AppState = State<Arc<Shared>>;
 
 /// The axum router for `/core/v1`; a request's body must arrive within `body_read_timeout`.
 pub(crate) fn router(shared: Arc<Shared>, body_read_timeout: Duration) -> Router {
-    let router = crate::triggers::routes(Router::new());
+    let router = crate::admin::routes(crate::triggers::routes(Router::new()));
     #[cfg(feature = "embedded")]
     let router = crate::embedded::routes(router);
     router

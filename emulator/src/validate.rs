@@ -54,21 +54,57 @@ impl InputValidator {
 
     /// `Ok` for a valid input, else the whole 400 message in Tray's format.
     pub(crate) fn check(&self, input: &Value) -> Result<(), String> {
+        let problems = self.problems(input);
+        if problems.is_empty() {
+            return Ok(());
+        }
+        Err(tray_validation_message(problems))
+    }
+
+    /// Every way `value` fails the schema, each as Tray words it (`#/to: expected type:
+    /// String, found: Integer`).
+    fn problems(&self, value: &Value) -> Vec<String> {
         let mut errors: Vec<(String, String)> = Vec::new();
-        for error in self.validator.iter_errors(input) {
+        for error in self.validator.iter_errors(value) {
             let path = error.instance_path().as_str().to_owned();
             for line in describe(&error) {
                 errors.push((path.clone(), line));
             }
         }
-        if errors.is_empty() {
-            return Ok(());
-        }
         // Root errors (missing required keys) first, as Tray lists them; otherwise schema order.
         errors.sort_by(|a, b| a.0.cmp(&b.0));
-        Err(tray_validation_message(
-            errors.into_iter().map(|(_, line)| line),
-        ))
+        errors.into_iter().map(|(_, line)| line).collect()
+    }
+}
+
+/// A schema of an operations document (an `outputSchema`, say), normalised and compiled as the
+/// emulator compiles every `inputSchema`: draft-04, Tray's keywords removed, no reference ever
+/// fetched. `tray-connect listen --trigger-document` checks the events it receives with it.
+///
+/// ```
+/// use serde_json::json;
+/// let schema = json!({"type": "object", "required": ["boundary"],
+///                     "properties": {"boundary": {"type": "string"}}});
+/// let check = tray_connect_emulator::SchemaCheck::new(&schema).unwrap();
+/// assert!(check.problems(&json!({"boundary": "enter"})).is_empty());
+/// assert_eq!(check.problems(&json!({"boundary": 1})), ["#/boundary: expected type: String, found: Integer"]);
+/// ```
+#[derive(Debug)]
+pub struct SchemaCheck {
+    validator: InputValidator,
+}
+
+impl SchemaCheck {
+    /// Compiles `schema`; the error is the compiler's, for a schema that still does not
+    /// compile once normalised.
+    pub fn new(schema: &Value) -> Result<SchemaCheck, String> {
+        InputValidator::build(schema).map(|validator| SchemaCheck { validator })
+    }
+
+    /// Every way `value` fails the schema, worded as Tray words input errors; empty when it
+    /// fits.
+    pub fn problems(&self, value: &Value) -> Vec<String> {
+        self.validator.problems(value)
     }
 }
 

@@ -323,3 +323,64 @@ async fn typed_deliveries_name_the_operation_by_its_type() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn the_emulator_route_delivers_the_bytes_it_is_given_with_the_token() {
+    let emulator = emulator().start().await.unwrap();
+    let mut receiver = Receiver::taking().await;
+    let (id, key) = subscribe(&emulator, &receiver.url).await;
+    let route = format!(
+        "{}/_emulator/subscriptions/{id}/deliver",
+        emulator.base_url()
+    );
+    // Sent byte for byte: its own spacing, which the signature covers.
+    let body = "{ \"boundary\" : \"enter\" }\n";
+    let answer = support::http()
+        .post(&route)
+        .bearer_auth(TOKEN)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let said: Value = answer.json().await.unwrap();
+    assert_eq!(said["delivered"], true, "{said}");
+    assert_eq!(said["subscriptionId"], id.as_str());
+    assert_eq!(said["endpoint"], receiver.url.as_str());
+    assert_eq!(said["attempts"][0]["status"], 200, "{said}");
+    let arrived = receiver.arrived.recv().await.unwrap();
+    assert_eq!(arrived.body, body.as_bytes());
+    assert_eq!(
+        verify_event(&key, &arrived.body, &arrived.signature.unwrap()),
+        Ok(())
+    );
+    assert_eq!(emulator.deliveries().len(), 1);
+
+    let post = |route: String, token: &'static str, body: &'static str| {
+        support::http()
+            .post(route)
+            .bearer_auth(token)
+            .body(body)
+            .send()
+    };
+    // Like every route, it wants the token.
+    let refused = post(route.clone(), "wrong", "{}").await.unwrap();
+    assert_eq!(refused.status(), 401);
+    let not_json = post(route.clone(), TOKEN, "nope").await.unwrap();
+    assert_eq!(not_json.status(), 400);
+    let unknown = format!(
+        "{}/_emulator/subscriptions/1a71daf1-0000-4000-8000-dbb4ab325a55/deliver",
+        emulator.base_url()
+    );
+    let unknown = post(unknown, TOKEN, "{}").await.unwrap();
+    assert_eq!(unknown.status(), 404);
+    let said: Value = unknown.json().await.unwrap();
+    assert!(
+        said["message"]
+            .as_str()
+            .unwrap()
+            .contains("the emulator has no such subscription"),
+        "{said}"
+    );
+    assert_eq!(emulator.deliveries().len(), 1, "nothing more was sent");
+}

@@ -1,20 +1,17 @@
 //! `tray-connect call NAME VERSION OPERATION`: one Call Connector request.
 
-use std::path::Path;
 use std::process::ExitCode;
 
-use serde_json::Value;
 use tray_connect::Client;
 
-use super::print_json;
+use super::{print_json, read_json_arg};
 use crate::args::CallArgs;
 use crate::connection::Connection;
-use crate::document_files;
 use crate::failure::Failure;
 
 /// Calls the operation and prints its output as JSON; any failure exits 1 with the error.
 pub async fn run(connection: &Connection, args: CallArgs) -> Result<ExitCode, Failure> {
-    let input = read_input(&args.input)?;
+    let (_, input) = read_json_arg("--input", &args.input)?;
     let client = connection.client()?;
     let result = client
         .call_raw(
@@ -87,20 +84,6 @@ fn closest<'a>(name: &str, candidates: &[&'a str]) -> Vec<&'a str> {
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
     scored.into_iter().take(3).map(|(_, c)| c).collect()
-}
-
-/// `--input`: JSON text, or `@FILE`.
-fn read_input(input: &str) -> Result<Value, Failure> {
-    let (text, origin) = match input.strip_prefix('@') {
-        Some(path) => {
-            let text = document_files::read_text(Path::new(path))
-                .map_err(|why| Failure::usage(format!("cannot read --input file {path}: {why}")))?;
-            (text, format!("--input file {path}"))
-        }
-        None => (input.to_owned(), "--input".to_owned()),
-    };
-    serde_json::from_str(&text)
-        .map_err(|e| Failure::usage(format!("{origin} is not valid JSON: {e}")))
 }
 
 #[cfg(test)]

@@ -9,11 +9,12 @@ use std::process::ExitCode;
 
 use serde_json::{Value, json};
 use tray_connect::Client;
+use tray_connect_codegen::DocumentKind;
 
 use super::print_json;
 use crate::args::{CheckArgs, FailOn};
 use crate::connection::Connection;
-use crate::document_files::{self, DocumentProblem};
+use crate::document_files::{self, DocumentFile, DocumentProblem};
 use crate::drift::{self, Change};
 use crate::failure::Failure;
 
@@ -23,8 +24,9 @@ const COULD_NOT_CHECK: u8 = 3;
 /// The result for one vendored document.
 struct Report {
     file: PathBuf,
-    /// The connector and version its header names, when it could be read.
-    connector: Option<(String, String)>,
+    /// Whether it is a connector's or a trigger's, and the name and version its header gives,
+    /// when it could be read.
+    header: Option<(DocumentKind, String, String)>,
     outcome: Outcome,
 }
 
@@ -46,6 +48,8 @@ enum Reason {
     NotUpstream,
     /// The API refused the token, or failed.
     Api,
+    /// A document, vendored or live, that codegen cannot expand (over its budget, say).
+    Unexpandable,
 }
 
 impl Reason {
@@ -55,6 +59,7 @@ impl Reason {
             Reason::Headerless => "headerless",
             Reason::NotUpstream => "not_upstream",
             Reason::Api => "api",
+            Reason::Unexpandable => "unexpandable",
         }
     }
 }
@@ -118,8 +123,8 @@ pub async fn run(connection: &Connection, args: CheckArgs) -> Result<ExitCode, F
 }
 
 async fn check_one(client: &Client, file: PathBuf) -> Report {
-    let document = match document_files::read(&file) {
-        Ok(document) => document,
+    let read = match document_files::read(&file) {
+        Ok(read) => read,
         Err(problem) => {
             let reason = match problem {
                 DocumentProblem::Unreadable(_) => Reason::Unreadable,
@@ -127,7 +132,7 @@ async fn check_one(client: &Client, file: PathBuf) -> Report {
             };
             return Report {
                 file,
-                connector: None,
+                header: None,
                 outcome: Outcome::NotChecked {
                     reason,
                     message: problem.to_string(),
@@ -135,35 +140,63 @@ async fn check_one(client: &Client, file: PathBuf) -> Report {
             };
         }
     };
-    let outcome = match client
-        .operations_document(&document.name, &document.version)
-        .await
-    {
-        Ok(live) => Outcome::Compared(drift::compare(&document.elements, elements(&live))),
-        Err(error) if error.status() == Some(404) => Outcome::NotChecked {
-            reason: Reason::NotUpstream,
-            message: format!(
-                "the API does not serve {} {} ({error}); see `tray-connect connectors --all`",
-                document.name, document.version
-            ),
-        },
-        Err(error) => Outcome::NotChecked {
-            reason: Reason::Api,
-            message: error.to_string(),
-        },
-    };
+    let outcome = compare_with_live(client, &read).await;
     Report {
         file,
-        connector: Some((document.name, document.version)),
+        header: Some((read.kind, read.name, read.version)),
         outcome,
     }
 }
 
-fn elements(document: &Value) -> &[Value] {
-    document
-        .get("elements")
-        .and_then(Value::as_array)
-        .map_or(&[], Vec::as_slice)
+/// Compares a vendored document with what the API serves for its header: Get Connector
+/// Operations for a connector, List Trigger Operations for a trigger (a trigger is never
+/// looked up among connectors).
+async fn compare_with_live(client: &Client, read: &DocumentFile) -> Outcome {
+    let (name, version) = (&read.name, &read.version);
+    let (answer, listing) = match read.kind {
+        DocumentKind::Connector => (
+            client.operations_document(name, version).await,
+            "tray-connect connectors --all",
+        ),
+        DocumentKind::Trigger => (
+            client.trigger_operations_document(name, version).await,
+            "tray-connect triggers --all",
+        ),
+    };
+    let live = match answer {
+        Ok(live) => live,
+        Err(error) if error.status() == Some(404) => {
+            return Outcome::NotChecked {
+                reason: Reason::NotUpstream,
+                message: format!(
+                    "the API does not serve {name} {version} ({error}); see `{listing}`"
+                ),
+            };
+        }
+        Err(error) => {
+            return Outcome::NotChecked {
+                reason: Reason::Api,
+                message: error.to_string(),
+            };
+        }
+    };
+    let elements = live.get("elements").cloned().unwrap_or(Value::Null);
+    let live = match tray_connect_codegen::document::from_value(json!({ "elements": elements })) {
+        Ok(live) => live,
+        Err(e) => {
+            return Outcome::NotChecked {
+                reason: Reason::Api,
+                message: format!("the API's answer is not an operations document: {e}"),
+            };
+        }
+    };
+    match drift::compare(read.kind, name, version, &read.document, &live) {
+        Ok(changes) => Outcome::Compared(changes),
+        Err(message) => Outcome::NotChecked {
+            reason: Reason::Unexpandable,
+            message,
+        },
+    }
 }
 
 fn shown_paths(paths: &[PathBuf]) -> String {
@@ -174,15 +207,15 @@ fn shown_paths(paths: &[PathBuf]) -> String {
         .join(", ")
 }
 
-fn title(file: &Path, connector: Option<&(String, String)>) -> String {
-    match connector {
-        Some((name, version)) => format!("{name} {version} ({})", file.display()),
+fn title(file: &Path, header: Option<&(DocumentKind, String, String)>) -> String {
+    match header {
+        Some((_, name, version)) => format!("{name} {version} ({})", file.display()),
         None => file.display().to_string(),
     }
 }
 
 fn print_report(report: &Report) {
-    let title = title(&report.file, report.connector.as_ref());
+    let title = title(&report.file, report.header.as_ref());
     let changes = match &report.outcome {
         Outcome::NotChecked { message, .. } => {
             outln!(
@@ -235,15 +268,20 @@ fn summary(reports: &[Report]) -> String {
 }
 
 fn report_json(report: &Report) -> Value {
-    let (name, version) = report
-        .connector
-        .as_ref()
-        .map_or((Value::Null, Value::Null), |(n, v)| (json!(n), json!(v)));
-    let mut entry = json!({
-        "file": report.file.display().to_string(),
-        "connector": name,
-        "version": version,
-    });
+    let mut entry = json!({ "file": report.file.display().to_string() });
+    match &report.header {
+        // `connector` or `trigger`: the name under the key its header has.
+        Some((kind, name, version)) => {
+            entry["kind"] = json!(kind.header_key());
+            entry[kind.header_key()] = json!(name);
+            entry["version"] = json!(version);
+        }
+        None => {
+            entry["kind"] = Value::Null;
+            entry["connector"] = Value::Null;
+            entry["version"] = Value::Null;
+        }
+    }
     match &report.outcome {
         Outcome::Compared(changes) => {
             let texts = |breaking: bool| -> Vec<&str> {
@@ -254,6 +292,7 @@ fn report_json(report: &Report) -> Value {
                     .collect()
             };
             entry["status"] = json!(if changes.is_empty() { "equal" } else { "drift" });
+            entry["changes"] = changes.iter().map(change_json).collect();
             entry["breaking"] = json!(texts(true));
             entry["nonBreaking"] = json!(texts(false));
         }
@@ -261,9 +300,21 @@ fn report_json(report: &Report) -> Value {
             entry["status"] = json!("error");
             entry["reason"] = json!(reason.key());
             entry["error"] = json!(message);
+            entry["changes"] = json!([]);
             entry["breaking"] = json!([]);
             entry["nonBreaking"] = json!([]);
         }
     }
     entry
+}
+
+/// One change as data a CI script can filter (`jq '.[].changes[] | select(.breaking)'`).
+fn change_json(change: &Change) -> Value {
+    json!({
+        "operation": change.operation,
+        "path": change.path,
+        "kind": change.kind,
+        "breaking": change.breaking,
+        "text": change.text,
+    })
 }

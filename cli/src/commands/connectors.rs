@@ -14,7 +14,13 @@ use crate::versions;
 /// Lists connectors, the latest version of each name unless `--all`.
 pub async fn run(connection: &Connection, args: ConnectorsArgs) -> Result<ExitCode, Failure> {
     let client = connection.client()?;
-    let mut connectors = client.list_connectors().await?;
+    print(client.list_connectors().await?, &args);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints a listing of connectors (or triggers, which List Triggers gives in the same shape)
+/// as `connectors` does.
+pub fn print(mut connectors: Vec<Connector>, args: &ConnectorsArgs) {
     if !args.all {
         connectors = latest_versions(connectors);
     }
@@ -36,7 +42,6 @@ pub async fn run(connection: &Connection, args: ConnectorsArgs) -> Result<ExitCo
             .collect();
         print_table(&["NAME", "VERSION", "TITLE"], &rows);
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// Keeps one connector per name: its highest version, compared segment by segment.

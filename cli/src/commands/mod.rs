@@ -5,14 +5,22 @@ pub mod auths;
 pub mod call;
 pub mod check;
 pub mod connectors;
+pub mod deliver;
 pub mod generate;
+pub mod listen;
 pub mod operations;
 pub mod pull;
 pub mod serve;
+pub mod subscribe;
+pub mod subscriptions;
+pub mod triggers;
 pub mod users;
 
 use std::borrow::Cow;
+use std::path::Path;
 
+use crate::document_files;
+use crate::failure::Failure;
 use crate::terminal;
 
 /// Prints rows as left-aligned columns under `header`, two spaces apart; the last column is
@@ -53,6 +61,23 @@ pub fn print_json(value: &serde_json::Value) {
     terminal::json(value)
         .lines()
         .for_each(|line| outln!("{line}"));
+}
+
+/// A JSON flag's value (`--input`, `--event`): JSON text, or `@FILE` to read it from a file.
+/// Returns the text as given (what `deliver` sends byte for byte) and its value; text that is
+/// not JSON, or a file that cannot be read, is a usage error naming the flag.
+pub fn read_json_arg(flag: &str, value: &str) -> Result<(String, serde_json::Value), Failure> {
+    let (text, origin) = match value.strip_prefix('@') {
+        Some(path) => {
+            let text = document_files::read_text(Path::new(path))
+                .map_err(|why| Failure::usage(format!("cannot read {flag} file {path}: {why}")))?;
+            (text, format!("{flag} file {path}"))
+        }
+        None => (value.to_owned(), flag.to_owned()),
+    };
+    let parsed = serde_json::from_str(&text)
+        .map_err(|e| Failure::usage(format!("{origin} is not valid JSON: {e}")))?;
+    Ok((text, parsed))
 }
 
 /// The `required` input names of an operation's `inputSchema` (strings only, in order).

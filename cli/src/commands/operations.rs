@@ -3,6 +3,9 @@
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
+use tray_connect::OperationInfo;
+use tray_connect_codegen::DocumentKind;
+use tray_connect_codegen::document::filled_by_tray;
 
 use super::{print_json, print_table, required_inputs};
 use crate::args::OperationsArgs;
@@ -13,37 +16,74 @@ use crate::failure::Failure;
 pub async fn run(connection: &Connection, args: OperationsArgs) -> Result<ExitCode, Failure> {
     let client = connection.client()?;
     let operations = client.list_operations(&args.name, &args.version).await?;
-    if args.json {
+    print(&operations, args.json, DocumentKind::Connector);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints operations (a connector's or a trigger's) with their required inputs. For a
+/// trigger, the inputs Tray fills itself (`document::filled_by_tray`, the rule `trigger!` and
+/// the emulator follow) are listed apart: a subscription need not give them.
+pub fn print(operations: &[OperationInfo], json: bool, kind: DocumentKind) {
+    let inputs = |op: &OperationInfo| -> (Vec<String>, Vec<String>) {
+        let required = required_inputs(&op.input_schema);
+        if kind == DocumentKind::Connector {
+            return (required, Vec::new());
+        }
+        let properties = op.input_schema.get("properties");
+        required.into_iter().partition(|name| {
+            properties
+                .and_then(|p| p.get(name))
+                .and_then(Value::as_object)
+                .and_then(filled_by_tray)
+                .is_none()
+        })
+    };
+    if json {
         let list: Vec<Value> = operations
             .iter()
             .map(|op| {
-                json!({
+                let (required, filled) = inputs(op);
+                let mut entry = json!({
                     "name": op.name,
                     "title": op.title,
                     "description": op.description,
-                    "requiredInputs": required_inputs(&op.input_schema),
+                    "requiredInputs": required,
                     "hasDynamicOutput": op.has_dynamic_output,
-                })
+                });
+                if kind == DocumentKind::Trigger {
+                    entry["filledByTray"] = json!(filled);
+                }
+                entry
             })
             .collect();
         print_json(&Value::Array(list));
     } else {
+        let dash = |names: Vec<String>| {
+            if names.is_empty() {
+                "-".to_owned()
+            } else {
+                names.join(", ")
+            }
+        };
         let rows: Vec<Vec<String>> = operations
             .iter()
             .map(|op| {
-                let required = required_inputs(&op.input_schema);
-                vec![
-                    op.name.clone(),
-                    op.title.clone(),
-                    if required.is_empty() {
-                        "-".to_owned()
-                    } else {
-                        required.join(", ")
-                    },
-                ]
+                let (required, filled) = inputs(op);
+                let mut row = vec![op.name.clone(), op.title.clone(), dash(required)];
+                if kind == DocumentKind::Trigger {
+                    row.push(dash(filled));
+                }
+                row
             })
             .collect();
-        print_table(&["OPERATION", "TITLE", "REQUIRED INPUTS"], &rows);
+        match kind {
+            DocumentKind::Connector => {
+                print_table(&["OPERATION", "TITLE", "REQUIRED INPUTS"], &rows);
+            }
+            DocumentKind::Trigger => print_table(
+                &["OPERATION", "TITLE", "REQUIRED INPUTS", "FILLED BY TRAY"],
+                &rows,
+            ),
+        }
     }
-    Ok(ExitCode::SUCCESS)
 }

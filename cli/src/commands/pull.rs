@@ -1,4 +1,5 @@
-//! `tray-connect pull`: vendor operations documents with their connector header.
+//! `tray-connect pull`: vendor operations documents with their connector header, or with
+//! `--trigger` trigger documents (List Trigger Operations' answer) with their trigger header.
 //!
 //! Key order: the API's own order is kept (serde_json's `preserve_order`), because codegen
 //! reads optional fields in document order; an unchanged API therefore gives byte-identical
@@ -20,6 +21,7 @@ use std::process::ExitCode;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Map, Value};
 use tray_connect::Client;
+use tray_connect_codegen::DocumentKind;
 
 use crate::args::PullArgs;
 use crate::connection::Connection;
@@ -43,8 +45,16 @@ pub async fn run(connection: &Connection, args: PullArgs) -> Result<ExitCode, Fa
         refuse_symlinks(&target.file)?;
     }
     let client = connection.client()?;
+    let kind = if args.trigger {
+        DocumentKind::Trigger
+    } else {
+        DocumentKind::Connector
+    };
     // The client paces these reads below Tray's rate limit (its default `RateLimit`).
-    let connectors = client.list_connectors().await?;
+    let listed = match kind {
+        DocumentKind::Connector => client.list_connectors().await?,
+        DocumentKind::Trigger => client.list_triggers().await?,
+    };
 
     let progress = (targets.len() > 1 && std::io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::new(targets.len() as u64);
@@ -59,17 +69,21 @@ pub async fn run(connection: &Connection, args: PullArgs) -> Result<ExitCode, Fa
                 terminal::visible(&format!("{} {}", target.name, target.version)).into_owned(),
             );
         }
-        let header = connectors
+        let header = listed
             .iter()
             .find(|c| c.name == target.name && c.version == target.version)
             .ok_or_else(|| {
+                let (noun, listing) = match kind {
+                    DocumentKind::Connector => ("connector", "connectors"),
+                    DocumentKind::Trigger => ("trigger", "triggers"),
+                };
                 Failure::failed(format!(
-                    "connector {} version {} is not among the connectors this token can use \
-                     (see `tray-connect connectors --all`)",
+                    "{noun} {} version {} is not among the {listing} this token can use \
+                     (see `tray-connect {listing} --all`)",
                     target.name, target.version
                 ))
             })?;
-        let lines = pull_one(&client, header, target, args.force).await?;
+        let lines = pull_one(&client, kind, header, target, args.force).await?;
         for line in lines {
             match &progress {
                 Some(bar) => bar.println(terminal::visible(&line)),
@@ -90,20 +104,30 @@ pub async fn run(connection: &Connection, args: PullArgs) -> Result<ExitCode, Fa
 /// lines that say what was written and what changed.
 async fn pull_one(
     client: &Client,
+    kind: DocumentKind,
     header: &tray_connect::Connector,
     target: &Target,
     force: bool,
 ) -> Result<Vec<String>, Failure> {
-    let answer = client
-        .operations_document(&target.name, &target.version)
-        .await?;
+    let answer = match kind {
+        DocumentKind::Connector => {
+            client
+                .operations_document(&target.name, &target.version)
+                .await?
+        }
+        DocumentKind::Trigger => {
+            client
+                .trigger_operations_document(&target.name, &target.version)
+                .await?
+        }
+    };
     let elements = answer
         .get("elements")
         .cloned()
         .unwrap_or(Value::Array(Vec::new()));
     let mut document = Map::new();
     document.insert(
-        "connector".to_owned(),
+        kind.header_key().to_owned(),
         serde_json::to_value(header).map_err(|e| Failure::failed(e.to_string()))?,
     );
     document.insert("elements".to_owned(), elements);
@@ -151,19 +175,29 @@ async fn pull_one(
     let before = previous.map(|read| {
         read.ok()
             .and_then(|text| tray_connect_codegen::document::parse(&text).ok())
-            .map(|document| document_files::elements(&document))
     });
     write_atomically(destination, &text)?;
 
     let mut lines = vec![format!("wrote {title}")];
+    let compared = |old: &tray_connect_codegen::OperationsDocument| {
+        let new = tray_connect_codegen::document::from_value(document.clone())
+            .map_err(|e| e.to_string())?;
+        drift::compare(kind, &target.name, &target.version, old, &new)
+    };
     match before {
         None => lines[0].push_str(": new file"),
         Some(None) => lines[0].push_str(": replaced a file that was not a readable document"),
-        Some(Some(old)) => {
-            let changes = drift::compare(&old, new_elements);
-            if changes.is_empty() {
+        Some(Some(old)) if old.kind != kind => lines[0].push_str(&format!(
+            ": replaced a {} document with a {} document",
+            old.kind.noun(),
+            kind.noun()
+        )),
+        Some(Some(old)) => match compared(&old) {
+            Err(why) => lines[0].push_str(&format!(": could not say what changed ({why})")),
+            Ok(changes) if changes.is_empty() => {
                 lines[0].push_str(": operations unchanged (header or formatting changed)");
-            } else {
+            }
+            Ok(changes) => {
                 let breaking = changes.iter().filter(|c| c.breaking).count();
                 lines[0].push_str(&format!(
                     ": {} change(s), {breaking} of them breaking",
@@ -178,7 +212,7 @@ async fn pull_one(
                     format!("  - {kind}: {}", c.text)
                 }));
             }
-        }
+        },
     }
     Ok(lines)
 }

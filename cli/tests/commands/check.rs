@@ -46,8 +46,10 @@ fn exit_0_when_every_document_is_up_to_date() {
         .code(0)
         .stdout(predicate::str::contains("twilio-output 2.1"))
         .stdout(predicate::str::contains("echo 1.2"))
+        // A trigger document is compared with List Trigger Operations.
+        .stdout(predicate::str::contains("gosquared-trigger 1.0"))
         .stdout(predicate::str::contains(
-            "2 document(s): 2 up to date, 0 with drift, 0 could not be checked",
+            "3 document(s): 3 up to date, 0 with drift, 0 could not be checked",
         ))
         .stderr("");
 }
@@ -105,7 +107,7 @@ fn exit_3_reports_every_document_when_some_cannot_be_checked() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("send_sms: required input `from` added"),
+        stdout.contains("send_sms: input `from` is now required"),
         "{stdout}"
     );
     assert_eq!(
@@ -237,7 +239,7 @@ fn documentation_changes_are_listed_next_to_breaking_changes_of_the_same_operati
         "{stdout}"
     );
     assert!(
-        stdout.contains("send_sms: required input `from` added"),
+        stdout.contains("send_sms: input `from` is now required"),
         "{stdout}"
     );
     assert!(
@@ -252,15 +254,34 @@ fn documentation_changes_are_listed_next_to_breaking_changes_of_the_same_operati
     let (report, code) = json_report(&api, &[file.as_os_str()]);
     assert_eq!(code, 1);
     assert_eq!(report[0]["status"], "drift");
-    assert_eq!(
-        report[0]["breaking"],
-        json!(["send_sms: required input `from` added"])
+    let breaking = report[0]["breaking"].as_array().unwrap();
+    assert_eq!(breaking.len(), 1, "{report}");
+    assert!(
+        breaking[0]
+            .as_str()
+            .unwrap()
+            .starts_with("send_sms: input `from` is now required: `.build()` compiles only once"),
+        "{report}"
     );
     assert_eq!(
         report[0]["nonBreaking"].as_array().unwrap().len(),
         2,
         "{report}"
     );
+    // The same changes as data: what a CI script filters on.
+    assert_eq!(
+        report[0]["changes"][0],
+        json!({"operation": "send_sms", "path": "SendSms.from", "kind": "now_required",
+               "breaking": true, "text": breaking[0]})
+    );
+    let docs: Vec<(&str, &str)> = report[0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .skip(1)
+        .map(|c| (c["kind"].as_str().unwrap(), c["path"].as_str().unwrap()))
+        .collect();
+    assert_eq!(docs, [("docs", "SendSms"), ("docs", "SendSms.to")]);
 }
 
 #[test]
@@ -295,4 +316,264 @@ fn exit_2_on_usage_problems() {
         .args(["check", "--fail-on", "sometimes"])
         .assert()
         .code(2);
+}
+
+/// One drift case: the vendored elements, the live ones, and the change `check` must report.
+struct Case {
+    vendored: Value,
+    live: Value,
+    kind: &'static str,
+    breaking: bool,
+    path: &'static str,
+    text: &'static str,
+}
+
+fn send_sms(input: Value, output: Value) -> Value {
+    json!([{"name": "send_sms", "inputSchema": input, "outputSchema": output}])
+}
+
+fn object(properties: Value, required: &[&str]) -> Value {
+    json!({"type": "object", "properties": properties, "required": required})
+}
+
+#[test]
+fn each_drift_is_classified_by_what_it_does_to_the_generated_code() {
+    let string = json!({"type": "string"});
+    let status = |values: Value| {
+        send_sms(
+            json!({}),
+            object(json!({"status": {"type": "string", "enum": values}}), &[]),
+        )
+    };
+    let get_rows = json!({"name": "get_rows", "inputSchema": object(
+        json!({"filter": {"type": "object", "properties": {"column": {"type": "string"}}}}), &[])});
+    let cases = [
+        // `CAMEL_CASE` sorts first, so it takes `camel_case`: the JSON only gained a sibling.
+        Case {
+            vendored: send_sms(object(json!({"camelCase": string}), &[]), json!({})),
+            live: send_sms(
+                object(json!({"camelCase": string, "CAMEL_CASE": string}), &[]),
+                json!({}),
+            ),
+            kind: "renamed",
+            breaking: true,
+            path: "SendSms.camel_case",
+            text: "send_sms: `SendSms.camel_case` (input `camelCase`) is renamed \
+                   `SendSms.camel_case_2`; `SendSms.camel_case` now stands for input `CAMEL_CASE`",
+        },
+        // An operation named `get_rows_filter` takes `GetRowsFilter` from the nested type.
+        Case {
+            vendored: json!([get_rows]),
+            live: json!([get_rows, {"name": "get_rows_filter"}]),
+            kind: "renamed",
+            breaking: true,
+            path: "GetRowsFilter",
+            text: "get_rows: type `GetRowsFilter` (input `filter`) is renamed `GetRowsFilter2`",
+        },
+        Case {
+            vendored: send_sms(object(json!({"to": string}), &["to"]), json!({})),
+            live: send_sms(
+                object(json!({"to": string, "channel": string}), &["to", "channel"]),
+                json!({}),
+            ),
+            kind: "required_input_added",
+            breaking: true,
+            path: "SendSms.channel",
+            text: "send_sms: required input `channel` added: `.build()` compiles only once \
+                   `.channel(..)` is set",
+        },
+        Case {
+            vendored: send_sms(object(json!({"to": string}), &["to"]), json!({})),
+            live: send_sms(object(json!({"to": string}), &[]), json!({})),
+            kind: "now_optional",
+            breaking: true,
+            path: "SendSms.to",
+            text: "send_sms: input `to` is no longer required: `SendSms.to` is `Option<String>`, \
+                   was `String`",
+        },
+        Case {
+            vendored: send_sms(
+                json!({}),
+                object(json!({"sid": string, "uri": string}), &[]),
+            ),
+            live: send_sms(json!({}), object(json!({"uri": string}), &[])),
+            kind: "removed",
+            breaking: true,
+            path: "SendSmsOutput.sid",
+            text: "send_sms: output `sid` removed (`SendSmsOutput.sid`)",
+        },
+        Case {
+            vendored: status(json!(["queued", "sent"])),
+            live: status(json!(["queued"])),
+            kind: "variant_removed",
+            breaking: true,
+            path: "SendSmsOutputStatus::Sent",
+            text: "send_sms: value \"sent\" of output `status` removed",
+        },
+        Case {
+            vendored: status(json!(["queued"])),
+            live: status(json!(["queued", "failed"])),
+            kind: "variant_added",
+            breaking: true,
+            path: "SendSmsOutputStatus::Failed",
+            text: "generated enums are exhaustive, so a `match` on `SendSmsOutputStatus` \
+                   without a `_` arm stops compiling",
+        },
+        Case {
+            vendored: send_sms(
+                object(json!({"to": {"type": "string", "title": "To"}}), &[]),
+                json!({}),
+            ),
+            live: send_sms(
+                object(json!({"to": {"type": "string", "title": "Recipient"}}), &[]),
+                json!({}),
+            ),
+            kind: "docs",
+            breaking: false,
+            path: "SendSms.to",
+            text: "send_sms: documentation of input `to` changed (title)",
+        },
+    ];
+    // One emulator serves each case's live document as connector `case-N`; the vendored
+    // documents, one file each, are checked in one run.
+    let served = tempfile::tempdir().unwrap();
+    let vendored = tempfile::tempdir().unwrap();
+    let mut live_files = Vec::new();
+    for (n, case) in cases.iter().enumerate() {
+        let header = json!({"name": format!("case-{n}"), "version": "1.0"});
+        live_files.push(write_json(
+            served.path(),
+            &format!("case-{n}.json"),
+            &json!({"connector": header, "elements": case.live}),
+        ));
+        write_json(
+            vendored.path(),
+            &format!("case-{n}.json"),
+            &json!({"connector": header, "elements": case.vendored}),
+        );
+    }
+    let api = Api::with_documents(&live_files);
+    let (report, code) = json_report(&api, &[vendored.path().as_os_str()]);
+    assert_eq!(code, 1, "{report}");
+    let output = api
+        .command()
+        .arg("check")
+        .arg(vendored.path())
+        .assert()
+        .code(1);
+    let stdout = text(&output.get_output().stdout);
+    for (n, case) in cases.iter().enumerate() {
+        let entry = &report[n];
+        assert_eq!(entry["connector"], format!("case-{n}"), "{report}");
+        let changes = entry["changes"].as_array().unwrap();
+        let change = changes
+            .iter()
+            .find(|c| c["kind"] == case.kind && c["path"] == case.path)
+            .unwrap_or_else(|| panic!("case {n}: no {} of {}: {entry:#}", case.kind, case.path));
+        assert_eq!(change["breaking"], case.breaking, "case {n}: {change}");
+        let said = change["text"].as_str().unwrap();
+        assert!(said.contains(case.text), "case {n}: {said}");
+        // Listed under the heading of its class in the text report too.
+        let list = if case.breaking {
+            "breaking"
+        } else {
+            "nonBreaking"
+        };
+        assert!(
+            entry[list].as_array().unwrap().contains(&json!(said)),
+            "case {n}"
+        );
+        assert!(stdout.contains(said), "case {n}: {stdout}");
+        // Nothing breaking where the case is not.
+        if !case.breaking {
+            assert_eq!(entry["breaking"], json!([]), "case {n}: {entry:#}");
+        }
+    }
+    // A required input made optional fails `--fail-on breaking` (it used to pass).
+    api.command()
+        .arg("check")
+        .arg(vendored.path().join("case-3.json"))
+        .args(["--fail-on", "breaking"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "drift (1 breaking, 0 non-breaking)",
+        ));
+    // Only the documentation change passes `--fail-on breaking`.
+    let docs_only = vendored
+        .path()
+        .join(format!("case-{}.json", cases.len() - 1));
+    api.command()
+        .arg("check")
+        .arg(&docs_only)
+        .args(["--fail-on", "breaking"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "drift (0 breaking, 1 non-breaking)",
+        ));
+}
+
+#[test]
+fn a_trigger_document_is_checked_against_list_trigger_operations() {
+    let api = Api::start();
+    let trigger = workspace_file("schemas/gosquared-trigger.json");
+    api.command()
+        .arg("check")
+        .arg(&trigger)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("gosquared-trigger 1.0 ("))
+        .stdout(predicate::str::contains("): up to date"));
+    let (report, code) = json_report(&api, &[trigger.as_os_str()]);
+    assert_eq!(code, 0);
+    assert_eq!(report[0]["kind"], "trigger");
+    assert_eq!(report[0]["trigger"], "gosquared-trigger");
+    assert_eq!(report[0]["status"], "equal");
+
+    // Vendored before `value` was required, and before the event had `boundary`.
+    let dir = tempfile::tempdir().unwrap();
+    let mut older: Value = serde_json::from_slice(&std::fs::read(&trigger).unwrap()).unwrap();
+    let entered = &mut older["elements"][0];
+    entered["inputSchema"]["required"] = json!(["api_key", "site_token", "url"]);
+    entered["outputSchema"]["properties"]
+        .as_object_mut()
+        .unwrap()
+        .remove("boundary");
+    let older = write_json(dir.path(), "gosquared-trigger.json", &older);
+    let output = api.command().arg("check").arg(&older).assert().code(1);
+    let stdout = text(&output.get_output().stdout);
+    assert!(
+        stdout.contains("drift (1 breaking, 1 non-breaking)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "entered_smart_group_init: input `value` is now required: `.build()` compiles only \
+             once `.value(..)` is set"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "entered_smart_group_init: event `boundary` added \
+             (`EnteredSmartGroupInitEvent.boundary: Option<String>`)"
+        ),
+        "{stdout}"
+    );
+    // A trigger the API does not serve is not looked for among connectors.
+    let gone = write(
+        dir.path(),
+        "gone.json",
+        r#"{"trigger": {"name": "twilio-output", "version": "2.1"}, "elements": [{"name": "x"}]}"#,
+    );
+    api.command()
+        .arg("check")
+        .arg(&gone)
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains(
+            "could not check: the API does not serve twilio-output 2.1 (Tray API error 404: \
+             Trigger 'twilio-output' with version '2.1' not found); see `tray-connect triggers --all`",
+        ));
 }
