@@ -459,3 +459,65 @@ fn generate_writes_the_red_teams_small_documents_in_proportion_to_their_size() {
         );
     }
 }
+
+#[test]
+fn serve_says_which_operation_a_refused_call_asked_for() {
+    // Tray answers a call of an operation the connector lacks with an unhelpful "the connector
+    // unexpectedly failed"; the developer running `serve` sees which operation it was (with
+    // what the request supplied escaped).
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        workspace_file("schemas/twilio.json"),
+        dir.path().join("twilio.json"),
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tray-connect"))
+        .env_remove("TRAY_TOKEN")
+        .env_remove("TRAY_API_URL")
+        .args(["serve", "--token", "dev"])
+        .arg("--schemas")
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let _served = Served(child);
+    let first = BufReader::new(stdout).lines().next().unwrap().unwrap();
+    let url = first
+        .strip_prefix("tray-connect emulator listening on ")
+        .unwrap_or_else(|| panic!("{first}"))
+        .to_owned();
+    let body = r#"{"operation":"sendd_sms\u001b[2J","authId":"fe6ce53d-b414-4f24-b0d5-16a0a75544a0","input":{}}"#;
+    let mut stream = std::net::TcpStream::connect(url.trim_start_matches("http://")).unwrap();
+    write!(
+        stream,
+        "POST /core/v1/connectors/twilio-output/versions/2.1/call HTTP/1.1\r\nHost: x\r\n\
+         Authorization: Bearer dev\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.contains("unexpectedly failed"), "{answer}");
+    // Logged before the answer was sent: the line is there to read (the guard only keeps a
+    // missing line from hanging the test).
+    let (found, line) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let line = BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .find(|line| line.contains("sendd_sms"));
+        let _ = found.send(line);
+    });
+    let line = line
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("serve logs the refused call")
+        .expect("serve logs the refused call");
+    assert!(line.contains(r"`sendd_sms\u{1b}[2J`"), "{line}");
+    assert!(line.contains("twilio-output 2.1 does not define"), "{line}");
+    assert!(!line.contains('\u{1b}'), "{line}");
+}

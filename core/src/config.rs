@@ -257,7 +257,7 @@ impl ClientBuilder {
     }
 
     /// Counts Tray's limits together with every client, in any process or on any machine,
-    /// that shares the namespace of `limits` (feature `redis`; DESIGN §10): this client's
+    /// that shares the namespace of `limits` (feature `redis`): this client's
     /// [`max_concurrent_calls`](Self::max_concurrent_calls) and
     /// [`rate_limit`](Self::rate_limit) become the namespace's, kept in Redis, and stay the
     /// process's own as well. Clients made with [`Client::as_user`](crate::Client::as_user)

@@ -1,5 +1,5 @@
 //! Tray's limits shared by every client of a namespace, in any process, through Redis
-//! (feature `redis`, DESIGN §10).
+//! (feature `redis`).
 //!
 //! Two keys per namespace, each changed only by a Lua script (atomic: no read-modify-write
 //! race between processes), each reading Redis' own clock (`TIME`), never a client's:

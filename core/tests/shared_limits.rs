@@ -1,4 +1,4 @@
-//! Tray's limits shared through Redis (feature `redis`, DESIGN §10), against a real
+//! Tray's limits shared through Redis (feature `redis`), against a real
 //! `redis-server` each test starts on a free loopback port (`support::redis_server`; it must be
 //! installed: `apt-get install -y redis-server`), and emulators that count what reaches them.
 //! Clients that share a namespace here each have their own `RedisLimits` (their own connection

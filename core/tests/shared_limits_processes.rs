@@ -1,4 +1,4 @@
-//! Tray's limits shared by four OS processes through one Redis namespace (DESIGN §10, issue 26):
+//! Tray's limits shared by four OS processes through one Redis namespace (issue 26):
 //! this binary (`harness = false`) is both the test, which starts a real `redis-server`
 //! (`support::redis_server`) and an emulator enforcing Tray's limits
 //! (`EmulatorBuilder::tray_limits`), and, started again by it with `TRAY_CONNECT_SHARED_WORKER`

@@ -214,10 +214,9 @@ fn listing(header: &ConnectorHeader) -> Value {
         .title
         .clone()
         .unwrap_or_else(|| title_from_name(&header.name));
-    let description = header
-        .description
-        .clone()
-        .unwrap_or_else(|| format!("{title} (served by tray-connect-emulator)"));
+    // Nothing invented that `pull` would vendor as if Tray had said it: a missing description
+    // is empty. (The service is filled in: the auth dialog and authentications need its id.)
+    let description = header.description.clone().unwrap_or_default();
     let service = header.service.clone().unwrap_or_default();
     let service_name = service.name.unwrap_or_else(|| header.name.clone());
     let service_id = service.id.unwrap_or_else(|| stable_id(&service_name));
@@ -301,6 +300,7 @@ mod tests {
             inline(r#"{"connector": {"name": "twilio-output", "version": "2.1"}, "elements": []}"#)
                 .unwrap();
         assert_eq!(c.listing["title"], "Twilio Output");
+        assert_eq!(c.listing["description"], "");
         assert_eq!(c.listing["service"]["name"], "twilio-output");
         assert_eq!(c.listing["service"]["version"], 1);
         let id = c.listing["service"]["id"].as_str().unwrap().to_owned();

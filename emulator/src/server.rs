@@ -310,7 +310,7 @@ fn call_reply(shared: &Shared, name: &str, version: &str, request: CallRequest) 
     let operation = connector.operations.get(operation_name);
     let is_lookup = connector.lookups.contains(operation_name);
     if operation.is_none() && !is_lookup && !scripted {
-        return unexpectedly_failed();
+        return unknown_operation(name, version, operation_name);
     }
 
     match operation.map(|op| &op.validation) {
@@ -375,12 +375,27 @@ fn call_reply(shared: &Shared, name: &str, version: &str, request: CallRequest) 
     }
     match operation {
         Some(op) => success(synth::synthesise(&op.output_schema)),
-        None => unexpectedly_failed(),
+        None => unknown_operation(name, version, operation_name),
     }
 }
 
 fn success(output: Value) -> Reply {
     Reply::ok(json!({"outcome": "success", "output": output}))
+}
+
+/// A call of an operation the document lacks: Tray's answer, which says nothing useful, and a
+/// warning for the developer running the emulator naming the operation their code asked for
+/// (names from a request: escaped).
+fn unknown_operation(name: &str, version: &str, operation: &str) -> Reply {
+    let shown = |text: &str| tray_connect_codegen::untrusted::visible(text).into_owned();
+    tracing::warn!(
+        "a call of operation `{}`, which the document of {} {} does not define, was answered \
+         as Tray answers it: outcome \"error\", \"the connector unexpectedly failed\"",
+        shown(operation),
+        shown(name),
+        shown(version),
+    );
+    unexpectedly_failed()
 }
 
 /// Tray's answer to an operation name the connector does not have.

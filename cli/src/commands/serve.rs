@@ -46,6 +46,14 @@ pub async fn run(args: ServeArgs, token: Option<String>) -> Result<ExitCode, Fai
     if let Some(port) = args.port {
         builder = builder.port(port);
     }
+    // The emulator's warnings on stderr: which operation a refused call asked for. Their
+    // text escapes what a request supplied.
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing::Level::WARN)
+        .with_target(false)
+        .without_time()
+        .try_init();
     let emulator = builder
         .start()
         .await
