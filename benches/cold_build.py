@@ -18,7 +18,7 @@ WORK = HERE / "work" / "cold"
 
 OURS_MAIN = r'''
 mod twilio {
-    tray_connect::connector!("twilio-output", "2.1", "schemas/twilio.json", operations = ["send_sms"]);
+    tray_connect::connector!("twilio-output", "2.1", "schemas/twilio-output.json", operations = ["send_sms"]);
 }
 
 #[tokio::main]
@@ -144,7 +144,7 @@ tray-connect = {{ path = "{ROOT / 'core'}" }}
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 ''', OURS_MAIN)
     (ours / "schemas").mkdir()
-    shutil.copy(ROOT / "schemas" / "twilio.json", ours / "schemas" / "twilio.json")
+    shutil.copy(ROOT / "schemas" / "twilio-output.json", ours / "schemas" / "twilio-output.json")
     write(baseline, '''[package]
 name = "cold-baseline"
 version = "0.0.0"

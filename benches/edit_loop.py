@@ -30,7 +30,7 @@ def document(which):
     if which == "synthetic":
         from synthetic import document as synthetic
         return "synthetic", "1.0", json.dumps(synthetic(300))
-    # Any document with a header, e.g. schemas/twilio.json.
+    # Any document with a header, e.g. schemas/twilio-output.json.
     text = Path(which).read_text()
     header = json.loads(text)["connector"]
     return header["name"], header["version"], text

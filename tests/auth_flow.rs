@@ -9,7 +9,7 @@ use tray_connect::{AuthDialogUrl, Client, Error, NewAuthentication, NewUser};
 use tray_connect_emulator::{Emulator, EmulatorBuilder};
 use tray_connect_tests::twilio;
 
-const TWILIO: &str = include_str!("../schemas/twilio.json");
+const TWILIO: &str = include_str!("../schemas/twilio-output.json");
 const MASTER: &str = "master-token";
 /// A well-formed authId (a UUID) that no authentication has.
 const UNKNOWN_AUTH_ID: &str = "497f6eca-6276-4993-bfeb-53cbbbba6f08";

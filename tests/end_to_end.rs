@@ -10,7 +10,7 @@ use tray_connect_tests::twilio;
 /// the one of the "Slack Send Message" example in Tray's published Call Connector payload.
 const AUTH_ID: &str = "fe6ce53d-b414-4f24-b0d5-16a0a75544a0";
 
-const TWILIO: &str = include_str!("../schemas/twilio.json");
+const TWILIO: &str = include_str!("../schemas/twilio-output.json");
 
 async fn twilio_emulator() -> (Emulator, Client) {
     let emulator = Emulator::builder()

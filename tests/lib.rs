@@ -4,9 +4,9 @@
 
 #![deny(warnings, missing_docs)]
 
-/// Twilio (`schemas/twilio.json`): the main example's document.
+/// Twilio (`schemas/twilio-output.json`): the main example's document.
 pub mod twilio {
-    tray_connect::connector!("twilio-output", "2.1", "schemas/twilio.json");
+    tray_connect::connector!("twilio-output", "2.1", "schemas/twilio-output.json");
 }
 
 /// `operations = [..]` expands only the named operations.
@@ -14,7 +14,7 @@ pub mod twilio_send_only {
     tray_connect::connector!(
         "twilio-output",
         "2.1",
-        "schemas/twilio.json",
+        "schemas/twilio-output.json",
         operations = ["send_sms"]
     );
 }

@@ -23,10 +23,13 @@ fn a_crate_outside_the_workspace_serialises_outputs_and_reads_inputs_in_cargo_bu
     std::fs::write(crate_dir.join("Cargo.toml"), manifest).expect("manifest");
     let lib = std::fs::read_to_string(crate_dir.join("src/lib.rs")).expect("lib.rs");
     let twilio = root
-        .join("schemas/twilio.json")
+        .join("schemas/twilio-output.json")
         .canonicalize()
-        .expect("twilio.json");
-    let lib = lib.replace("../../schemas/twilio.json", &twilio.display().to_string());
+        .expect("twilio-output.json");
+    let lib = lib.replace(
+        "../../schemas/twilio-output.json",
+        &twilio.display().to_string(),
+    );
     std::fs::write(crate_dir.join("src/lib.rs"), lib).expect("lib.rs");
 
     let output = Command::new(env!("CARGO"))

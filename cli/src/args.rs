@@ -44,7 +44,7 @@ pub enum Command {
 
     /// Print the Rust code `connector!` generates for a document.
     #[command(after_help = "Examples:\n  \
-        tray-connect generate schemas/twilio.json --operations send_sms -o src/twilio.rs\n  \
+        tray-connect generate schemas/twilio-output.json --operations send_sms -o src/twilio.rs\n  \
         tray-connect generate legacy.json --name twilio-output --version 2.1 --report")]
     Generate(GenerateArgs),
 
@@ -63,7 +63,7 @@ pub enum Command {
     /// Compare vendored documents with the live API (exit 0 up to date, 1 drift, 3 could not check).
     #[command(after_help = "Examples:\n  \
         tray-connect check\n  \
-        tray-connect check schemas/twilio.json --json\n  \
+        tray-connect check schemas/twilio-output.json --json\n  \
         tray-connect check --fail-on breaking\n\n\
         Exit codes: 0 every document is up to date (or only non-breaking changes with \
         --fail-on breaking), 1 drift, 2 usage, 3 a document could not be checked (unreadable, \

@@ -346,10 +346,10 @@ fn pull_writes_the_document_with_its_header_byte_identical_on_repull() {
         .success()
         .stderr(predicate::str::contains("3 operations"));
     let first = std::fs::read(&file).unwrap();
-    // The emulator serves schemas/twilio.json, itself a pulled document: same bytes back.
+    // The emulator serves schemas/twilio-output.json, itself a pulled document: same bytes back.
     assert_eq!(
         first,
-        std::fs::read(workspace_file("schemas/twilio.json")).unwrap()
+        std::fs::read(workspace_file("schemas/twilio-output.json")).unwrap()
     );
     api.command()
         .args(["pull", "twilio-output", "2.1", "-o"])
@@ -432,9 +432,10 @@ fn check_of_unchanged_documents_exits_0() {
 fn check_reports_drift_on_a_modified_document() {
     let api = Api::start();
     let dir = tempfile::tempdir().unwrap();
-    let mut document: Value =
-        serde_json::from_slice(&std::fs::read(workspace_file("schemas/twilio.json")).unwrap())
-            .unwrap();
+    let mut document: Value = serde_json::from_slice(
+        &std::fs::read(workspace_file("schemas/twilio-output.json")).unwrap(),
+    )
+    .unwrap();
     let elements = document["elements"].as_array_mut().unwrap();
     // The vendored copy lacks `from` as a required input and has an operation the API dropped,
     // and its get_message has an older title.

@@ -196,7 +196,7 @@ fn listen_and_deliver_refuse_what_they_cannot_use() {
         .args(["listen", "--port", "0", "--signing-key-file"])
         .arg(&key)
         .arg("--trigger-document")
-        .arg(workspace_file("schemas/twilio.json"))
+        .arg(workspace_file("schemas/twilio-output.json"))
         .args(["--operation", "send_sms"])
         .assert()
         .code(2)

@@ -67,7 +67,7 @@ fn strip_allow_dead_code(file: &mut syn::File) {
 
 #[test]
 fn generate_prints_the_macro_expansion_without_the_rebuild_tracking_item() {
-    let path = workspace_file("schemas/twilio.json");
+    let path = workspace_file("schemas/twilio-output.json");
     let output = bare_command().arg("generate").arg(&path).assert().success();
     let printed = text(&output.get_output().stdout);
     assert!(
@@ -93,7 +93,7 @@ fn generate_selected_operations_to_a_file() {
     let out = dir.path().join("twilio.rs");
     bare_command()
         .arg("generate")
-        .arg(workspace_file("schemas/twilio.json"))
+        .arg(workspace_file("schemas/twilio-output.json"))
         .args(["--operations", "send_sms,get_message", "-o"])
         .arg(&out)
         .assert()
@@ -116,7 +116,7 @@ fn generate_never_writes_through_a_symlink() {
     std::os::unix::fs::symlink(&victim, &link).unwrap();
     bare_command()
         .arg("generate")
-        .arg(workspace_file("schemas/twilio.json"))
+        .arg(workspace_file("schemas/twilio-output.json"))
         .arg("-o")
         .arg(&link)
         .assert()
@@ -135,7 +135,7 @@ fn generate_never_writes_through_a_symlink() {
 fn generate_unknown_operation_names_the_closest() {
     bare_command()
         .arg("generate")
-        .arg(workspace_file("schemas/twilio.json"))
+        .arg(workspace_file("schemas/twilio-output.json"))
         .args(["--operations", "send_smss"])
         .assert()
         .code(1)
@@ -175,7 +175,7 @@ fn generate_of_a_headerless_document_needs_name_and_version() {
 fn generate_header_mismatch_and_bad_file_fail() {
     bare_command()
         .arg("generate")
-        .arg(workspace_file("schemas/twilio.json"))
+        .arg(workspace_file("schemas/twilio-output.json"))
         .args(["--name", "slack"])
         .assert()
         .code(2)
@@ -184,7 +184,7 @@ fn generate_header_mismatch_and_bad_file_fail() {
         ));
     bare_command()
         .arg("generate")
-        .arg(workspace_file("schemas/twilio.json"))
+        .arg(workspace_file("schemas/twilio-output.json"))
         .args(["--name", "slack", "--version", "2.1"])
         .assert()
         .code(1)
@@ -240,7 +240,7 @@ fn serve(args: &[&str], schemas: &std::path::Path) -> (Served, Vec<String>) {
 fn serve_answers_on_the_printed_url_with_the_given_token() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
-        workspace_file("schemas/twilio.json"),
+        workspace_file("schemas/twilio-output.json"),
         dir.path().join("twilio.json"),
     )
     .unwrap();
@@ -468,7 +468,7 @@ fn serve_says_which_operation_a_refused_call_asked_for() {
     use std::io::{Read, Write};
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
-        workspace_file("schemas/twilio.json"),
+        workspace_file("schemas/twilio-output.json"),
         dir.path().join("twilio.json"),
     )
     .unwrap();

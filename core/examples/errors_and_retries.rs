@@ -19,7 +19,7 @@ mod twilio {
     tray_connect::connector!(
         "twilio-output",
         "2.1",
-        "schemas/twilio.json",
+        "schemas/twilio-output.json",
         operations = ["send_sms"]
     );
 }
@@ -63,7 +63,7 @@ fn show(step: &str, error: &Error) {
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let emulator = Emulator::builder()
         .token(TOKEN)
-        .document_json(include_str!("../../schemas/twilio.json"))
+        .document_json(include_str!("../../schemas/twilio-output.json"))
         .start()
         .await?;
     let client = Client::builder()

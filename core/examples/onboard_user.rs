@@ -12,11 +12,11 @@ use tray_connect::{AuthDialogUrl, Client, NewUser};
 use tray_connect_emulator::Emulator;
 
 mod twilio {
-    tray_connect::connector!("twilio-output", "2.1", "schemas/twilio.json");
+    tray_connect::connector!("twilio-output", "2.1", "schemas/twilio-output.json");
 }
 
 /// The same document the macro reads, for the emulator to serve.
-const TWILIO_DOCUMENT: &str = include_str!("../../schemas/twilio.json");
+const TWILIO_DOCUMENT: &str = include_str!("../../schemas/twilio-output.json");
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -17,7 +17,7 @@ mod twilio {
     tray_connect::connector!(
         "twilio-output",
         "2.1",
-        "schemas/twilio.json",
+        "schemas/twilio-output.json",
         operations = ["list_messages"]
     );
 }
@@ -52,7 +52,7 @@ fn next_token(
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let emulator = Emulator::builder()
-        .document_json(include_str!("../../schemas/twilio.json"))
+        .document_json(include_str!("../../schemas/twilio-output.json"))
         .start()
         .await?;
     let client = Client::builder()

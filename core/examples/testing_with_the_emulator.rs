@@ -18,7 +18,7 @@ mod twilio {
     tray_connect::connector!(
         "twilio-output",
         "2.1",
-        "schemas/twilio.json",
+        "schemas/twilio-output.json",
         operations = ["send_sms"]
     );
 }
@@ -61,7 +61,7 @@ mod harness {
             // CARGO_MANIFEST_DIR also works from anywhere.
             .document(concat!(
                 env!("CARGO_MANIFEST_DIR"),
-                "/../schemas/twilio.json"
+                "/../schemas/twilio-output.json"
             ))
             .start()
             .await

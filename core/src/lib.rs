@@ -5,13 +5,13 @@
 //!
 //! ```
 //! mod twilio {
-//!     tray_connect::connector!("twilio-output", "2.1", "schemas/twilio.json");
+//!     tray_connect::connector!("twilio-output", "2.1", "schemas/twilio-output.json");
 //! }
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let emulator = tray_connect_emulator::Emulator::builder()
-//! #     .document_json(include_str!("../../schemas/twilio.json"))
+//! #     .document_json(include_str!("../../schemas/twilio-output.json"))
 //! #     .start()
 //! #     .await?;
 //! # let client = tray_connect::Client::builder()

@@ -116,12 +116,12 @@ impl Client {
     /// does it. Return `None` on the last page (no next cursor, an empty or short page).
     ///
     /// ```
-    /// # mod twilio { tray_connect::connector!("twilio-output", "2.1", "schemas/twilio.json",
+    /// # mod twilio { tray_connect::connector!("twilio-output", "2.1", "schemas/twilio-output.json",
     /// #     operations = ["list_messages"]); }
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # let emulator = tray_connect_emulator::Emulator::builder()
-    /// #     .document_json(include_str!("../../schemas/twilio.json")).start().await?;
+    /// #     .document_json(include_str!("../../schemas/twilio-output.json")).start().await?;
     /// # let page = |token: Option<&str>| serde_json::json!({"messages": [], "page": 0,
     /// #     "page_size": 0, "next_page_token": token});
     /// # emulator.respond_sequence("twilio-output", "list_messages", [page(Some("PT2")), page(None)]);

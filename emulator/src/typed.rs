@@ -21,11 +21,11 @@ impl Emulator {
     /// later call to it answers `output`, as [`respond`](Self::respond) would.
     ///
     /// ```
-    /// mod twilio { tray_connect::connector!("twilio-output", "2.1", "../schemas/twilio.json"); }
+    /// mod twilio { tray_connect::connector!("twilio-output", "2.1", "../schemas/twilio-output.json"); }
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// let emulator = tray_connect_emulator::Emulator::builder()
-    ///     .document("../schemas/twilio.json")
+    ///     .document("../schemas/twilio-output.json")
     ///     .start()
     ///     .await?;
     /// // Only the fields the test cares about: outputs have a `Default`.

@@ -6,7 +6,7 @@ use syn::punctuated::Punctuated;
 use syn::{Ident, LitStr, Token};
 use tray_connect_codegen::Serde;
 
-const USAGE: &str = "expected `connector!(\"twilio-output\", \"2.1\", \"schemas/twilio.json\")`, \
+const USAGE: &str = "expected `connector!(\"twilio-output\", \"2.1\", \"schemas/twilio-output.json\")`, \
                      optionally followed by `, operations = [\"send_sms\", ..]` and \
                      `, serde = \"one-way\"`";
 

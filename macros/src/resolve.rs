@@ -93,7 +93,7 @@ pub fn document_path(literal: &LitStr) -> syn::Result<Found> {
 }
 
 /// Documents lying next to where one was looked for, under a similar name
-/// (`schemas/twilio.json` → `schemas/twilio-output.json`, which `tray-connect pull` writes).
+/// (`schemas/twilio-output.json` → `schemas/twilio-output.json`, which `tray-connect pull` writes).
 fn similar_documents(tried: &[PathBuf]) -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = Vec::new();
     for path in tried {

@@ -17,7 +17,7 @@ fn main() {
         .filter(|path| path.extension().is_some_and(|e| e == "json"))
         .collect();
     documents.sort();
-    documents.push(root.join("schemas/twilio.json"));
+    documents.push(root.join("schemas/twilio-output.json"));
     documents.push(root.join("schemas/gosquared-trigger.json"));
     let mut source = String::new();
     for path in &documents {

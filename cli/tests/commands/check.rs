@@ -8,7 +8,8 @@ use predicates::prelude::*;
 use serde_json::{Value, json};
 
 fn twilio() -> Value {
-    serde_json::from_slice(&std::fs::read(workspace_file("schemas/twilio.json")).unwrap()).unwrap()
+    serde_json::from_slice(&std::fs::read(workspace_file("schemas/twilio-output.json")).unwrap())
+        .unwrap()
 }
 
 fn write(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
@@ -58,7 +59,8 @@ fn exit_0_when_every_document_is_up_to_date() {
 fn exit_3_reports_every_document_when_some_cannot_be_checked() {
     let api = Api::start();
     let dir = tempfile::tempdir().unwrap();
-    let text_of_twilio = std::fs::read_to_string(workspace_file("schemas/twilio.json")).unwrap();
+    let text_of_twilio =
+        std::fs::read_to_string(workspace_file("schemas/twilio-output.json")).unwrap();
     // The files are checked in name order: a good one among broken ones, and a drifted one.
     write(dir.path(), "a-good.json", &text_of_twilio);
     write(
@@ -157,7 +159,7 @@ fn exit_3_when_the_api_refuses_the_token_and_every_document_says_so() {
         .arg("--api-url")
         .arg(api.emulator.base_url())
         .args(["--token", "wrong", "check"])
-        .arg(workspace_file("schemas/twilio.json"))
+        .arg(workspace_file("schemas/twilio-output.json"))
         .arg(fixture("echo-1.2.json"))
         .assert()
         .code(3);

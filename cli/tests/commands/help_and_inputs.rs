@@ -62,7 +62,7 @@ fn flags_that_do_nothing_for_a_command_are_refused() {
     for flag in ["--token", "--region", "--api-url"] {
         bare_command()
             .arg("generate")
-            .arg(workspace_file("schemas/twilio.json"))
+            .arg(workspace_file("schemas/twilio-output.json"))
             .args([flag, "x"])
             .assert()
             .code(2)
@@ -164,7 +164,7 @@ fn documents_must_be_regular_files_under_the_size_cap() {
     api.command()
         .timeout(HANG_GUARD)
         .arg("check")
-        .arg(workspace_file("schemas/twilio.json"))
+        .arg(workspace_file("schemas/twilio-output.json"))
         .arg(dir.path().join("fifo.json"))
         .arg(dir.path().join("big.json"))
         .assert()

@@ -8,7 +8,7 @@ use predicates::prelude::*;
 use serde_json::{Value, json};
 
 fn twilio_bytes() -> Vec<u8> {
-    std::fs::read(workspace_file("schemas/twilio.json")).unwrap()
+    std::fs::read(workspace_file("schemas/twilio-output.json")).unwrap()
 }
 
 /// An emulator serving one connector `odd 1.0` with these elements.

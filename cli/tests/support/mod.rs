@@ -26,12 +26,12 @@ pub struct Api {
 }
 
 impl Api {
-    /// An emulator requiring [`TOKEN`] that serves `schemas/twilio.json`, the two `echo`
+    /// An emulator requiring [`TOKEN`] that serves `schemas/twilio-output.json`, the two `echo`
     /// fixture versions and the trigger `schemas/gosquared-trigger.json`: every document of
     /// `schemas/`.
     pub fn start() -> Api {
         Api::with_documents(&[
-            workspace_file("schemas/twilio.json"),
+            workspace_file("schemas/twilio-output.json"),
             fixture("echo-1.2.json"),
             fixture("echo-1.10.json"),
             workspace_file("schemas/gosquared-trigger.json"),

@@ -9,7 +9,7 @@ pub mod twilio {
     tray_connect::connector!(
         "twilio-output",
         "2.1",
-        "../../schemas/twilio.json",
+        "../../schemas/twilio-output.json",
         operations = ["send_sms"]
     );
 }

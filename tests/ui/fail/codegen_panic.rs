@@ -4,7 +4,7 @@ mod twilio {
     tray_connect::connector!(
         "twilio-output",
         "2.1",
-        "schemas/twilio.json",
+        "schemas/twilio-output.json",
         __test_panic = true
     );
 }

@@ -1,5 +1,5 @@
 mod twilio {
-    tray_connect::connector!("twilio-output", "2.1", "schemas/twilio.json");
+    tray_connect::connector!("twilio-output", "2.1", "schemas/twilio-output.json");
 }
 
 fn main() {

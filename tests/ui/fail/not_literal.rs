@@ -1,7 +1,7 @@
 const NAME: &str = "twilio-output";
 
 mod a {
-    tray_connect::connector!(super::NAME, "2.1", "schemas/twilio.json");
+    tray_connect::connector!(super::NAME, "2.1", "schemas/twilio-output.json");
 }
 
 mod b {

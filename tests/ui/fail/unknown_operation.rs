@@ -2,7 +2,7 @@ mod twilio {
     tray_connect::connector!(
         "twilio-output",
         "2.1",
-        "schemas/twilio.json",
+        "schemas/twilio-output.json",
         operations = ["send_sms", "send_smss"]
     );
 }

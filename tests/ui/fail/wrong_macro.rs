@@ -5,7 +5,7 @@ mod gosquared {
 }
 
 mod twilio {
-    tray_connect::trigger!("twilio-output", "2.1", "schemas/twilio.json");
+    tray_connect::trigger!("twilio-output", "2.1", "schemas/twilio-output.json");
 }
 
 fn main() {}
