@@ -18,6 +18,7 @@ mod connection;
 mod document_files;
 mod drift;
 mod failure;
+mod listing;
 mod trigger_args;
 mod versions;
 

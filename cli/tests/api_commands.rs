@@ -75,7 +75,19 @@ fn operations_of_an_unknown_version_fail_with_the_api_message() {
         .args(["operations", "twilio-output", "9.9"])
         .assert()
         .code(1)
-        .stderr(predicate::str::starts_with("error: Tray API error 404"));
+        .stderr(predicate::str::starts_with("error: Tray API error 404"))
+        // What the API does list, so the user need not run `connectors` to find out.
+        .stderr(predicate::str::contains("twilio-output has version(s) 2.1"));
+}
+
+#[test]
+fn operations_of_a_misspelt_connector_name_the_closest_listed_names() {
+    let api = Api::start();
+    api.command()
+        .args(["operations", "twilio", "2.1"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("did you mean `twilio-output`?"));
 }
 
 #[test]
@@ -396,6 +408,19 @@ fn pull_of_an_unknown_connector_fails_and_writes_nothing() {
         .stderr(predicate::str::contains(
             "connector nope version 1.0 is not among",
         ));
+    assert!(!dir.path().join("schemas").exists());
+}
+
+#[test]
+fn pull_of_an_unlisted_version_names_the_versions_that_are_listed() {
+    let api = Api::start();
+    let dir = tempfile::tempdir().unwrap();
+    api.command()
+        .current_dir(dir.path())
+        .args(["pull", "echo", "2.0"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("echo has version(s) 1.2, 1.10"));
     assert!(!dir.path().join("schemas").exists());
 }
 

@@ -15,7 +15,18 @@ use crate::failure::Failure;
 /// Lists the operations with their required inputs.
 pub async fn run(connection: &Connection, args: OperationsArgs) -> Result<ExitCode, Failure> {
     let client = connection.client()?;
-    let operations = client.list_operations(&args.name, &args.version).await?;
+    let operations = match client.list_operations(&args.name, &args.version).await {
+        Ok(operations) => operations,
+        // A wrong name or version: say what the API does list.
+        Err(error) if error.status() == Some(404) => {
+            let hint = match client.list_connectors().await {
+                Ok(listed) => crate::listing::hint(&listed, &args.name, &args.version),
+                Err(_) => String::new(),
+            };
+            return Err(Failure::failed(format!("{error}{hint}")));
+        }
+        Err(error) => return Err(error.into()),
+    };
     print(&operations, args.json, DocumentKind::Connector);
     Ok(ExitCode::SUCCESS)
 }

@@ -78,9 +78,11 @@ pub async fn run(connection: &Connection, args: PullArgs) -> Result<ExitCode, Fa
                     DocumentKind::Trigger => ("trigger", "triggers"),
                 };
                 Failure::failed(format!(
-                    "{noun} {} version {} is not among the {listing} this token can use \
+                    "{noun} {} version {} is not among the {listing} this token can use{} \
                      (see `tray-connect {listing} --all`)",
-                    target.name, target.version
+                    target.name,
+                    target.version,
+                    crate::listing::hint(&listed, &target.name, &target.version)
                 ))
             })?;
         let lines = pull_one(&client, kind, header, target, args.force).await?;
