@@ -24,6 +24,7 @@ pub mod budget;
 mod docs;
 pub mod document;
 mod emit;
+pub mod locate;
 pub mod model;
 pub mod naming;
 pub mod pointer;

@@ -2,13 +2,13 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 use tray_connect_codegen::document::{
     self as reader, ConnectorHeader, DocumentError, DocumentKind, HeaderError,
 };
-use tray_connect_codegen::untrusted;
+use tray_connect_codegen::{locate, untrusted};
 
 use crate::error::EmulatorError;
 use crate::validate::InputValidator;
@@ -79,13 +79,41 @@ pub(crate) enum Validation {
     Refused(String),
 }
 
+/// Where a document file is: an absolute path as it is; a relative one from the current
+/// directory, then from `CARGO_MANIFEST_DIR` (set when `cargo run` or `cargo test` runs the
+/// program) and its parents up to the workspace root, as `connector!` looks.
+fn locate(path: &Path) -> Result<PathBuf, EmulatorError> {
+    if path.is_absolute() || path.is_file() {
+        return Ok(path.to_path_buf());
+    }
+    let mut tried = Vec::new();
+    match std::env::current_dir() {
+        Ok(dir) => tried.push(dir.join(path)),
+        // No current directory (it was deleted): the read names the path as given.
+        Err(_) => return Ok(path.to_path_buf()),
+    }
+    if let Some(manifest_dir) = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from) {
+        let stop = locate::workspace_root_of(&manifest_dir).unwrap_or_else(|| manifest_dir.clone());
+        if let Some(found) = locate::search_up(&manifest_dir, path, Some(&stop), &mut tried) {
+            return Ok(found);
+        }
+    }
+    let show = |p: &PathBuf| p.display().to_string();
+    Err(EmulatorError::NotFound {
+        document: path.display().to_string(),
+        similar: locate::similar_documents(&tried).iter().map(show).collect(),
+        tried: tried.iter().map(show).collect(),
+    })
+}
+
 /// Reads, checks and indexes one document with codegen's reader, so the emulator, `serve`,
 /// `check`, `generate` and `connector!` agree on every document.
 pub(crate) fn load(source: &DocumentSource, validate: bool) -> Result<Connector, EmulatorError> {
     let document = source.label();
     let text = match &source.origin {
         Origin::Path(path) => {
-            std::fs::read_to_string(path).map_err(|source| EmulatorError::Read {
+            let path = locate(path)?;
+            std::fs::read_to_string(&path).map_err(|source| EmulatorError::Read {
                 document: document.clone(),
                 source,
             })?

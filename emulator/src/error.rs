@@ -18,6 +18,24 @@ pub enum EmulatorError {
         #[source]
         source: std::io::Error,
     },
+    /// No file at a document's path. A relative path is looked up from the current directory,
+    /// then (under `cargo run` and `cargo test`, which set `CARGO_MANIFEST_DIR`) from the
+    /// crate's directory and its parents up to the workspace root, as `connector!` looks.
+    #[error(
+        "operations document `{document}` not found; a relative path is looked up from the \
+         current directory, then from the crate's directory (CARGO_MANIFEST_DIR) and its parents \
+         up to the workspace root. Tried: {}.{}",
+        tried.join(", "),
+        tray_connect_codegen::locate::did_you_mean(similar)
+    )]
+    NotFound {
+        /// The path as given.
+        document: String,
+        /// Every place looked, absolute.
+        tried: Vec<String>,
+        /// Documents with a similar name next to a place looked.
+        similar: Vec<String>,
+    },
     /// The document is not valid JSON.
     #[error(
         "operations document {document} is not valid JSON (line {line}, column {column}): {source}"

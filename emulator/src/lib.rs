@@ -438,6 +438,12 @@ impl EmulatorBuilder {
     /// Adds an operations document file with a header (as `tray-connect pull` writes it). It
     /// is read in [`start`](Self::start), which reports any problem with it.
     ///
+    /// A relative path is looked up from the current directory, then, when `cargo run` or
+    /// `cargo test` runs the program (they set `CARGO_MANIFEST_DIR`), from the crate's directory
+    /// and its parents up to the workspace root: the path written in `connector!` works here
+    /// too. [`EmulatorError::NotFound`] lists every place tried and any similarly named
+    /// document next to them.
+    ///
     /// A `connector` header serves it on the connector routes; a `trigger` header (a List
     /// Trigger Operations answer, `{"trigger": {"name", "version"}, "elements": [..]}`) on the
     /// trigger routes, and its operations can be subscribed to.

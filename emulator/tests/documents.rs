@@ -79,6 +79,43 @@ async fn an_unreadable_file_is_a_read_error() {
 }
 
 #[tokio::test]
+async fn a_relative_path_is_found_from_the_crate_up_to_the_workspace_root_as_the_macro_finds_it() {
+    // `cargo test` runs this in the emulator's directory; the document is in the workspace's
+    // `schemas/`, where `connector!("…", "schemas/twilio-output.json")` finds it too.
+    let emulator = Emulator::builder()
+        .document("schemas/twilio-output.json")
+        .start()
+        .await
+        .unwrap();
+    let (status, _) = get(
+        &emulator,
+        "/core/v1/connectors/twilio-output/versions/2.1/operations",
+    )
+    .await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn a_relative_path_not_found_says_where_it_looked_and_what_lies_there() {
+    let error = Emulator::builder()
+        .document("schemas/twilio.json")
+        .start()
+        .await
+        .unwrap_err();
+    let EmulatorError::NotFound { tried, .. } = &error else {
+        panic!("{error:?}");
+    };
+    let current = std::env::current_dir().unwrap().join("schemas/twilio.json");
+    assert_eq!(tried[0], current.display().to_string(), "{error}");
+    let message = error.to_string();
+    assert!(message.contains("from the current directory"), "{message}");
+    assert!(
+        message.contains("twilio-output.json`?"),
+        "suggests the file `pull` writes: {message}"
+    );
+}
+
+#[tokio::test]
 async fn structural_problems_are_document_errors() {
     for (json, expected) in [
         (r#"[]"#, "the root must be a JSON object"),

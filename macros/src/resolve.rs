@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 use syn::LitStr;
+use tray_connect_codegen::locate::{did_you_mean, search_up, similar_documents, workspace_root_of};
 
 /// A document found on disk.
 pub struct Found {
@@ -74,13 +75,9 @@ pub fn document_path(literal: &LitStr) -> syn::Result<Found> {
     let shown: Vec<String> = tried.iter().map(|p| places.show(p)).collect();
     let suggestions: Vec<String> = similar_documents(&tried)
         .iter()
-        .map(|p| format!("`{}`", places.show(p)))
+        .map(|p| places.show(p))
         .collect();
-    let did_you_mean = match suggestions.as_slice() {
-        [] => String::new(),
-        [one] => format!(" Did you mean {one}?"),
-        many => format!(" Did you mean one of {}?", many.join(", ")),
-    };
+    let did_you_mean = did_you_mean(&suggestions);
     Err(syn::Error::new(
         literal.span(),
         format!(
@@ -92,40 +89,6 @@ pub fn document_path(literal: &LitStr) -> syn::Result<Found> {
     ))
 }
 
-/// Documents lying next to where one was looked for, under a similar name
-/// (`schemas/twilio-output.json` → `schemas/twilio-output.json`, which `tray-connect pull` writes).
-fn similar_documents(tried: &[PathBuf]) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = Vec::new();
-    for path in tried {
-        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-            continue;
-        };
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            continue;
-        };
-        // Compared by stem: `twilio` is in `twilio-output`, `twilio.json` is not.
-        let stems: Vec<String> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .filter_map(|p| p.file_stem()?.to_str().map(str::to_owned))
-            .collect();
-        let wanted = Path::new(name)
-            .file_stem()
-            .unwrap_or(name)
-            .to_string_lossy();
-        for close in
-            tray_connect_codegen::suggest::closest(&wanted, stems.iter().map(String::as_str))
-        {
-            let candidate = dir.join(format!("{close}.json"));
-            if !found.contains(&candidate) && found.len() < 3 {
-                found.push(candidate);
-            }
-        }
-    }
-    found
-}
-
 /// The invoking crate's directory and its workspace root, for showing places.
 struct Places {
     manifest_dir: Option<PathBuf>,
@@ -135,10 +98,7 @@ struct Places {
 impl Places {
     fn of_this_crate() -> Places {
         let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
-        let workspace_root = manifest_dir
-            .as_deref()
-            .and_then(|dir| dir.ancestors().find(|a| is_workspace_root(a)))
-            .map(Path::to_path_buf);
+        let workspace_root = manifest_dir.as_deref().and_then(workspace_root_of);
         Places {
             manifest_dir,
             workspace_root,
@@ -185,41 +145,4 @@ impl Places {
         }
         path.display().to_string()
     }
-}
-
-/// Tries `dir/relative`, then each ancestor's, stopping after `stop` (the workspace root, or
-/// the crate's directory) when `dir` lies under it, else after the first workspace root.
-fn search_up(
-    dir: &Path,
-    relative: &Path,
-    stop: Option<&Path>,
-    tried: &mut Vec<PathBuf>,
-) -> Option<PathBuf> {
-    let stop = stop.filter(|stop| dir.starts_with(stop));
-    for ancestor in dir.ancestors() {
-        let candidate = ancestor.join(relative);
-        if candidate.is_file() {
-            return Some(candidate);
-        }
-        if !tried.contains(&candidate) {
-            tried.push(candidate);
-        }
-        if stop.map_or_else(|| is_workspace_root(ancestor), |stop| ancestor == stop) {
-            break;
-        }
-    }
-    None
-}
-
-/// Whether `dir/Cargo.toml` declares a workspace: a `[workspace]` table, or only dotted ones
-/// such as `[workspace.dependencies]` (as trybuild's generated manifest has).
-fn is_workspace_root(dir: &Path) -> bool {
-    std::fs::read_to_string(dir.join("Cargo.toml"))
-        .map(|manifest| {
-            manifest.lines().any(|line| {
-                let line = line.trim();
-                line == "[workspace]" || line.starts_with("[workspace.")
-            })
-        })
-        .unwrap_or(false)
 }
