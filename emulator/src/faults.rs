@@ -130,7 +130,7 @@ pub(crate) struct Reply {
     pub(crate) status: StatusCode,
     pub(crate) body: Value,
     /// When set, the answer's bytes and headers, sent as they are instead of `body`.
-    pub(crate) raw: Option<RawAnswer>,
+    pub(crate) raw: Option<Box<RawAnswer>>,
 }
 
 /// An answer replayed byte for byte: its body and the headers it was recorded with.
@@ -159,7 +159,7 @@ impl Reply {
         Reply {
             status,
             body: Value::Null,
-            raw: Some(raw),
+            raw: Some(Box::new(raw)),
         }
     }
 
@@ -191,6 +191,7 @@ impl Reply {
 
     pub(crate) fn into_response(self) -> Response {
         if let Some(raw) = self.raw {
+            let raw = *raw;
             let mut response = Response::new(Body::from(raw.bytes));
             *response.status_mut() = self.status;
             for (name, value) in raw.headers {

@@ -158,7 +158,7 @@ impl Replay {
     }
 
     /// The recorded answer to this call: the k-th call with a given request gets the k-th
-    /// recording that matches it (the last one once all have been used). `Err`: the 404 that
+    /// recording that matches it (the last one once all have been used); else the 404 that
     /// says no recording matches, and which is closest.
     pub(crate) fn answer(
         &self,
@@ -167,7 +167,7 @@ impl Replay {
         operation: &str,
         input: &Value,
         return_output_schema: bool,
-    ) -> Result<Reply, Reply> {
+    ) -> Reply {
         let candidates: Vec<usize> = self
             .fixtures
             .iter()
@@ -183,7 +183,7 @@ impl Replay {
             .map(|(index, _)| index)
             .collect();
         let Some(&last) = candidates.last() else {
-            return Err(self.unmatched(connector, version, operation, input, return_output_schema));
+            return self.unmatched(connector, version, operation, input, return_output_schema);
         };
         let key = format!(
             "{connector}\0{version}\0{operation}\0{return_output_schema}\0{}",
@@ -200,13 +200,13 @@ impl Replay {
         self.report(index, loaded);
         let status = StatusCode::from_u16(loaded.fixture.response.status)
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        Ok(Reply::raw(
+        Reply::raw(
             status,
             RawAnswer {
                 bytes: loaded.body.clone(),
                 headers: loaded.headers.clone(),
             },
-        ))
+        )
     }
 
     /// Logs and keeps the mismatches of a fixture the first time it is replayed.

@@ -304,15 +304,13 @@ fn call_reply(shared: &Shared, name: &str, version: &str, request: CallRequest) 
     }
     if let Some(replay) = &shared.replay {
         let (operation, input) = (&request.operation, &request.input);
-        return replay
-            .answer(
-                name,
-                version,
-                operation,
-                input,
-                request.return_output_schema,
-            )
-            .unwrap_or_else(|unmatched| unmatched);
+        return replay.answer(
+            name,
+            version,
+            operation,
+            input,
+            request.return_output_schema,
+        );
     }
     let Some(connector) = shared.connector(name, version) else {
         return connector_not_found(name, version);
