@@ -422,3 +422,35 @@ fn an_unreachable_upstream_is_a_502_saying_so_and_nothing_is_recorded() {
     );
     assert!(fixture_files(&out).is_empty());
 }
+
+#[test]
+fn serve_replay_names_a_malformed_fixture_escaped_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let documents = documents(dir.path());
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(
+        out.join("\u{1b}]0;owned\u{7}.json"),
+        "{\"trayConnectFixture\": 1,",
+    )
+    .unwrap();
+    let output = support::bare_command()
+        .arg("serve")
+        .arg("--schemas")
+        .arg(&documents)
+        .arg("--replay")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = support::text(&output.stderr);
+    assert!(stderr.contains("cannot replay "), "{stderr}");
+    assert!(
+        stderr.contains("\\u{1b}]0;owned\\u{7}.json: not valid JSON (line 1"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\u{7}'),
+        "{stderr}"
+    );
+}

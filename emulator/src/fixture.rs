@@ -68,6 +68,12 @@ pub const REDACTED: &str = "<redacted>";
 /// The largest fixture file replay reads (the client's cap on an answer).
 pub const MAX_FIXTURE_BYTES: u64 = 64 * 1024 * 1024;
 
+/// The most fixture files one replayed folder may hold.
+pub const MAX_REPLAY_FILES: usize = 100_000;
+
+/// The most bytes the fixture files of one replayed folder may hold together.
+pub const MAX_REPLAY_BYTES: u64 = 1024 * 1024 * 1024;
+
 /// Response headers kept in a fixture: those a client reads.
 pub const KEPT_HEADERS: &[&str] = &["content-type", "retry-after"];
 

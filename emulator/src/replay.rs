@@ -14,7 +14,10 @@ use tray_connect_codegen::untrusted::visible;
 
 use crate::error::EmulatorError;
 use crate::faults::{RawAnswer, Reply};
-use crate::fixture::{self, Difference, Fixture, MAX_FIXTURE_BYTES, OutputCheck, OutputChecks};
+use crate::fixture::{
+    self, Difference, Fixture, MAX_FIXTURE_BYTES, MAX_REPLAY_BYTES, MAX_REPLAY_FILES, OutputCheck,
+    OutputChecks,
+};
 use crate::mismatch::Mismatch;
 use crate::record::lock;
 
@@ -81,6 +84,12 @@ pub(crate) fn load(folder: &Path, checks: &OutputChecks) -> Result<Replay, Emula
         let entry = entry.map_err(|e| refuse(&shown, format!("cannot list the folder: {e}")))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.ends_with(".json") && !name.starts_with('.') {
+            if files.len() == MAX_REPLAY_FILES {
+                return Err(refuse(
+                    &shown,
+                    format!("it holds more than {MAX_REPLAY_FILES} fixture files"),
+                ));
+            }
             files.push((name, entry.path()));
         }
     }
@@ -89,9 +98,20 @@ pub(crate) fn load(folder: &Path, checks: &OutputChecks) -> Result<Replay, Emula
     };
     files.sort_by_cached_key(|(name, _)| (order(name), name.clone()));
     let mut fixtures = Vec::with_capacity(files.len());
+    let mut total: u64 = 0;
     for (name, path) in files {
         let shown = path.display().to_string();
         let text = read_fixture(&path).map_err(|why| refuse(&shown, why))?;
+        total += text.len() as u64;
+        if total > MAX_REPLAY_BYTES {
+            return Err(refuse(
+                &shown,
+                format!(
+                    "with it, the folder's fixtures hold more than the limit of \
+                     {MAX_REPLAY_BYTES} bytes together"
+                ),
+            ));
+        }
         let fixture = Fixture::from_text(&text).map_err(|why| refuse(&shown, why))?;
         let body = match fixture.response.body {
             Some(_) => fixture::body_bytes_from_text(&text),

@@ -420,6 +420,13 @@ impl Proxy {
         let text = fixture
             .to_text()
             .map_err(|e| format!("cannot write it as JSON: {e}"))?;
+        if text.len() as u64 > fixture::MAX_FIXTURE_BYTES {
+            return Err(format!(
+                "its fixture would be {} bytes, over the {} a replay reads",
+                text.len(),
+                fixture::MAX_FIXTURE_BYTES
+            ));
+        }
         let path = self.write(&fixture, &text)?;
         Ok((path, fixture.output_check))
     }
