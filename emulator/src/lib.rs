@@ -25,6 +25,11 @@
 //! input ([`Emulator::respond_with`]); [`EmulatorBuilder::tray_limits`] makes it refuse load
 //! beyond Tray's limits, and [`Emulator::traffic`] tells what load it saw.
 //!
+//! [`EmulatorBuilder::replay`] answers Call Connector from Tray's real answers instead, as
+//! `tray-connect record` wrote them ([`fixture`]), byte for byte, and checks each against the
+//! document's `outputSchema` ([`Emulator::replay_mismatches`], each [`Mismatch`] with its JSON
+//! pointer).
+//!
 //! ```
 //! use serde_json::json;
 //! use tray_connect_emulator::{Emulator, Fault, Scope};
@@ -191,7 +196,9 @@
 // mounts `triggers` (trigger documents and subscriptions, held in `subscriptions`) and
 // `embedded`, the Embedded API, and `admin`, the emulator's own `/_emulator` routes; `delivery`
 // sends events to subscriptions' endpoints; `typed` scripts, reads and delivers with the
-// generated types.
+// generated types. `fixture` is the file format of recorded exchanges (with what keeps secrets
+// out of it and how a call matches one), `replay` answers from a folder of them, `mismatch`
+// says where an output departs from its `outputSchema` (walking it with `schema_walk`).
 mod admin;
 mod delivery;
 mod documents;
@@ -581,7 +588,8 @@ impl EmulatorBuilder {
     }
 
     /// Answers Call Connector from the exchanges recorded in `folder` (the fixture files
-    /// `tray-connect record` writes; see [`fixture`]) instead of validating and synthesising:
+    /// `tray-connect record` writes; see [`fixture`]) instead of validating, scripting
+    /// ([`Emulator::respond`] and friends are not consulted) and synthesising:
     /// a call gets the recorded answer of the same connector, version, operation,
     /// `returnOutputSchema` and input (equal as JSON; a recorded `"<redacted>"` matches any
     /// value), byte for byte, with its status and `content-type`. The k-th identical call
