@@ -454,3 +454,57 @@ fn serve_replay_names_a_malformed_fixture_escaped_and_exits_1() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_hostile_document_name_makes_a_plain_file_name_and_an_escaped_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let documents = dir.path().join("documents");
+    std::fs::create_dir(&documents).unwrap();
+    let hostile = json!({
+        "connector": {"name": "../../up\u{1b}]0;t\u{7}", "version": "1/0"},
+        "elements": [{"name": "op/../x",
+            "inputSchema": {"type": "object",
+                            "properties": {"p": {"type": "string", "format": "password"}}},
+            "outputSchema": {"type": "object", "properties": {"a": {"type": "string"}}}}]
+    });
+    let path = documents.join("hostile.json");
+    std::fs::write(&path, hostile.to_string()).unwrap();
+    let out = dir.path().join("out");
+    let runtime = runtime();
+    let upstream = runtime
+        .block_on(Emulator::builder().token(TOKEN).document(&path).start())
+        .unwrap();
+    let (recorder, proxy) = record(&upstream.base_url(), &out, &documents);
+    let call = Call {
+        path: "/core/v1/connectors/..%2F..%2Fup%1B%5D0%3Bt%07/versions/1%2F0/call",
+        body: json!({"operation": "op/../x", "input": {"p": "s3cret-value"}}).to_string(),
+    };
+    let recorded = send(&runtime, &proxy, std::slice::from_ref(&call));
+    assert_eq!(recorded[0].0, 200);
+    let line = recorder.stdout_until("recorded ").pop().unwrap();
+    assert!(
+        !line.contains('\u{1b}') && !line.contains('\u{7}'),
+        "{line}"
+    );
+    assert!(
+        line.contains("op/../x of ../../up\\u{1b}]0;t\\u{7} 1/0"),
+        "{line}"
+    );
+    drop(recorder);
+    drop(upstream);
+    let files = fixture_files(&out);
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["_._.._up__0_t_-1_0-op_.._x-001.json"]);
+    assert!(
+        !std::fs::read_to_string(&files[0])
+            .unwrap()
+            .contains("s3cret-value")
+    );
+    let replay = runtime
+        .block_on(Emulator::builder().document(&path).replay(&out).start())
+        .unwrap();
+    assert_eq!(send(&runtime, &replay.base_url(), &[call]), recorded);
+}
