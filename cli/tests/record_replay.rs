@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 use support::{AUTH_ID, Running};
-use tray_connect_emulator::Emulator;
+use tray_connect_emulator::{Emulator, Fault, Scope};
 
 /// The upstream's token: long and unlike any word a fixture holds, so a grep finds only it.
 const TOKEN: &str = "tok-live-5f3a9c1e77d2b4";
@@ -64,7 +64,12 @@ fn runtime() -> tokio::runtime::Runtime {
 
 /// Starts `record` in front of `upstream`; returns it and its URL.
 fn record(upstream: &str, out: &Path, documents: &Path) -> (Running, String) {
-    let recorder = Running::start([
+    record_with(upstream, out, documents, &[])
+}
+
+/// [`record`] with more arguments.
+fn record_with(upstream: &str, out: &Path, documents: &Path, more: &[&str]) -> (Running, String) {
+    let mut args: Vec<&std::ffi::OsStr> = vec![
         "record".as_ref(),
         "--upstream".as_ref(),
         upstream.as_ref(),
@@ -72,7 +77,9 @@ fn record(upstream: &str, out: &Path, documents: &Path) -> (Running, String) {
         out.as_os_str(),
         "--documents".as_ref(),
         documents.as_os_str(),
-    ]);
+    ];
+    args.extend(more.iter().map(std::ffi::OsStr::new));
+    let recorder = Running::start(args);
     let lines = recorder.stdout_until("Press Ctrl-C");
     let url = lines[0]
         .split_whitespace()
@@ -507,4 +514,55 @@ fn a_hostile_document_name_makes_a_plain_file_name_and_an_escaped_line() {
         .block_on(Emulator::builder().document(&path).replay(&out).start())
         .unwrap();
     assert_eq!(send(&runtime, &replay.base_url(), &[call]), recorded);
+}
+
+#[test]
+fn a_truncated_or_late_upstream_answer_is_a_502_or_504_saying_so_and_nothing_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let documents = documents(dir.path());
+    let out = dir.path().join("out");
+    let runtime = runtime();
+    let upstream = runtime
+        .block_on(
+            Emulator::builder()
+                .token(TOKEN)
+                .document(documents.join("vault.json"))
+                .start(),
+        )
+        .unwrap();
+    let (recorder, proxy) =
+        record_with(&upstream.base_url(), &out, &documents, &["--timeout", "1"]);
+    let call = || Call {
+        path: "/core/v1/connectors/vault/versions/1.0/call",
+        body: json!({"operation": "store", "input": {"name": "n"}}).to_string(),
+    };
+    // The body stops after 5 of the bytes its Content-Length promised.
+    upstream.inject(Fault::Truncate(5), Scope::Next(1));
+    let (status, body) = send(&runtime, &proxy, &[call()]).remove(0);
+    assert_eq!(status, 502);
+    let message: Value = serde_json::from_slice(&body).unwrap();
+    let message = message["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("tray-connect record: no answer from the upstream to POST"),
+        "{message}"
+    );
+    assert!(
+        recorder
+            .stderr_line()
+            .contains("no answer from the upstream")
+    );
+    // No answer within --timeout: the proxy gives up with a 504.
+    upstream.inject(Fault::Hang, Scope::Next(1));
+    let (status, body) = send(&runtime, &proxy, &[call()]).remove(0);
+    assert_eq!(status, 504);
+    let message: Value = serde_json::from_slice(&body).unwrap();
+    assert!(
+        message["message"].as_str().unwrap().contains("timed out"),
+        "{message}"
+    );
+    assert!(fixture_files(&out).is_empty());
+    // The next answer is whole again, and recorded.
+    assert_eq!(send(&runtime, &proxy, &[call()]).remove(0).0, 200);
+    recorder.stdout_until("recorded ");
+    assert_eq!(fixture_files(&out).len(), 1);
 }
