@@ -307,6 +307,14 @@ fn mismatches_are_printed_by_record_and_reported_by_replay_with_their_pointers()
         "{printed}"
     );
     drop(recorder);
+    // Recording the same traffic again gives the same file, byte for byte.
+    let first = std::fs::read(&fixture_files(&out)[0]).unwrap();
+    let (again, proxy) = record(&upstream.base_url(), &out, &documents);
+    send(&runtime, &proxy, std::slice::from_ref(&call));
+    again.stdout_until("recorded ");
+    drop(again);
+    assert_eq!(fixture_files(&out).len(), 1);
+    assert_eq!(std::fs::read(&fixture_files(&out)[0]).unwrap(), first);
     drop(upstream);
 
     let files = fixture_files(&out);

@@ -11,8 +11,11 @@
 //! wherever the answer repeats it. Each recorded output is checked against the document's
 //! `outputSchema`, and every mismatch printed with its JSON pointer.
 //!
-//! Every line printed goes through `outln!`/`errln!` (names, messages and file names come from
-//! the network); file names are made by `fixture::file_name`, which keeps them plain.
+//! Files are numbered per operation from 001 in each run and replace files of the same name
+//! (recording the same traffic again leaves `git diff` empty); record into a fresh folder to
+//! keep an older recording whole. Every line printed goes through `outln!`/`errln!` (names,
+//! messages and file names come from the network); file names are made by
+//! `fixture::file_name`, which keeps them plain.
 
 use std::collections::HashMap;
 use std::io::Write as _;
@@ -431,15 +434,17 @@ impl Proxy {
         Ok((path, fixture.output_check))
     }
 
-    /// Writes `text` under the next free number of the fixture's name, through a hidden
-    /// temporary file renamed into place (replay skips hidden files), never over a file.
+    /// Writes `text` under the next number of the fixture's name in this run (from 001, so
+    /// recording the same traffic again gives the same files), through a hidden temporary
+    /// file renamed into place (replay skips hidden files): a file is whole or absent.
     fn write(&self, fixture: &Fixture, text: &str) -> Result<PathBuf, String> {
-        let stem = fixture::file_name(&fixture.connector, &fixture.version, &fixture.operation, 0);
+        let name =
+            |n| fixture::file_name(&fixture.connector, &fixture.version, &fixture.operation, n);
         let mut numbers = self
             .numbers
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let number = numbers.entry(stem).or_insert(0);
+        let number = numbers.entry(name(0)).or_insert(0);
         let shown = self.out.display();
         let mut file = tempfile::Builder::new()
             .prefix(".recording-")
@@ -449,21 +454,11 @@ impl Proxy {
         file.write_all(text.as_bytes())
             .and_then(|()| file.flush())
             .map_err(|e| format!("cannot write in {shown}: {e}"))?;
-        loop {
-            *number += 1;
-            let name = fixture::file_name(
-                &fixture.connector,
-                &fixture.version,
-                &fixture.operation,
-                *number,
-            );
-            let path = self.out.join(name);
-            match file.persist_noclobber(&path) {
-                Ok(_) => return Ok(path),
-                Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => file = e.file,
-                Err(e) => return Err(format!("cannot write {}: {}", path.display(), e.error)),
-            }
-        }
+        *number += 1;
+        let path = self.out.join(name(*number));
+        file.persist(&path)
+            .map_err(|e| format!("cannot write {}: {}", path.display(), e.error))?;
+        Ok(path)
     }
 }
 
