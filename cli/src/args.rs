@@ -49,8 +49,17 @@ pub enum Command {
     Generate(GenerateArgs),
 
     /// Run the local emulator of the Connectivity API on the documents of a folder.
-    #[command(after_help = "Example:\n  tray-connect serve --schemas schemas --token dev-token")]
+    #[command(after_help = "Examples:\n  \
+        tray-connect serve --schemas schemas --token dev-token\n  \
+        tray-connect serve --schemas schemas --replay fixtures/   # answer calls as recorded")]
     Serve(ServeArgs),
+
+    /// Record Tray's real answers: a local proxy to Tray that writes each Call Connector
+    /// exchange as a fixture file (token, authIds and passwords redacted), for `serve --replay`.
+    #[command(after_help = "Example:\n  \
+        tray-connect record --upstream https://api.tray.io --port 8089 --out fixtures/\n  \
+        TRAY_API_URL=http://127.0.0.1:8089 cargo test   # in another terminal")]
+    Record(RecordArgs),
 
     /// Vendor operations documents (with their connector or trigger header) into files.
     #[command(after_help = "Examples:\n  \
@@ -343,6 +352,31 @@ pub struct ServeArgs {
     /// read: it usually holds a real token, which `serve` would print.
     #[arg(long)]
     pub token: Option<String>,
+    /// Answer Call Connector from the fixture files `tray-connect record` wrote in this
+    /// folder (same connector, version, operation and input), byte for byte.
+    #[arg(long, value_name = "DIR")]
+    pub replay: Option<PathBuf>,
+}
+
+/// `record`.
+#[derive(Debug, clap::Args)]
+pub struct RecordArgs {
+    /// Base URL of the API to record, e.g. https://api.tray.io (or a `serve`d emulator).
+    #[arg(long, value_name = "URL")]
+    pub upstream: String,
+    /// Port of 127.0.0.1 to listen on (default: a free one, printed at start).
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Folder the fixture files are written to (created when missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Folder of vendored operations documents: which inputs are passwords (redacted) and
+    /// the outputSchema each recorded output is checked against.
+    #[arg(long, value_name = "DIR", default_value = "schemas")]
+    pub documents: PathBuf,
+    /// Seconds to wait for the upstream's whole answer before answering 504.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    pub timeout: u64,
 }
 
 /// `pull`.
@@ -414,7 +448,9 @@ impl Command {
             Command::Subscribe(args) => &args.connection,
             Command::Unsubscribe(args) => &args.connection,
             Command::Deliver(args) => &args.connection,
-            Command::Generate(_) | Command::Serve(_) | Command::Listen(_) => return None,
+            Command::Generate(_) | Command::Serve(_) | Command::Record(_) | Command::Listen(_) => {
+                return None;
+            }
         })
     }
 }

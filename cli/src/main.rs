@@ -1,7 +1,7 @@
 //! The `tray-connect` command: list connectors and operations, vendor operations documents
 //! (`pull`), detect drift between vendored documents and the live API (`check`), print the code
 //! the `connector!` macro generates (`generate`), run the local emulator (`serve`) and make one
-//! call (`call`); list triggers, manage subscriptions (`subscribe`, `subscriptions`,
+//! call (`call`), record Tray's real answers as fixtures for the emulator to replay (`record`); list triggers, manage subscriptions (`subscribe`, `subscriptions`,
 //! `unsubscribe`), make a served emulator deliver an event (`deliver`) and receive events
 //! (`listen`).
 //!
@@ -76,6 +76,7 @@ async fn run(cli: Cli, leaf: &ArgMatches) -> Result<ExitCode, Failure> {
             let token = args.token.clone().or(cli.leading.token);
             commands::serve::run(args, token).await
         }
+        Command::Record(args) => commands::record::run(args).await,
         Command::Pull(args) => commands::pull::run(connection, args).await,
         Command::Check(args) => commands::check::run(connection, args).await,
         Command::Users(args) => commands::users::run(connection, args).await,

@@ -170,4 +170,14 @@ pub enum EmulatorError {
         #[source]
         source: std::io::Error,
     },
+    /// A folder given to [`EmulatorBuilder::replay`](crate::EmulatorBuilder::replay), or a
+    /// fixture file in it, could not be read: which one, and why (with line and column for
+    /// a malformed file).
+    #[error("cannot replay {path}: {reason}")]
+    Replay {
+        /// The folder or the fixture file, as given.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
 }

@@ -124,38 +124,65 @@ impl<F: Clone> FaultTable<F> {
     }
 }
 
-/// A finished, unfaulted answer: status and JSON body.
+/// A finished, unfaulted answer: status and JSON body, or recorded bytes ([`RawAnswer`]).
 #[derive(Debug, Clone)]
 pub(crate) struct Reply {
     pub(crate) status: StatusCode,
     pub(crate) body: Value,
+    /// When set, the answer's bytes and headers, sent as they are instead of `body`.
+    pub(crate) raw: Option<Box<RawAnswer>>,
+}
+
+/// An answer replayed byte for byte: its body and the headers it was recorded with.
+#[derive(Debug, Clone)]
+pub(crate) struct RawAnswer {
+    pub(crate) bytes: Bytes,
+    pub(crate) headers: Vec<(axum::http::HeaderName, HeaderValue)>,
 }
 
 impl Reply {
     pub(crate) fn ok(body: Value) -> Reply {
+        Reply::with(StatusCode::OK, body)
+    }
+
+    /// `status` with the JSON `body`.
+    pub(crate) fn with(status: StatusCode, body: Value) -> Reply {
         Reply {
-            status: StatusCode::OK,
+            status,
             body,
+            raw: None,
         }
+    }
+
+    /// `status` with recorded bytes and headers, sent as they are.
+    pub(crate) fn raw(status: StatusCode, raw: RawAnswer) -> Reply {
+        Reply {
+            status,
+            body: Value::Null,
+            raw: Some(Box::new(raw)),
+        }
+    }
+
+    /// The same answer with another status.
+    pub(crate) fn with_status(mut self, status: StatusCode) -> Reply {
+        self.status = status;
+        self
     }
 
     /// Tray's flat error body `{"message": .., "code": null}`.
     pub(crate) fn tray_error(status: StatusCode, message: impl Into<String>) -> Reply {
-        Reply {
-            status,
-            body: json!({"message": message.into(), "code": null}),
-        }
+        Reply::with(status, json!({"message": message.into(), "code": null}))
     }
 
     /// `204 No Content` with an empty `text/html` body, as Tray answers a deletion.
     pub(crate) fn no_content() -> Reply {
-        Reply {
-            status: StatusCode::NO_CONTENT,
-            body: Value::Null,
-        }
+        Reply::with(StatusCode::NO_CONTENT, Value::Null)
     }
 
     fn bytes(&self) -> Bytes {
+        if let Some(raw) = &self.raw {
+            return raw.bytes.clone();
+        }
         if self.status == StatusCode::NO_CONTENT {
             return Bytes::new();
         }
@@ -163,6 +190,15 @@ impl Reply {
     }
 
     pub(crate) fn into_response(self) -> Response {
+        if let Some(raw) = self.raw {
+            let raw = *raw;
+            let mut response = Response::new(Body::from(raw.bytes));
+            *response.status_mut() = self.status;
+            for (name, value) in raw.headers {
+                response.headers_mut().insert(name, value);
+            }
+            return response;
+        }
         if self.status == StatusCode::NO_CONTENT {
             let mut response = Response::new(Body::empty());
             *response.status_mut() = self.status;
@@ -200,11 +236,7 @@ pub(crate) async fn answer(fault: Option<Fault>, real: impl FnOnce() -> Reply) -
         return real().into_response();
     };
     match fault {
-        Fault::Status(code, body) => Reply {
-            status: status(code),
-            body,
-        }
-        .into_response(),
+        Fault::Status(code, body) => Reply::with(status(code), body).into_response(),
         Fault::Html(code) => {
             let status = status(code);
             let title = format!(

@@ -25,6 +25,11 @@
 //! input ([`Emulator::respond_with`]); [`EmulatorBuilder::tray_limits`] makes it refuse load
 //! beyond Tray's limits, and [`Emulator::traffic`] tells what load it saw.
 //!
+//! [`EmulatorBuilder::replay`] answers Call Connector from Tray's real answers instead, as
+//! `tray-connect record` wrote them ([`fixture`]), byte for byte, and checks each against the
+//! document's `outputSchema` ([`Emulator::replay_mismatches`], each [`Mismatch`] with its JSON
+//! pointer).
+//!
 //! ```
 //! use serde_json::json;
 //! use tray_connect_emulator::{Emulator, Fault, Scope};
@@ -191,7 +196,9 @@
 // mounts `triggers` (trigger documents and subscriptions, held in `subscriptions`) and
 // `embedded`, the Embedded API, and `admin`, the emulator's own `/_emulator` routes; `delivery`
 // sends events to subscriptions' endpoints; `typed` scripts, reads and delivers with the
-// generated types.
+// generated types. `fixture` is the file format of recorded exchanges (with what keeps secrets
+// out of it and how a call matches one), `replay` answers from a folder of them, `mismatch`
+// says where an output departs from its `outputSchema` (walking it with `schema_walk`).
 mod admin;
 mod delivery;
 mod documents;
@@ -199,9 +206,13 @@ mod documents;
 mod embedded;
 mod error;
 mod faults;
+pub mod fixture;
 mod limits;
+mod mismatch;
 mod normalise;
 mod record;
+mod replay;
+mod schema_walk;
 mod script;
 mod server;
 mod shared;
@@ -226,7 +237,9 @@ pub use delivery::{
 pub use error::EmulatorError;
 pub use faults::{Fault, Scope};
 pub use limits::Traffic;
+pub use mismatch::{MAX_FOUND_BYTES, Mismatch};
 pub use record::RecordedCall;
+pub use replay::ReplayedMismatch;
 pub use subscriptions::{CreationFailure, RecordedSubscription};
 pub use triggers::DEFAULT_SUBSCRIPTION_PAGE_SIZE;
 pub use validate::SchemaCheck;
@@ -279,6 +292,24 @@ impl Emulator {
     /// in arrival order, including those answered with an error or a fault.
     pub fn calls(&self) -> Vec<RecordedCall> {
         self.shared.calls.snapshot()
+    }
+
+    /// What departs from the documents' `outputSchema` in the recorded outputs replayed so
+    /// far ([`EmulatorBuilder::replay`]), in the order they were first replayed, each once:
+    /// the fixture file, its operation and the [`Mismatch`] with its JSON pointer in the
+    /// call's `output`. Empty without a replay.
+    pub fn replay_mismatches(&self) -> Vec<ReplayedMismatch> {
+        self.shared
+            .replay
+            .as_ref()
+            .map(replay::Replay::mismatches)
+            .unwrap_or_default()
+    }
+
+    /// How many recorded exchanges the emulator replays ([`EmulatorBuilder::replay`]); `0`
+    /// without a replay.
+    pub fn replay_len(&self) -> usize {
+        self.shared.replay.as_ref().map_or(0, replay::Replay::len)
     }
 
     /// Forgets the recorded calls and starts the [`traffic`](Self::traffic) counters again.
@@ -418,6 +449,7 @@ pub struct EmulatorBuilder {
     delivery: DeliveryPolicy,
     #[cfg(feature = "embedded")]
     embedded: embedded::EmbeddedOptions,
+    replay: Option<std::path::PathBuf>,
 }
 
 /// How long a connection may take to send a request's headers (see
@@ -555,6 +587,28 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Answers Call Connector from the exchanges recorded in `folder` (the fixture files
+    /// `tray-connect record` writes; see [`fixture`]) instead of validating, scripting
+    /// ([`Emulator::respond`] and friends are not consulted) and synthesising:
+    /// a call gets the recorded answer of the same connector, version, operation,
+    /// `returnOutputSchema` and input (equal as JSON; a recorded `"<redacted>"` matches any
+    /// value), byte for byte, with its status and `content-type`. The k-th identical call
+    /// gets the k-th such recording (the last one again once all are used), so a replay is
+    /// deterministic. A call no recording matches is answered 404 `{"message", "code": null,
+    /// "replay": {"closest", "differences"}}` naming the closest recording and where its
+    /// input differs.
+    ///
+    /// Each replayed output is checked against the `outputSchema` of the emulator's
+    /// documents; [`Emulator::replay_mismatches`] lists what departs from it (also logged
+    /// as a `tracing` warning). The other endpoints are served from the documents as usual.
+    /// The folder is read in [`start`](Self::start): a missing folder, or a fixture file
+    /// that is malformed or larger than [`fixture::MAX_FIXTURE_BYTES`], fails it with
+    /// [`EmulatorError::Replay`] naming the file.
+    pub fn replay(mut self, folder: impl AsRef<std::path::Path>) -> Self {
+        self.replay = Some(folder.as_ref().to_path_buf());
+        self
+    }
+
     /// Reads and checks the documents, binds `127.0.0.1:0` (or [`port`](Self::port)) and starts serving on the current
     /// tokio runtime.
     ///
@@ -602,6 +656,24 @@ impl EmulatorBuilder {
             }
             same_kind.push(served);
         }
+        let replay = match &self.replay {
+            Some(folder) => {
+                let mut checks = fixture::OutputChecks::new();
+                for connector in &connectors {
+                    for (name, operation) in &connector.operations {
+                        checks.add_operation(
+                            &connector.name,
+                            &connector.version,
+                            name,
+                            operation.output_schema.clone(),
+                            operation.has_dynamic_output,
+                        );
+                    }
+                }
+                Some(replay::load(folder, &checks)?)
+            }
+            None => None,
+        };
         let listener = server::listen((Ipv4Addr::LOCALHOST, self.port).into())
             .map_err(|source| EmulatorError::Bind { source })?;
         let address = listener
@@ -624,6 +696,7 @@ impl EmulatorBuilder {
             limits: Arc::new(Limits::new(self.tray_limits)),
             #[cfg(feature = "embedded")]
             embedded,
+            replay,
         });
         let server = tokio::spawn(server::serve(
             listener,

@@ -302,6 +302,16 @@ fn call_reply(shared: &Shared, name: &str, version: &str, request: CallRequest) 
     if let Some(message) = request.malformed {
         return Reply::tray_error(StatusCode::BAD_REQUEST, message);
     }
+    if let Some(replay) = &shared.replay {
+        let (operation, input) = (&request.operation, &request.input);
+        return replay.answer(
+            name,
+            version,
+            operation,
+            input,
+            request.return_output_schema,
+        );
+    }
     let Some(connector) = shared.connector(name, version) else {
         return connector_not_found(name, version);
     };

@@ -16,6 +16,7 @@ use crate::embedded::surface::Surface;
 use crate::faults::{FaultTable, Reply};
 use crate::limits::Limits;
 use crate::record::{CallLog, lock};
+use crate::replay::Replay;
 use crate::script::Scripts;
 use crate::subscriptions::SubscriptionStore;
 
@@ -42,6 +43,9 @@ pub(crate) struct Shared {
     /// End users, their tokens and authentications.
     #[cfg(feature = "embedded")]
     pub(crate) embedded: Surface,
+    /// The recorded exchanges Call Connector answers from
+    /// ([`EmulatorBuilder::replay`](crate::EmulatorBuilder::replay)).
+    pub(crate) replay: Option<Replay>,
 }
 
 impl Shared {
@@ -96,10 +100,10 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
 
 /// Tray's answer to a request without a valid bearer token.
 pub(crate) fn unauthorized() -> Response {
-    Reply {
-        status: StatusCode::UNAUTHORIZED,
-        body: json!({"message": "The request is unauthorized"}),
-    }
+    Reply::with(
+        StatusCode::UNAUTHORIZED,
+        json!({"message": "The request is unauthorized"}),
+    )
     .into_response()
 }
 

@@ -7,6 +7,7 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{Draft, JsonType, Retrieve, Uri, ValidationError, Validator};
 use serde_json::Value;
 
+use crate::mismatch::{self, Mismatch};
 use crate::normalise::normalise;
 
 /// A compiled `inputSchema`, built once when the document is loaded.
@@ -42,12 +43,16 @@ impl InputValidator {
     /// does not compile gives the compiler's message; the emulator then refuses the
     /// operation's calls (`Validation::Refused`) rather than serve them unvalidated.
     pub(crate) fn build(schema: &Value) -> Result<InputValidator, String> {
-        let normalised = normalise(schema);
+        Self::build_normalised(&normalise(schema))
+    }
+
+    /// Compiles a schema already normalised.
+    fn build_normalised(normalised: &Value) -> Result<InputValidator, String> {
         jsonschema::options()
             .with_draft(Draft::Draft4)
             .should_validate_formats(false)
             .with_retriever(NoRemoteSchemas)
-            .build(&normalised)
+            .build(normalised)
             .map(|validator| InputValidator { validator })
             .map_err(|e| e.to_string())
     }
@@ -92,19 +97,95 @@ impl InputValidator {
 #[derive(Debug)]
 pub struct SchemaCheck {
     validator: InputValidator,
+    /// The schema as compiled, to read what a broken keyword says.
+    normalised: Value,
 }
 
 impl SchemaCheck {
     /// Compiles `schema`; the error is the compiler's, for a schema that still does not
     /// compile once normalised.
     pub fn new(schema: &Value) -> Result<SchemaCheck, String> {
-        InputValidator::build(schema).map(|validator| SchemaCheck { validator })
+        let normalised = normalise(schema);
+        InputValidator::build_normalised(&normalised).map(|validator| SchemaCheck {
+            validator,
+            normalised,
+        })
     }
 
     /// Every way `value` fails the schema, worded as Tray words input errors; empty when it
     /// fits.
     pub fn problems(&self, value: &Value) -> Vec<String> {
         self.validator.problems(value)
+    }
+
+    /// Every way `value` departs from the schema, each with its JSON pointer, the keyword it
+    /// breaks, what that keyword says and what was found (see [`Mismatch`]): what
+    /// [`problems`](Self::problems) says, and also every member the schema does not list
+    /// (where it lists an object's `properties` and allows no others by a schema or a
+    /// pattern; such members are valid JSON Schema, but the document did not promise them).
+    /// Sorted by pointer, then keyword; empty when `value` is as documented.
+    pub fn mismatches(&self, value: &Value) -> Vec<Mismatch> {
+        let mut found = Vec::new();
+        for error in self.validator.validator.iter_errors(value) {
+            found.extend(structured(&error, &self.normalised));
+        }
+        found.extend(mismatch::undocumented(&self.normalised, value));
+        found.sort_by(|a, b| {
+            (&a.pointer, &a.keyword, &a.message).cmp(&(&b.pointer, &b.keyword, &b.message))
+        });
+        found.dedup();
+        found
+    }
+}
+
+/// `error` as mismatches: one per missing member or unexpected key, else one.
+fn structured(error: &ValidationError<'_>, schema: &Value) -> Vec<Mismatch> {
+    let pointer = error.instance_path().as_str();
+    let keyword = error.kind().keyword().to_owned();
+    let promised = schema.pointer(error.schema_path().as_str()).cloned();
+    let instance = error.instance();
+    let lines = describe(error);
+    // `describe` starts each line with `#{pointer}: `; the pointer is a field of its own.
+    let prefix = format!("#{pointer}: ");
+    let message = |line: &str| line.strip_prefix(&prefix).unwrap_or(line).to_owned();
+    let member = |name: &str| format!("{pointer}/{}", tray_connect_codegen::pointer::escape(name));
+    match error.kind() {
+        ValidationErrorKind::Required { property } => {
+            let name = property
+                .as_str()
+                .map_or_else(|| property.to_string(), str::to_owned);
+            vec![Mismatch::new(
+                member(&name),
+                &keyword,
+                promised,
+                None,
+                format!("required member [{name}] not found"),
+            )]
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
+            .iter()
+            .map(|key| {
+                Mismatch::new(
+                    member(key),
+                    &keyword,
+                    promised.clone(),
+                    instance.get(key),
+                    format!("extraneous key [{key}] is not permitted"),
+                )
+            })
+            .collect(),
+        _ => lines
+            .iter()
+            .map(|line| {
+                Mismatch::new(
+                    pointer.to_owned(),
+                    &keyword,
+                    promised.clone(),
+                    Some(instance),
+                    message(line),
+                )
+            })
+            .collect(),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod generate;
 pub mod listen;
 pub mod operations;
 pub mod pull;
+pub mod record;
 pub mod serve;
 pub mod subscribe;
 pub mod subscriptions;

@@ -15,14 +15,22 @@ use crate::failure::Failure;
 
 /// Starts the emulator, prints how to reach it, and runs until Ctrl-C.
 pub async fn run(args: ServeArgs, token: Option<String>) -> Result<ExitCode, Failure> {
-    if !args.schemas.is_dir() {
+    let replaying = args.replay.is_some();
+    let files = if args.schemas.is_dir() {
+        document_files::expand_paths(std::slice::from_ref(&args.schemas)).map_err(Failure::usage)?
+    } else if replaying {
+        // A replay answers calls without documents; they only check the outputs.
+        errln!(
+            "{} is not a folder: the replayed outputs are not checked against any outputSchema",
+            args.schemas.display()
+        );
+        Vec::new()
+    } else {
         return Err(Failure::usage(format!(
             "{} is not a folder (--schemas names the folder of documents to serve)",
             args.schemas.display()
         )));
-    }
-    let files = document_files::expand_paths(std::slice::from_ref(&args.schemas))
-        .map_err(Failure::usage)?;
+    };
     let mut builder = Emulator::builder();
     let mut loaded = Vec::new();
     for path in &files {
@@ -34,7 +42,7 @@ pub async fn run(args: ServeArgs, token: Option<String>) -> Result<ExitCode, Fai
             Err(why) => errln!("skipping {}: {why}", path.display()),
         }
     }
-    if loaded.is_empty() {
+    if loaded.is_empty() && !replaying {
         return Err(Failure::usage(format!(
             "no operations document with a connector or trigger header in {}",
             args.schemas.display()
@@ -45,6 +53,9 @@ pub async fn run(args: ServeArgs, token: Option<String>) -> Result<ExitCode, Fai
     }
     if let Some(port) = args.port {
         builder = builder.port(port);
+    }
+    if let Some(folder) = &args.replay {
+        builder = builder.replay(folder);
     }
     // The emulator's warnings on stderr: which operation a refused call asked for. Their
     // text escapes what a request supplied.
@@ -60,6 +71,15 @@ pub async fn run(args: ServeArgs, token: Option<String>) -> Result<ExitCode, Fai
         .map_err(|e| Failure::failed(format!("the emulator could not start: {e}")))?;
     let url = emulator.base_url();
     outln!("tray-connect emulator listening on {url}");
+    if let Some(folder) = &args.replay {
+        // Each replayed output that departs from its outputSchema is logged on stderr (a
+        // warning with the JSON pointer) the first time it is replayed.
+        outln!(
+            "  replaying {} recorded exchanges from {} (Call Connector answers only from them)",
+            emulator.replay_len(),
+            folder.display()
+        );
+    }
     for document in &loaded {
         let kind = match document.kind {
             DocumentKind::Connector => "",

@@ -197,10 +197,10 @@ async fn graphql_endpoint(
                 let response = surface.schema.execute(request.data(caller)).await;
                 Reply::ok(serde_json::to_value(&response).unwrap_or(Value::Null))
             }
-            Err(e) => Reply {
-                status: StatusCode::BAD_REQUEST,
-                body: json!({"errors": [{"message": format!("Invalid GraphQL request: {e}")}]}),
-            },
+            Err(e) => Reply::with(
+                StatusCode::BAD_REQUEST,
+                json!({"errors": [{"message": format!("Invalid GraphQL request: {e}")}]}),
+            ),
         }
     };
     answer(fault, || reply).await
