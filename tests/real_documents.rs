@@ -22,6 +22,17 @@ mod github {
     tray_connect::connector!("github", "1.2", "codegen/tests/fixtures/github-legacy.json");
 }
 
+/// The same GitHub document expanded in parts of at most 8 KiB of source, each by its own call
+/// of the macro (what a document too big for rust-analyzer's token limit gets, at 2 MiB).
+mod github_in_parts {
+    tray_connect::connector!(
+        "github",
+        "1.2",
+        "codegen/tests/fixtures/github-legacy.json",
+        __part_bytes = 8192
+    );
+}
+
 /// The CDK schema fixtures, as the emulator serves them.
 mod cdk {
     tray_connect::connector!(
@@ -160,4 +171,55 @@ async fn cdk_fixture_ddl_lookup_and_call() {
     assert_eq!(calls[0].input["workspace_id"], json!("workspace-9"));
     assert_eq!(calls[1].operation, "fixture_ddl");
     assert_eq!(calls[1].input, json!({"emails": "u1"}));
+}
+
+/// An expansion cut into parts defines what the whole one does: the same constants, and types
+/// from the last parts that call and decode as the first part's do.
+#[tokio::test]
+async fn a_document_expanded_in_parts_defines_the_same_items() {
+    assert_eq!(github_in_parts::OPERATIONS, github::OPERATIONS);
+    assert_eq!(github_in_parts::VALUE_FALLBACKS, github::VALUE_FALLBACKS);
+    assert_eq!(github_in_parts::CONNECTOR, github::CONNECTOR);
+    let (emulator, client) = emulator("github", "1.2", "github-legacy.json").await;
+    let answer = json!({"id": 7.0, "owner": {"login": "octocat", "new_field": true}});
+    emulator.respond("github", "get_repository", answer.clone());
+    let whole = client
+        .call(
+            AUTH_ID,
+            github::GetRepository::builder()
+                .access_token("ghp_x")
+                .username("octocat")
+                .repository("hello-world")
+                .build(),
+        )
+        .await
+        .expect("call succeeds");
+    let in_parts = client
+        .call(
+            AUTH_ID,
+            github_in_parts::GetRepository::builder()
+                .access_token("ghp_x")
+                .username("octocat")
+                .repository("hello-world")
+                .build(),
+        )
+        .await
+        .expect("call succeeds");
+    assert_eq!(
+        serde_json::to_value(&in_parts).unwrap(),
+        serde_json::to_value(&whole).unwrap()
+    );
+    assert_eq!(serde_json::to_value(&in_parts).unwrap(), answer);
+    // The document's last operation, in the last part.
+    let forks = github_in_parts::ListRepositoryForks::builder()
+        .access_token("ghp_x")
+        .username("octocat")
+        .repository("hello-world")
+        .page(1)
+        .per_page(30)
+        .build();
+    client.call(AUTH_ID, forks).await.expect("call succeeds");
+    let calls = emulator.calls();
+    assert_eq!(calls[0].input, calls[1].input);
+    assert_eq!(calls[2].operation, "list_repository_forks");
 }

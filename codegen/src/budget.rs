@@ -44,6 +44,14 @@ pub const TYPE_NAME_LEN: usize = 64;
 /// Characters of a builder's type parameter, which every required setter repeats.
 pub const TYPE_PARAM_LEN: usize = 32;
 
+/// Bytes of generated source one macro expansion holds: a bigger expansion is cut into parts
+/// at item boundaries ([`Expansion::parts`](crate::Expansion::parts)), each expanded by its own
+/// call of the macro. Not a limit on the document: rustc sees the same items either way, but
+/// rust-analyzer refuses a single expansion of more than 2,097,152 tokens (the 300-operation
+/// synthetic document made 8.7 million in one). Generated source runs 4.3 to 4.8 bytes per
+/// token, so a part of 2 MiB holds about 450,000 tokens, under a quarter of that limit.
+pub const PART_BYTES: usize = 2 << 20;
+
 /// A document asked for more than its budget.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exceeded {

@@ -75,6 +75,10 @@ pub struct Expansion {
     pub source: String,
     /// `"<json pointer>: <reason>"` for every node typed as `serde_json::Value`.
     pub value_fallbacks: Vec<String>,
+    /// Where in `source` each group of items ends (the constants, then each type with its
+    /// impls): the places [`parts`](Expansion::parts) may cut at. Ascending, the last
+    /// `source.len()`.
+    item_ends: Vec<usize>,
 }
 
 impl Expansion {
@@ -83,6 +87,41 @@ impl Expansion {
     /// Fails only on a bug in the generator.
     pub fn tokens(&self) -> Result<TokenStream, proc_macro2::LexError> {
         self.source.parse()
+    }
+
+    /// `source` cut at item boundaries into consecutive parts of at most `max_bytes`, as few
+    /// as can be (each part takes every following group of items that still fits), for the
+    /// macro to expand in several pieces: an IDE refuses a single expansion over its token
+    /// limit (rust-analyzer's is 2,097,152 tokens; see [`budget::PART_BYTES`]). A group of
+    /// items (a type with its impls) longer than `max_bytes` is a part of its own. Joined in
+    /// order, the parts are `source`; the cuts depend only on the expansion and `max_bytes`,
+    /// so the macro call that expands part `i` gets the part its parent call counted.
+    ///
+    /// ```
+    /// let document = tray_connect_codegen::document::parse(
+    ///     r#"{"elements": [{"name": "a"}, {"name": "b"}, {"name": "c"}]}"#,
+    /// ).unwrap();
+    /// let expansion = tray_connect_codegen::expand_document(
+    ///     "c", "1.0", &document, None, Default::default(),
+    /// ).unwrap();
+    /// assert_eq!(expansion.parts(usize::MAX), [expansion.source.as_str()]);
+    /// let parts = expansion.parts(1_000);
+    /// assert!(parts.len() > 1);
+    /// assert_eq!(parts.concat(), expansion.source);
+    /// assert!(parts.iter().all(|part| part.parse::<proc_macro2::TokenStream>().is_ok()));
+    /// ```
+    pub fn parts(&self, max_bytes: usize) -> Vec<&str> {
+        let mut parts = Vec::new();
+        let (mut start, mut end) = (0, 0);
+        for &group_end in &self.item_ends {
+            if group_end - start > max_bytes && end > start {
+                parts.push(&self.source[start..end]);
+                start = end;
+            }
+            end = group_end;
+        }
+        parts.push(&self.source[start..]);
+        parts
     }
 }
 
@@ -273,10 +312,11 @@ fn expand_kind(
     let max_bytes = budget::SOURCE_BYTES_PER_DOCUMENT_BYTE
         .saturating_mul(document.size)
         .saturating_add(budget::SOURCE_BYTES_BASE);
-    let source = emit::model(&model, serde, max_bytes).map_err(Error::Budget)?;
+    let (source, item_ends) = emit::model(&model, serde, max_bytes).map_err(Error::Budget)?;
     Ok(Expansion {
         source: source.into_string(),
         value_fallbacks: model.value_fallbacks.iter().map(docs::fallback).collect(),
+        item_ends,
     })
 }
 

@@ -20,6 +20,12 @@ pub struct Args {
     pub serde: Serde,
     /// Hidden test hook: make the generator panic (proves the panic net works).
     pub test_panic: bool,
+    /// Hidden, written by the macro itself: expand only part `.0` of the expansion cut into
+    /// parts of at most `.1` bytes (see `tray_connect_codegen::Expansion::parts`).
+    pub part: Option<(usize, usize)>,
+    /// Hidden test hook: the most bytes of source one expansion may hold before it is cut into
+    /// parts (default `tray_connect_codegen::budget::PART_BYTES`).
+    pub part_bytes: Option<usize>,
 }
 
 fn literal(input: ParseStream<'_>, what: &str) -> syn::Result<LitStr> {
@@ -51,6 +57,8 @@ impl Parse for Args {
         let mut operations = None;
         let mut serde = None;
         let mut test_panic = false;
+        let mut part = None;
+        let mut part_bytes = None;
         while input.peek(Token![,]) {
             input.parse::<Token![,]>()?;
             if input.is_empty() {
@@ -81,6 +89,15 @@ impl Parse for Args {
                 });
             } else if key == "__test_panic" {
                 test_panic = input.parse::<syn::LitBool>()?.value;
+            } else if key == "__part" && part.is_none() {
+                let content;
+                syn::parenthesized!(content in input);
+                let index: syn::LitInt = content.parse()?;
+                content.parse::<Token![,]>()?;
+                let max_bytes: syn::LitInt = content.parse()?;
+                part = Some((index.base10_parse()?, max_bytes.base10_parse()?));
+            } else if key == "__part_bytes" && part_bytes.is_none() {
+                part_bytes = Some(input.parse::<syn::LitInt>()?.base10_parse()?);
             } else {
                 return Err(syn::Error::new(
                     key.span(),
@@ -101,6 +118,8 @@ impl Parse for Args {
             operations,
             serde: serde.unwrap_or_default(),
             test_panic,
+            part,
+            part_bytes,
         })
     }
 }

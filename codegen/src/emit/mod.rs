@@ -33,9 +33,15 @@ use lints::allow_lints;
 use source::{Ident, Source, src};
 use std::collections::HashMap;
 
-/// The whole expansion of one model, with the serde impls `serde` asks for. Fails, naming the
-/// type it was writing, once the source grows past `max_bytes` (see `crate::budget`).
-pub fn model(model: &Model, serde: Serde, max_bytes: usize) -> Result<Source, Exceeded> {
+/// The whole expansion of one model, with the serde impls `serde` asks for, and the byte
+/// offsets where each group of items ends (the constants, then each type with its impls), for
+/// the macro to cut the expansion into parts at. Fails, naming the type it was writing, once
+/// the source grows past `max_bytes` (see `crate::budget`).
+pub fn model(
+    model: &Model,
+    serde: Serde,
+    max_bytes: usize,
+) -> Result<(Source, Vec<usize>), Exceeded> {
     let emitter = Emitter {
         model,
         both_ways: serde == Serde::Both,
@@ -85,6 +91,8 @@ pub fn model(model: &Model, serde: Serde, max_bytes: usize) -> Result<Source, Ex
     // lookups), in document order, so the expansion reads like a hand-written module.
     let by_input: HashMap<usize, &OperationModel> =
         model.operations.iter().map(|op| (op.input, op)).collect();
+    let mut item_ends = Vec::with_capacity(model.defs.len() + 1);
+    item_ends.push(out.len());
     for (index, def) in model.defs.iter().enumerate() {
         out.extend(emitter.def(def));
         if let Some(op) = by_input.get(&index) {
@@ -101,8 +109,9 @@ pub fn model(model: &Model, serde: Serde, max_bytes: usize) -> Result<Source, Ex
                 ),
             });
         }
+        item_ends.push(out.len());
     }
-    Ok(out)
+    Ok((out, item_ends))
 }
 
 impl Emitter<'_> {
