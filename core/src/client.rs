@@ -506,6 +506,10 @@ impl Client {
         };
         let mut builder = match (&request.body, request.method) {
             (_, "DELETE") => http.delete(request.url.clone()),
+            (Some(body), "PUT") => http
+                .put(request.url.clone())
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone()),
             (Some(body), _) => http
                 .post(request.url.clone())
                 .header(CONTENT_TYPE, "application/json")
