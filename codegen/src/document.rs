@@ -1,6 +1,11 @@
 //! The operations document: a Get Connector Operations response, optionally with the header
 //! that `tray-connect pull` writes. Only its outline is checked here; schemas are read
 //! tolerantly by the model.
+//!
+//! Besides the header, a vendored document may give a `hasDynamicOutput` operation the key
+//! [`SAMPLED_OUTPUT_SCHEMA`] (`"sampledOutputSchema": {"schema": {..}, "sample": {..}}`,
+//! written by `tray-connect pull --sample`): the output schema Tray returned for that sample
+//! input, from which `connector!` types the operation's output.
 
 use serde_json::{Map, Value};
 use std::collections::HashMap;
