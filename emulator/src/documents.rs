@@ -64,6 +64,9 @@ pub(crate) struct Operation {
     pub(crate) validation: Validation,
     pub(crate) output_schema: Value,
     pub(crate) has_dynamic_output: bool,
+    /// Whether `output_schema` is the vendored `sampledOutputSchema` of a dynamic output, which
+    /// promises that shape as a static output does.
+    pub(crate) sampled: bool,
 }
 
 /// How an operation's inputs are checked.
@@ -185,6 +188,7 @@ pub(crate) fn load(source: &DocumentSource, validate: bool) -> Result<Connector,
             op.name.clone(),
             Operation {
                 validation,
+                sampled: sampled.is_some(),
                 output_schema: sampled.unwrap_or_else(|| op.output_schema().clone()),
                 has_dynamic_output: op.has_dynamic_output,
             },

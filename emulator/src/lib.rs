@@ -669,7 +669,8 @@ impl EmulatorBuilder {
                             &connector.version,
                             name,
                             operation.output_schema.clone(),
-                            operation.has_dynamic_output,
+                            // A sampled dynamic output promises its sampled schema.
+                            operation.has_dynamic_output && !operation.sampled,
                         );
                     }
                 }
