@@ -195,3 +195,10 @@ pub mod tom_gmail_trigger {
         "codegen/tests/fixtures/tom-gmail-trigger.json"
     );
 }
+
+/// Shopify's `get_location`, a `hasDynamicOutput` operation whose output is typed from the
+/// schema Tray returned for one sample input (`sampledOutputSchema`, written by
+/// `tray-connect pull --sample`; `cli/tests/sample_commands.rs` pulls this very file).
+pub mod shopify_sampled {
+    tray_connect::connector!("shopify", "4.0", "codegen/tests/fixtures/shopify-sampled.json");
+}

@@ -43,3 +43,15 @@ fn hostile_names_and_versions_are_kept_exactly_as_data() {
     let status: hostile_text::AStatus = "bad\u{1b}[31m".parse().unwrap();
     assert_eq!(status.as_str(), "bad\u{1b}[31m");
 }
+
+#[test]
+fn a_hostile_sampled_output_schema_types_the_output_as_data() {
+    // `sampled` has a dynamic output typed from its `sampledOutputSchema`, whose sample input,
+    // description and property name try to break out of the docs and the code: the type holds
+    // the property by its name, exactly as written.
+    let name = "r\"#}; fn x() {}";
+    let answer = json!({ name: "v" });
+    let output: hostile_text::SampledOutput = serde_json::from_value(answer.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&output).unwrap(), answer);
+    assert!(hostile_text::OPERATIONS.contains(&"sampled"));
+}

@@ -189,6 +189,29 @@ async fn listening(client: Client, endpoint: String) -> Result<(), Box<dyn Error
     Ok(())
 }
 
+/// "Updating an authentication, reading its credentials".
+#[rustfmt::skip]
+#[allow(dead_code)]
+async fn update_and_read_credentials(
+    client: Client,
+    auth_id: String,
+    new_token: String,
+) -> Result<(), Box<dyn Error>> {
+    use tray_connect::AuthenticationUpdate;
+    // README begin
+    let update = AuthenticationUpdate::new()
+        .name("Slack (rotated)")
+        .credentials(serde_json::json!({"token": new_token}));   // Debug shows credentials: "***"
+    client.update_authentication(&auth_id, &update).await?;
+
+    let full = client.full_authentication(&auth_id, false).await?; // true: refresh them first
+    println!("{full:?}");                                          // credentials: {"token": ***}
+    let token: &str = full.credential("token").map(|s| s.expose()).unwrap_or_default();
+    // README end
+    let _ = token;
+    Ok(())
+}
+
 /// A fenced block of Rust, with its first line in README.md, its lines cut to their common
 /// indentation and stripped of trailing spaces.
 fn rust_blocks(

@@ -66,7 +66,8 @@ pub enum Command {
         tray-connect pull twilio-output 2.1\n  \
         tray-connect pull twilio-output 2.1 -o vendor/twilio.json\n  \
         tray-connect pull twilio-output@2.1 slack@9.1\n  \
-        tray-connect pull --trigger gosquared-trigger 1.0   # writes schemas/gosquared-trigger.json")]
+        tray-connect pull --trigger gosquared-trigger 1.0   # writes schemas/gosquared-trigger.json\n  \
+        tray-connect pull shopify 4.0 --sample get_location=location.json --auth-id $AUTH_ID")]
     Pull(PullArgs),
 
     /// Compare vendored documents with the live API (exit 0 up to date, 1 drift, 3 could not check).
@@ -395,6 +396,15 @@ pub struct PullArgs {
     /// Pull triggers (List Trigger Operations, a `trigger` header) instead of connectors.
     #[arg(long)]
     pub trigger: bool,
+    /// OPERATION=FILE: call that `hasDynamicOutput` operation with the JSON input in FILE and
+    /// `returnOutputSchema: true`, and vendor the schema Tray returns as the operation's
+    /// `sampledOutputSchema` (connector! then types its output). Repeatable; needs --auth-id
+    /// and one connector. A later pull keeps it while the output stays dynamic.
+    #[arg(long, value_name = "OPERATION=FILE")]
+    pub sample: Vec<String>,
+    /// The authentication (authId) the --sample calls go through.
+    #[arg(long, value_name = "AUTH_ID")]
+    pub auth_id: Option<String>,
     /// Token, region and API URL.
     #[command(flatten)]
     pub connection: Connection,

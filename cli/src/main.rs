@@ -19,6 +19,7 @@ mod document_files;
 mod drift;
 mod failure;
 mod listing;
+mod sampled;
 mod trigger_args;
 mod versions;
 

@@ -112,6 +112,18 @@ pub fn code(text: &str) -> String {
     untrusted::visible(&text.replace('`', "'").replace(['\n', '\r'], " ")).into_owned()
 }
 
+/// The most characters of a sample input that a doc comment shows.
+const SAMPLE_SHOWN: usize = 200;
+
+/// A sample input as compact JSON, cut after [`SAMPLE_SHOWN`] characters.
+fn sample_text(sample: &Value) -> String {
+    let text = sample.to_string();
+    match text.char_indices().nth(SAMPLE_SHOWN) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text,
+    }
+}
+
 /// A note, as the text of its bullet.
 pub fn note(note: &Note) -> String {
     match note {
@@ -123,6 +135,12 @@ pub fn note(note: &Note) -> String {
             code(operation)
         ),
         Note::Advanced => "Advanced input.".to_owned(),
+        Note::Sampled(sample) => format!(
+            "Typed from the output schema Tray returned (`returnOutputSchema`) for the sample \
+             input `{}` (the document's `sampledOutputSchema`, vendored by `tray-connect pull \
+             --sample`); another input may give another shape, which decodes liberally.",
+            code(&sample_text(sample))
+        ),
         Note::OneOf(values) => {
             let listed: Vec<String> = values
                 .iter()
@@ -281,5 +299,20 @@ mod tests {
     #[test]
     fn indentation_cannot_start_a_code_block() {
         assert_eq!(escape("a\n    fn main() {}"), "a\nfn main() {}");
+    }
+
+    #[test]
+    fn a_sample_input_is_shown_escaped_and_cut() {
+        let hostile = serde_json::json!({
+            "x": "a`b\n#![allow(unused)] fn injected() {}\u{1b}]0;owned\u{7}\u{202e}*/"
+        });
+        let shown = note(&Note::Sampled(hostile));
+        assert!(!shown.chars().any(untrusted::is_hidden), "{shown}");
+        // One code span: the sample's own backticks cannot close it.
+        assert_eq!(shown.matches('`').count() % 2, 0, "{shown}");
+        assert!(shown.contains(r"\u{202e}"), "{shown}");
+        let long = serde_json::json!({"x": "y".repeat(1000)});
+        let shown = note(&Note::Sampled(long));
+        assert!(shown.len() < 600 && shown.contains('…'), "{shown}");
     }
 }

@@ -1,6 +1,11 @@
 //! The operations document: a Get Connector Operations response, optionally with the header
 //! that `tray-connect pull` writes. Only its outline is checked here; schemas are read
 //! tolerantly by the model.
+//!
+//! Besides the header, a vendored document may give a `hasDynamicOutput` operation the key
+//! [`SAMPLED_OUTPUT_SCHEMA`] (`"sampledOutputSchema": {"schema": {..}, "sample": {..}}`,
+//! written by `tray-connect pull --sample`): the output schema Tray returned for that sample
+//! input, from which `connector!` types the operation's output.
 
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -94,6 +99,24 @@ pub struct ServiceHeader {
     pub version: Option<i64>,
 }
 
+/// The key of an operation that holds the output schema Tray returned for one sample input
+/// (`tray-connect pull --sample OPERATION=input.json`), as
+/// `{"schema": {..}, "sample": {..}}`. Only a `hasDynamicOutput` operation may have it;
+/// `connector!` then types the output from `schema` instead of `Value`, the emulator answers
+/// `returnOutputSchema` with it (and never serves the key: Tray's answers have no such key),
+/// and `tray-connect check` keeps it out of the comparison with the live API.
+pub const SAMPLED_OUTPUT_SCHEMA: &str = "sampledOutputSchema";
+
+/// An operation's [`SAMPLED_OUTPUT_SCHEMA`]: the schema Tray returned and the input that
+/// produced it.
+#[derive(Debug, Clone, Copy)]
+pub struct SampledOutput<'d> {
+    /// The output schema (a JSON object).
+    pub schema: &'d Value,
+    /// The sample input it was returned for.
+    pub sample: &'d Value,
+}
+
 /// One element of `elements`, kept whole as written (the emulator serves it back).
 #[derive(Debug, Clone)]
 pub struct OperationDoc {
@@ -126,6 +149,16 @@ impl OperationDoc {
     /// The raw `outputSchema` (`null` when absent).
     pub fn output_schema(&self) -> &Value {
         self.element.get("outputSchema").unwrap_or(&NULL)
+    }
+
+    /// The output schema Tray returned for a sample input, when the document vendored one
+    /// ([`SAMPLED_OUTPUT_SCHEMA`]; checked when the document is read).
+    pub fn sampled_output(&self) -> Option<SampledOutput<'_>> {
+        let sampled = self.element.get(SAMPLED_OUTPUT_SCHEMA)?.as_object()?;
+        Some(SampledOutput {
+            schema: sampled.get("schema")?,
+            sample: sampled.get("sample")?,
+        })
     }
 
     /// The element exactly as the document writes it.
@@ -348,6 +381,56 @@ impl fmt::Display for DocumentError {
 
 impl std::error::Error for DocumentError {}
 
+/// A [`SAMPLED_OUTPUT_SCHEMA`] is `{"schema": <object>, "sample": <any JSON>}` on an
+/// operation with `hasDynamicOutput: true`; anything else is an error that says where.
+fn check_sampled_output(
+    element: &Map<String, Value>,
+    index: usize,
+    has_dynamic_output: bool,
+) -> Result<(), DocumentError> {
+    let at = format!("/elements/{index}/{SAMPLED_OUTPUT_SCHEMA}");
+    let sampled = match element.get(SAMPLED_OUTPUT_SCHEMA) {
+        None => return Ok(()),
+        Some(Value::Object(sampled)) => sampled,
+        Some(_) => {
+            return Err(structure(
+                at,
+                "`sampledOutputSchema` must be an object `{\"schema\": {..}, \"sample\": ..}`",
+            ));
+        }
+    };
+    if !has_dynamic_output {
+        return Err(structure(
+            at,
+            "only an operation with `hasDynamicOutput: true` may have a `sampledOutputSchema` \
+             (pull the document again: `tray-connect pull` drops it when the operation's output \
+             stopped being dynamic)",
+        ));
+    }
+    match sampled.get("schema") {
+        Some(Value::Object(_)) => {}
+        None => {
+            return Err(structure(
+                at,
+                "`sampledOutputSchema` has no `schema` (the output schema Tray returned)",
+            ));
+        }
+        Some(_) => {
+            return Err(structure(
+                format!("{at}/schema"),
+                "the sampled output schema must be a JSON object",
+            ));
+        }
+    }
+    if !sampled.contains_key("sample") {
+        return Err(structure(
+            at,
+            "`sampledOutputSchema` has no `sample` (the input the schema was returned for)",
+        ));
+    }
+    Ok(())
+}
+
 fn structure(pointer: impl Into<String>, message: impl Into<String>) -> DocumentError {
     DocumentError::Structure {
         pointer: pointer.into(),
@@ -486,13 +569,15 @@ fn read(root: Value) -> Result<OperationsDocument, DocumentError> {
                 format!("operation `{name}` is defined twice (first at /elements/{first})"),
             ));
         }
+        let has_dynamic_output = element
+            .get("hasDynamicOutput")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        check_sampled_output(&element, index, has_dynamic_output)?;
         operations.push(OperationDoc {
             title: string_field(&element, "title"),
             description: string_field(&element, "description"),
-            has_dynamic_output: element
-                .get("hasDynamicOutput")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
+            has_dynamic_output,
             name,
             index,
             element,
@@ -571,5 +656,64 @@ mod tests {
         let doc = parse(r#"{"connector":{"name":"x","version":"1.0"},"elements":[]}"#).unwrap();
         assert_eq!(doc.header, Some(ConnectorHeader::new("x", "1.0")));
         assert!(parse(r#"{"elements":[]}"#).unwrap().header.is_none());
+    }
+
+    #[test]
+    fn a_malformed_sampled_output_schema_is_an_error_that_says_where() {
+        let with = |op: &str| {
+            from_value(
+                serde_json::from_str(&format!(
+                    r#"{{"connector": {{"name": "x", "version": "1"}}, "elements": [{op}]}}"#
+                ))
+                .unwrap(),
+            )
+        };
+        let ok = with(
+            r#"{"name": "a", "hasDynamicOutput": true,
+                "sampledOutputSchema": {"schema": {"type": "object"}, "sample": {"id": 1}}}"#,
+        )
+        .unwrap();
+        let sampled = ok.operations[0].sampled_output().unwrap();
+        assert_eq!(sampled.sample, &serde_json::json!({"id": 1}));
+        for (op, pointer, words) in [
+            (
+                r#"{"name": "a", "hasDynamicOutput": true, "sampledOutputSchema": "oops"}"#,
+                "/elements/0/sampledOutputSchema",
+                "must be an object",
+            ),
+            (
+                r#"{"name": "a", "sampledOutputSchema": {"schema": {}, "sample": {}}}"#,
+                "/elements/0/sampledOutputSchema",
+                "hasDynamicOutput: true",
+            ),
+            (
+                r#"{"name": "a", "hasDynamicOutput": true, "sampledOutputSchema": {"sample": {}}}"#,
+                "/elements/0/sampledOutputSchema",
+                "has no `schema`",
+            ),
+            (
+                r#"{"name": "a", "hasDynamicOutput": true,
+                    "sampledOutputSchema": {"schema": [1], "sample": {}}}"#,
+                "/elements/0/sampledOutputSchema/schema",
+                "must be a JSON object",
+            ),
+            (
+                r#"{"name": "a", "hasDynamicOutput": true,
+                    "sampledOutputSchema": {"schema": {}}}"#,
+                "/elements/0/sampledOutputSchema",
+                "has no `sample`",
+            ),
+        ] {
+            let error = with(op).unwrap_err();
+            let DocumentError::Structure {
+                pointer: at,
+                message,
+            } = &error
+            else {
+                panic!("{error:?}");
+            };
+            assert_eq!(at, pointer, "{op}");
+            assert!(message.contains(words), "{op}: {message}");
+        }
     }
 }

@@ -1,8 +1,13 @@
-//! The REST side of authentications: a service's environments, and creating, reading and
-//! deleting an authentication.
+//! The REST side of authentications: a service's environments, and creating, reading,
+//! updating and deleting an authentication, and reading one with its credentials.
+
+use std::collections::BTreeMap;
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+use crate::Secret;
 
 use crate::path::segment;
 use crate::retry::RequestKind;
@@ -157,6 +162,164 @@ pub struct AuthenticationInfo {
     pub scopes: Vec<String>,
 }
 
+/// What to change in an authentication with [`Client::update_authentication`]
+/// (`PUT /core/v1/authentications/{id}`): only the fields set are sent.
+///
+/// `Debug` never shows the credentials.
+#[derive(Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthenticationUpdate {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_data: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    credentials: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scopes: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    on_prem_agent_group_id: Option<String>,
+}
+
+impl AuthenticationUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        AuthenticationUpdate::default()
+    }
+
+    /// A new name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// New `userData` (see [`ServiceEnvironment::user_data_schema`]).
+    pub fn user_data(mut self, data: Value) -> Self {
+        self.user_data = Some(data);
+        self
+    }
+
+    /// New `credentials` (see [`ServiceEnvironment::credentials_schema`]); never shown by
+    /// `Debug`.
+    pub fn credentials(mut self, credentials: Value) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The scopes to grant.
+    pub fn scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
+        self.scopes = Some(scopes.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The on-prem agent group the authentication goes through (`onPremAgentGroupId`).
+    pub fn on_prem_agent_group_id(mut self, id: impl Into<String>) -> Self {
+        self.on_prem_agent_group_id = Some(id.into());
+        self
+    }
+}
+
+impl fmt::Debug for AuthenticationUpdate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthenticationUpdate")
+            .field("name", &self.name)
+            .field("user_data", &self.user_data)
+            .field("credentials", &self.credentials.as_ref().map(|_| "***"))
+            .field("scopes", &self.scopes)
+            .field("on_prem_agent_group_id", &self.on_prem_agent_group_id)
+            .finish()
+    }
+}
+
+/// An authentication with its credentials, as `GET /core/v1/authentications/{id}/full`
+/// answers it ([`Client::full_authentication`]).
+///
+/// Every credential is a [`Secret`]: `Debug` and `Display` print `***` for each value (the
+/// names show). A credential that is not a string (`expiresIn: 3600`) is kept as its JSON
+/// text (`"3600"`). Decoded liberally, like [`AuthenticationInfo`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct FullAuthentication {
+    /// The `authId`.
+    pub id: String,
+    /// Its name.
+    pub name: Option<String>,
+    /// Its service environment.
+    pub service_environment_id: Option<String>,
+    /// Its `userData` (`Null` when missing).
+    pub user_data: Value,
+    /// Its credentials by name, e.g. `accessToken` (empty when missing or not an object).
+    pub credentials: BTreeMap<String, Secret>,
+    /// The scopes it was granted (empty when missing or `null`).
+    pub scopes: Vec<String>,
+    /// The on-prem agent group it goes through.
+    pub on_prem_agent_group_id: Option<String>,
+}
+
+impl FullAuthentication {
+    /// The credential `name`, if the authentication has it.
+    pub fn credential(&self, name: &str) -> Option<&Secret> {
+        self.credentials.get(name)
+    }
+}
+
+/// The fields of [`FullAuthentication`] other than the credentials, which are taken out of
+/// the answer before decoding so that no decode error can carry them.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FullAuthenticationRest {
+    #[serde(deserialize_with = "tolerant::id")]
+    id: String,
+    #[serde(default, deserialize_with = "tolerant::optional_text")]
+    name: Option<String>,
+    #[serde(default, deserialize_with = "tolerant::optional_text")]
+    service_environment_id: Option<String>,
+    #[serde(default)]
+    user_data: Value,
+    #[serde(default, deserialize_with = "tolerant::text_list")]
+    scopes: Vec<String>,
+    #[serde(default, deserialize_with = "tolerant::optional_text")]
+    on_prem_agent_group_id: Option<String>,
+}
+
+/// Decodes a full authentication without ever putting a credential into an error: a body
+/// that is not JSON is reported by line and column only, and the credentials are removed
+/// before the rest is decoded (and kept, on failure, in the error).
+fn decode_full(body: &[u8]) -> Result<FullAuthentication, Error> {
+    const WHAT: &str = "full authentication";
+    let mut value: Value = serde_json::from_slice(body).map_err(|source| Error::Decode {
+        what: WHAT.to_owned(),
+        path: format!("line {} column {}", source.line(), source.column()),
+        // serde_json's syntax errors name a position, never the text there.
+        message: source.to_string(),
+        output: None,
+        source: Some(source),
+    })?;
+    let credentials = match value.as_object_mut().and_then(|o| o.remove("credentials")) {
+        Some(Value::Object(map)) => map
+            .into_iter()
+            .map(|(name, value)| {
+                let text = match value {
+                    Value::String(text) => text,
+                    other => other.to_string(),
+                };
+                (name, Secret::new(text))
+            })
+            .collect(),
+        _ => BTreeMap::new(),
+    };
+    let rest: FullAuthenticationRest = crate::wire::decode_output(value, WHAT)?;
+    Ok(FullAuthentication {
+        id: rest.id,
+        name: rest.name,
+        service_environment_id: rest.service_environment_id,
+        user_data: rest.user_data,
+        credentials,
+        scopes: rest.scopes,
+        on_prem_agent_group_id: rest.on_prem_agent_group_id,
+    })
+}
+
 impl Client {
     /// The environments of service `service_name` at its integer `service_version` (the
     /// `service` of [`Connector`](crate::Connector)).
@@ -214,6 +377,46 @@ impl Client {
         );
         let body = self.rest(RequestKind::Read, "GET", &path, None).await?;
         decode(&body, "authentication")
+    }
+
+    /// Updates the authentication `id` (`PUT /core/v1/authentications/{id}`) with what
+    /// `update` sets, and returns the authentication as Tray answers (without credentials).
+    pub async fn update_authentication(
+        &self,
+        id: &str,
+        update: &AuthenticationUpdate,
+    ) -> Result<AuthenticationInfo, Error> {
+        let path = format!(
+            "/core/v1/authentications/{}",
+            segment("authentication id", id)?
+        );
+        // The serde message of a failed encoding cannot quote a value of a `Value` map.
+        let body = serde_json::to_vec(update).map_err(|source| Error::Encode {
+            operation: "update authentication".to_owned(),
+            message: source.to_string(),
+            source,
+        })?;
+        let answer = self
+            .rest(RequestKind::Call, "PUT", &path, Some(body))
+            .await?;
+        decode(&answer, "updated authentication")
+    }
+
+    /// Reads the authentication `id` with its credentials
+    /// (`GET /core/v1/authentications/{id}/full`), as [`Secret`]s. With `force_refresh`,
+    /// Tray first tries to refresh them (slower: Tray advises it only for expired
+    /// credentials). Tray asks for the user token of the end user who owns it.
+    pub async fn full_authentication(
+        &self,
+        id: &str,
+        force_refresh: bool,
+    ) -> Result<FullAuthentication, Error> {
+        let path = format!(
+            "/core/v1/authentications/{}/full?forceRefresh={force_refresh}",
+            segment("authentication id", id)?
+        );
+        let body = self.rest(RequestKind::Read, "GET", &path, None).await?;
+        decode_full(&body)
     }
 
     /// Deletes the authentication `id`.
@@ -314,5 +517,43 @@ mod tests {
             json!({"name": "Acme Slack", "serviceEnvironmentId": "env-1", "userData": {"a": 1},
                    "credentials": {"api_key": "k"}, "scopes": ["chat:write"]})
         );
+    }
+
+    #[test]
+    fn authentication_update_sends_what_is_set_and_hides_credentials() {
+        let update = AuthenticationUpdate::new()
+            .name("Renamed")
+            .credentials(json!({"token": "s3cr3t-value"}));
+        assert_eq!(
+            serde_json::to_value(&update).unwrap(),
+            json!({"name": "Renamed", "credentials": {"token": "s3cr3t-value"}})
+        );
+        let debug = format!("{update:?}");
+        assert!(!debug.contains("s3cr3t-value"), "{debug}");
+        assert!(debug.contains("***"), "{debug}");
+        assert_eq!(
+            serde_json::to_value(AuthenticationUpdate::new()).unwrap(),
+            json!({})
+        );
+    }
+
+    #[test]
+    fn full_authentication_keeps_credentials_out_of_debug_and_errors() {
+        let full = decode_full(
+            br#"{"id": "a1", "credentials": {"accessToken": "s3cr3t-value", "expiresIn": 3600,
+                 "nested": {"k": "s3cr3t-nested"}}, "scopes": null}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            full.credential("nested").unwrap().expose(),
+            r#"{"k":"s3cr3t-nested"}"#
+        );
+        let debug = format!("{full:?}");
+        assert!(!debug.contains("s3cr3t"), "{debug}");
+        let error = decode_full(br#"{"id": [], "credentials": {"accessToken": "s3cr3t-value"}}"#)
+            .unwrap_err();
+        let text = format!("{error} {error:?}");
+        assert!(!text.contains("s3cr3t"), "{text}");
+        assert!(decode_full(br#"{"credentials": {"accessToken": "s3cr3t"#).is_err());
     }
 }

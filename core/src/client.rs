@@ -277,6 +277,22 @@ impl Client {
         )
     }
 
+    /// [`Client::output_schema`] by name, with the input as JSON (what `tray-connect pull
+    /// --sample` sends): `output.output_schema` of a `returnOutputSchema: true` call.
+    pub async fn output_schema_raw(
+        &self,
+        name: &str,
+        version: &str,
+        operation: &str,
+        auth_id: &str,
+        input: Value,
+    ) -> Result<Value, Error> {
+        let output = self
+            .call_value(name, version, operation, auth_id, &input, true)
+            .await?;
+        wire::decode_output_schema(output, &format!("output schema of {name} {operation}"))
+    }
+
     /// Runs a lookup (the choices of a dynamic dropdown), reading `output.result`.
     pub async fn lookup(&self, auth_id: &str, lookup: Lookup) -> Result<Vec<LookupOption>, Error> {
         let output = self
@@ -506,6 +522,10 @@ impl Client {
         };
         let mut builder = match (&request.body, request.method) {
             (_, "DELETE") => http.delete(request.url.clone()),
+            (Some(body), "PUT") => http
+                .put(request.url.clone())
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone()),
             (Some(body), _) => http
                 .post(request.url.clone())
                 .header(CONTENT_TYPE, "application/json")

@@ -121,7 +121,10 @@ pub mod __wire {
 pub mod __private;
 
 pub use auth_dialog::{AuthDialogUrl, DEFAULT_AUTH_DIALOG_BASE};
-pub use authentications::{AuthenticationInfo, NewAuthentication, ScopeInfo, ServiceEnvironment};
+pub use authentications::{
+    AuthenticationInfo, AuthenticationUpdate, FullAuthentication, NewAuthentication, ScopeInfo,
+    ServiceEnvironment,
+};
 pub use client::Client;
 pub use config::{ClientBuilder, Region, RetryPolicy};
 pub use embedded::{Authentication, AuthenticationEnvironment, AuthenticationService, NewUser};

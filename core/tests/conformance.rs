@@ -9,7 +9,9 @@ use serde_json::{Value, json};
 use support::docs_server::{
     Answer, DocsServer, Received, documented_answer, documented_request, example,
 };
-use tray_connect::{AuthDialogUrl, Client, NewAuthentication, NewUser, Region, RetryPolicy};
+use tray_connect::{
+    AuthDialogUrl, AuthenticationUpdate, Client, NewAuthentication, NewUser, Region, RetryPolicy,
+};
 
 /// A Tray stand-in: each GraphQL operation and REST endpoint answered with its documented
 /// example. `list` answers `viewer.authentications`.
@@ -302,6 +304,53 @@ fn parsed(url: &str) -> (String, Vec<(String, String)>) {
     )
 }
 
+/// Tray's published examples, through a server that answers exactly with them: the request
+/// the client sends and the answers it decodes.
+#[tokio::test]
+async fn update_and_full_authentication_match_the_published_examples() {
+    let server = DocsServer::start(|request, _| match request.method.as_str() {
+        "PUT" => documented_answer("rest_update_authentication"),
+        _ => documented_answer("rest_get_full_authentication"),
+    });
+    let client = Client::builder()
+        .token("user-token")
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+    let id = "123e4567-aaaa-aaaa-aaaa-aaaaaa614174";
+    let documented = documented_request("rest_update_authentication");
+    let update = AuthenticationUpdate::new()
+        .name("Example authentication")
+        .user_data(json!({"region": "us"}))
+        .credentials(json!({"token": "example_token"}))
+        .scopes(["read", "write"])
+        .on_prem_agent_group_id("123e4567-aaaa-aaaa-aaaa-aaaaaa614174");
+    let updated = client.update_authentication(id, &update).await.unwrap();
+    assert_eq!(updated.name.as_deref(), Some("Example authentication"));
+    assert_eq!(updated.scopes, ["read", "write"]);
+    let full = client.full_authentication(id, true).await.unwrap();
+    assert_eq!(full.credential("accessToken").unwrap().expose(), "XXXXX");
+    assert_eq!(full.credential("tokenType").unwrap().expose(), "Bearer");
+    assert_eq!(full.credential("expiresIn").unwrap().expose(), "3600");
+    assert_eq!(
+        full.user_data,
+        json!({"userId": "123e4567-aaaa-aaaa-aaaa-aaaaaa614174"})
+    );
+    assert_eq!(
+        full.on_prem_agent_group_id.as_deref(),
+        Some("123e4567-aaaa-aaaa-aaaa-aaaaaa614174")
+    );
+    let received = server.received();
+    assert_eq!(received[0].method, "PUT");
+    assert_eq!(received[0].path, format!("/core/v1/authentications/{id}"));
+    assert_eq!(received[0].json(), documented);
+    assert_eq!(received[1].method, "GET");
+    assert_eq!(
+        received[1].path,
+        format!("/core/v1/authentications/{id}/full?forceRefresh=true")
+    );
+}
+
 #[tokio::test]
 async fn every_published_answer_is_replayed_here() {
     // Every example with an answer is served by `tray` above and decoded in a test of this
@@ -319,6 +368,8 @@ async fn every_published_answer_is_replayed_here() {
         "rest_create_authentication",
         "rest_get_authentication",
         "rest_delete_authentication",
+        "rest_update_authentication",
+        "rest_get_full_authentication",
     ];
     for example in all["examples"].as_array().unwrap() {
         let id = example["id"].as_str().unwrap();

@@ -64,6 +64,9 @@ pub(crate) struct Operation {
     pub(crate) validation: Validation,
     pub(crate) output_schema: Value,
     pub(crate) has_dynamic_output: bool,
+    /// Whether `output_schema` is the vendored `sampledOutputSchema` of a dynamic output, which
+    /// promises that shape as a static output does.
+    pub(crate) sampled: bool,
 }
 
 /// How an operation's inputs are checked.
@@ -175,15 +178,22 @@ pub(crate) fn load(source: &DocumentSource, validate: bool) -> Result<Connector,
         } else {
             Validation::Off
         };
+        // A dynamic output with a vendored sample (`pull --sample`) is answered, and
+        // synthesised, from the schema Tray returned for it; the key itself is never served,
+        // as Tray's Get Connector Operations has no such key.
+        let sampled = op.sampled_output().map(|sampled| sampled.schema.clone());
+        let mut element = op.element().clone();
+        element.remove(tray_connect_codegen::document::SAMPLED_OUTPUT_SCHEMA);
         operations.insert(
             op.name.clone(),
             Operation {
                 validation,
-                output_schema: op.output_schema().clone(),
+                sampled: sampled.is_some(),
+                output_schema: sampled.unwrap_or_else(|| op.output_schema().clone()),
                 has_dynamic_output: op.has_dynamic_output,
             },
         );
-        elements.push(Value::Object(op.element().clone()));
+        elements.push(Value::Object(element));
     }
 
     Ok(Connector {

@@ -87,7 +87,10 @@
 //!   `{"result": [{"text", "value"}, ..]}`: scripted, or three synthesised options. It need not be
 //!   an element of the document.
 //! - **Dynamic output**: `returnOutputSchema: true` answers `{"output_schema": ..}` for
-//!   `hasDynamicOutput` operations (the `outputSchema`, or `{"type":"object"}`), 400 otherwise.
+//!   `hasDynamicOutput` operations (the vendored `sampledOutputSchema.schema` of
+//!   `tray-connect pull --sample`, else the `outputSchema`, or `{"type":"object"}`), 400
+//!   otherwise. Outputs of such an operation are synthesised from the same schema, and the
+//!   `sampledOutputSchema` key is never served (Tray's answers have none).
 //! - **Limits**: none by default. [`EmulatorBuilder::tray_limits`] answers 429 beyond 1,000
 //!   calls in progress or beyond Tray's rate on the other endpoints, as Tray does;
 //!   [`Emulator::traffic`] counts calls in progress, their peak and refusals either way.
@@ -666,7 +669,8 @@ impl EmulatorBuilder {
                             &connector.version,
                             name,
                             operation.output_schema.clone(),
-                            operation.has_dynamic_output,
+                            // A sampled dynamic output promises its sampled schema.
+                            operation.has_dynamic_output && !operation.sampled,
                         );
                     }
                 }

@@ -200,3 +200,42 @@ async fn hostile_names_and_contents_are_data() {
     let name = tray_connect_emulator::fixture::file_name(connector, "1.0", operation, 1);
     assert_eq!(name, "_._.._etc__0_owned_-1.0-op__fn_main_____-001.json");
 }
+
+#[tokio::test]
+async fn a_sampled_dynamic_output_is_checked_against_its_sampled_schema() {
+    // `get_location` has a dynamic output typed from its vendored `sampledOutputSchema`
+    // (`tray-connect pull --sample`): a replayed output is checked against that schema, the
+    // shape the generated type reads, instead of being left unchecked.
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = fixture(
+        "shopify",
+        "get_location",
+        json!({"location_id": "61098065993"}),
+        json!({"location": {"id": "61098065993", "name": "Main"}}),
+    );
+    text = text.replace("\"version\": \"1.0\"", "\"version\": \"4.0\"");
+    std::fs::write(dir.path().join("shopify-4.0-get_location-001.json"), text).unwrap();
+    let emulator = Emulator::builder()
+        .token(TOKEN)
+        .document_json(include_str!(
+            "../../codegen/tests/fixtures/shopify-sampled.json"
+        ))
+        .replay(dir.path())
+        .start()
+        .await
+        .unwrap();
+    let response = reqwest::Client::new()
+        .post(format!(
+            "{}/core/v1/connectors/shopify/versions/4.0/call",
+            emulator.base_url()
+        ))
+        .bearer_auth(TOKEN)
+        .json(&json!({"operation": "get_location", "input": {"location_id": "61098065993"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let found = emulator.replay_mismatches();
+    let pointers: Vec<&str> = found.iter().map(|m| m.mismatch.pointer.as_str()).collect();
+    assert_eq!(pointers, ["/location/id"], "{found:?}");
+}

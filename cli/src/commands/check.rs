@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use serde_json::{Value, json};
 use tray_connect::Client;
 use tray_connect_codegen::DocumentKind;
+use tray_connect_codegen::document::SAMPLED_OUTPUT_SCHEMA;
 
 use super::print_json;
 use crate::args::{CheckArgs, FailOn};
@@ -17,6 +18,7 @@ use crate::connection::Connection;
 use crate::document_files::{self, DocumentFile, DocumentProblem};
 use crate::drift::{self, Change};
 use crate::failure::Failure;
+use crate::sampled;
 
 /// Exit code when a document could not be checked.
 const COULD_NOT_CHECK: u8 = 3;
@@ -180,7 +182,18 @@ async fn compare_with_live(client: &Client, read: &DocumentFile) -> Outcome {
             };
         }
     };
-    let elements = live.get("elements").cloned().unwrap_or(Value::Null);
+    let mut elements = live.get("elements").cloned().unwrap_or(Value::Null);
+    // Tray never serves the vendored sampled output schemas (`pull --sample`): lend them to
+    // the live operations whose output is still dynamic, so that only a real change shows.
+    if let Value::Array(live_elements) = &mut elements {
+        sampled::carry_over(live_elements, |name| {
+            read.document
+                .operations
+                .iter()
+                .find(|op| op.name == name)
+                .and_then(|op| op.element().get(SAMPLED_OUTPUT_SCHEMA).cloned())
+        });
+    }
     let live = match tray_connect_codegen::document::from_value(json!({ "elements": elements })) {
         Ok(live) => live,
         Err(e) => {

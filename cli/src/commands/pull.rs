@@ -9,6 +9,12 @@
 //! answer that is not a usable document is refused unless `--force`: a vendored document is
 //! what the build reads, so a bad pull must never replace a good one.
 //!
+//! `--sample OPERATION=FILE` calls a `hasDynamicOutput` operation with `returnOutputSchema:
+//! true` and vendors the schema Tray returns, with the input, as the operation's
+//! `sampledOutputSchema` (`{"schema": .., "sample": ..}`, the last key of the operation). A
+//! later pull without `--sample` carries the previous one over while the output is still
+//! dynamic, so re-pulling stays byte-identical.
+//!
 //! It never writes through a symbolic link: when the document, or a folder of its path below
 //! the current directory, is a link, it refuses (exit 1) before asking the API anything, and
 //! again just before writing; `--force` does not change that. The default file name,
@@ -22,12 +28,15 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Map, Value};
 use tray_connect::Client;
 use tray_connect_codegen::DocumentKind;
+use tray_connect_codegen::document::SAMPLED_OUTPUT_SCHEMA;
 
+use super::read_json_arg;
 use crate::args::PullArgs;
 use crate::connection::Connection;
 use crate::document_files;
 use crate::drift;
 use crate::failure::Failure;
+use crate::sampled;
 use crate::terminal;
 
 /// One connector version to vendor.
@@ -41,6 +50,7 @@ struct Target {
 /// Pulls every target, then reports; the first failure stops the run.
 pub async fn run(connection: &Connection, args: PullArgs) -> Result<ExitCode, Failure> {
     let targets = targets(&args)?;
+    let samples = samples(&args, targets.len())?;
     for target in &targets {
         refuse_symlinks(&target.file)?;
     }
@@ -85,7 +95,7 @@ pub async fn run(connection: &Connection, args: PullArgs) -> Result<ExitCode, Fa
                     crate::listing::hint(&listed, &target.name, &target.version)
                 ))
             })?;
-        let lines = pull_one(&client, kind, header, target, args.force).await?;
+        let lines = pull_one(&client, kind, header, target, args.force, &samples).await?;
         for line in lines {
             match &progress {
                 Some(bar) => bar.println(terminal::visible(&line)),
@@ -102,6 +112,160 @@ pub async fn run(connection: &Connection, args: PullArgs) -> Result<ExitCode, Fa
     Ok(ExitCode::SUCCESS)
 }
 
+/// The `--sample` requests of a pull: the authId they call with, and per operation the input
+/// (read before anything is asked of the API).
+#[derive(Debug, Default)]
+struct Samples {
+    auth_id: String,
+    inputs: Vec<Sample>,
+}
+
+/// One `--sample OPERATION=FILE`.
+#[derive(Debug)]
+struct Sample {
+    operation: String,
+    file: String,
+    input: Value,
+}
+
+/// Reads the `--sample` flags: each `OPERATION=FILE` once, with `--auth-id` and one connector.
+fn samples(args: &PullArgs, targets: usize) -> Result<Samples, Failure> {
+    if args.sample.is_empty() {
+        if args.auth_id.is_some() {
+            return Err(Failure::usage("--auth-id is only used with --sample"));
+        }
+        return Ok(Samples::default());
+    }
+    if args.trigger {
+        return Err(Failure::usage(
+            "--sample is for connectors: a trigger's operations are not called",
+        ));
+    }
+    if targets != 1 {
+        return Err(Failure::usage("--sample needs exactly one connector"));
+    }
+    let Some(auth_id) = args.auth_id.clone().filter(|id| !id.is_empty()) else {
+        return Err(Failure::usage(
+            "--sample calls the operation: pass the authId to call with as --auth-id",
+        ));
+    };
+    let mut inputs: Vec<Sample> = Vec::new();
+    for item in &args.sample {
+        let Some((operation, file)) = item
+            .split_once('=')
+            .filter(|(op, file)| !op.is_empty() && !file.is_empty())
+        else {
+            return Err(Failure::usage(format!(
+                "--sample `{item}`: expected OPERATION=FILE (a JSON input)"
+            )));
+        };
+        if inputs.iter().any(|s| s.operation == operation) {
+            return Err(Failure::usage(format!(
+                "--sample names operation `{operation}` twice"
+            )));
+        }
+        let (_, input) = read_json_arg("--sample", &format!("@{file}"))?;
+        inputs.push(Sample {
+            operation: operation.to_owned(),
+            file: file.to_owned(),
+            input,
+        });
+    }
+    Ok(Samples { auth_id, inputs })
+}
+
+/// Asks Tray for each sampled operation's output schema and sets it as the operation's
+/// `sampledOutputSchema`; then carries over the previous document's for the other dynamic
+/// operations. Returns the lines that say what was sampled.
+async fn sample_outputs(
+    client: &Client,
+    target: &Target,
+    elements: &mut [Value],
+    samples: &Samples,
+    previous: Option<&str>,
+) -> Result<Vec<String>, Failure> {
+    let file = target.file.display();
+    let mut lines = Vec::new();
+    for sample in &samples.inputs {
+        let Some(element) = elements
+            .iter_mut()
+            .find(|e| e.get("name").and_then(Value::as_str) == Some(sample.operation.as_str()))
+        else {
+            return Err(Failure::failed(format!(
+                "--sample: {} {} has no operation `{}` (`tray-connect operations {} {}` lists \
+                 them); {file} is left as it was",
+                target.name, target.version, sample.operation, target.name, target.version
+            )));
+        };
+        if !sampled::is_dynamic(element) {
+            return Err(Failure::failed(format!(
+                "--sample: operation `{}` does not have a dynamic output (`hasDynamicOutput` is \
+                 not true), so its outputSchema already types it; {file} is left as it was",
+                sample.operation
+            )));
+        }
+        let schema = client
+            .output_schema_raw(
+                &target.name,
+                &target.version,
+                &sample.operation,
+                &samples.auth_id,
+                sample.input.clone(),
+            )
+            .await
+            .map_err(|error| {
+                Failure::failed(format!(
+                    "--sample: the returnOutputSchema call of `{}` with {} failed: {error}; \
+                     {file} is left as it was",
+                    sample.operation, sample.file
+                ))
+            })?;
+        if !schema.is_object() {
+            return Err(Failure::failed(format!(
+                "--sample: Tray's answer for `{}` with {} holds an `output_schema` that is not \
+                 a JSON object (it is {}); {file} is left as it was",
+                sample.operation,
+                sample.file,
+                json_kind(&schema)
+            )));
+        }
+        let mut sampled = Map::new();
+        sampled.insert("schema".to_owned(), schema);
+        sampled.insert("sample".to_owned(), sample.input.clone());
+        if let Some(map) = element.as_object_mut() {
+            map.insert(SAMPLED_OUTPUT_SCHEMA.to_owned(), Value::Object(sampled));
+        }
+        lines.push(format!(
+            "  sampled `{}`: its output is typed from the schema Tray returned for {}",
+            sample.operation, sample.file
+        ));
+    }
+    // The previous document's samples, for the operations not sampled now.
+    let before = previous
+        .and_then(|text| serde_json::from_str::<Value>(text).ok())
+        .map(|document| sampled::of_elements(&document["elements"]))
+        .unwrap_or_default();
+    sampled::carry_over(elements, |name| {
+        before
+            .iter()
+            .find(|(op, _)| op == name)
+            .map(|(_, sampled)| sampled.clone())
+    });
+    Ok(lines)
+}
+
+/// "an array", "a string", ...: a JSON value's kind, for messages.
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 /// Pulls one document and writes it unless it is unusable (and not `force`d); returns the
 /// lines that say what was written and what changed.
 async fn pull_one(
@@ -110,6 +274,7 @@ async fn pull_one(
     header: &tray_connect::Connector,
     target: &Target,
     force: bool,
+    samples: &Samples,
 ) -> Result<Vec<String>, Failure> {
     let answer = match kind {
         DocumentKind::Connector => {
@@ -123,10 +288,21 @@ async fn pull_one(
                 .await?
         }
     };
-    let elements = answer
+    let mut elements = answer
         .get("elements")
         .cloned()
         .unwrap_or(Value::Array(Vec::new()));
+    // The document there now, if it is a regular file (never read through a link).
+    let previous = match std::fs::symlink_metadata(&target.file) {
+        Ok(meta) if meta.is_file() => document_files::read_text(&target.file).ok(),
+        _ => None,
+    };
+    let mut sample_lines = Vec::new();
+    if kind == DocumentKind::Connector
+        && let Value::Array(list) = &mut elements
+    {
+        sample_lines = sample_outputs(client, target, list, samples, previous.as_deref()).await?;
+    }
     let mut document = Map::new();
     document.insert(
         kind.header_key().to_owned(),
@@ -172,7 +348,9 @@ async fn pull_one(
         && previous.as_bytes() == text.as_bytes()
     {
         // Not rewritten, so its modification time (and cargo's rebuild) is left alone.
-        return Ok(vec![format!("unchanged {title}")]);
+        let mut lines = vec![format!("unchanged {title}")];
+        lines.extend(sample_lines);
+        return Ok(lines);
     }
     let before = previous.map(|read| {
         read.ok()
@@ -181,6 +359,7 @@ async fn pull_one(
     write_atomically(destination, &text)?;
 
     let mut lines = vec![format!("wrote {title}")];
+    let sampled_at = lines.len();
     let compared = |old: &tray_connect_codegen::OperationsDocument| {
         let new = tray_connect_codegen::document::from_value(document.clone())
             .map_err(|e| e.to_string())?;
@@ -215,6 +394,9 @@ async fn pull_one(
                 }));
             }
         },
+    }
+    for (i, line) in sample_lines.into_iter().enumerate() {
+        lines.insert(sampled_at + i, line);
     }
     Ok(lines)
 }

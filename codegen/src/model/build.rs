@@ -312,6 +312,36 @@ impl<'d> ModelBuilder<'d> {
             Role::Output,
         );
         let mut docs = Docs::default();
+        // A dynamic output typed from the schema Tray returned for a sample input.
+        if op.has_dynamic_output
+            && let Some(sampled) = op.sampled_output()
+            && let Some(schema) = sampled.schema.as_object()
+        {
+            let site = Site::root(
+                format!(
+                    "{}/{}/schema",
+                    op.pointer(),
+                    crate::document::SAMPLED_OUTPUT_SCHEMA
+                ),
+                name.clone(),
+                Role::Output,
+            );
+            self.root = sampled.schema;
+            if let Some(description) = text(schema, "description") {
+                docs.description = Some(description);
+            }
+            let note = Note::Sampled(sampled.sample.clone());
+            let (ty, nullable) = self.root_ty(schema, &site);
+            if let Ty::Named(index) = ty
+                && self.defs[index].name == name
+                && !nullable
+            {
+                self.defs[index].docs.notes.push(note);
+                return index;
+            }
+            docs.notes.push(note);
+            return self.output_alias(name, docs, ty, nullable, &site);
+        }
         self.root = op.output_schema();
         let schema = op.output_schema().as_object().filter(|s| !s.is_empty());
         let (ty, nullable) = match schema {
@@ -334,6 +364,18 @@ impl<'d> ModelBuilder<'d> {
                 self.root_ty(schema, &site)
             }
         };
+        self.output_alias(name, docs, ty, nullable, &site)
+    }
+
+    /// The output's root: the type itself when it took the output's name, else an alias.
+    fn output_alias(
+        &mut self,
+        name: String,
+        docs: Docs,
+        ty: Ty,
+        nullable: bool,
+        site: &Site,
+    ) -> usize {
         if let Ty::Named(index) = ty
             && self.defs[index].name == name
         {

@@ -99,6 +99,9 @@ pub enum Note {
     Lookup(String),
     /// `advanced`.
     Advanced,
+    /// The type comes from the output schema Tray returned for this sample input
+    /// (`sampledOutputSchema`, vendored by `tray-connect pull --sample`).
+    Sampled(Value),
     /// The values of an `enum` typed as their scalar type, in order.
     OneOf(Vec<Value>),
     /// The node is typed as `serde_json::Value`.

@@ -5,7 +5,8 @@
 //!   user token), served by `async-graphql`.
 //! - `GET /core/v1/services/{name}/versions/{version}/environments`: one `Production`
 //!   environment per service of the loaded documents, its scopes the operations' `authScopes`.
-//! - `POST /core/v1/authentications`, `GET`/`DELETE /core/v1/authentications/{id}`.
+//! - `POST /core/v1/authentications`, `GET`/`PUT`/`DELETE /core/v1/authentications/{id}`,
+//!   `GET /core/v1/authentications/{id}/full?forceRefresh=` (with the credentials).
 //!
 //! User ids and authIds are UUIDs, as on Tray. User tokens are accepted on every route until
 //! they expire (2 days, or [`EmulatorBuilder::user_token_ttl`]; the clock moves with
@@ -35,7 +36,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -107,6 +108,13 @@ impl Emulator {
             scopes: environment.scopes.clone(),
             environment,
             custom_fields: json!({}),
+            user_data: json!({}),
+            // What an OAuth dialog leaves, in the shape of Tray's Get Full Authentication example.
+            credentials: json!({
+                "accessToken": crate::shared::new_uuid(),
+                "tokenType": "Bearer",
+                "expiresIn": 3600,
+            }),
         });
         Some(id)
     }
@@ -123,7 +131,13 @@ pub(crate) fn routes(router: Router<Arc<Shared>>) -> Router<Arc<Shared>> {
         .route("/core/v1/authentications", post(create_authentication))
         .route(
             "/core/v1/authentications/{id}",
-            get(get_authentication).delete(delete_authentication),
+            get(get_authentication)
+                .put(update_authentication)
+                .delete(delete_authentication),
+        )
+        .route(
+            "/core/v1/authentications/{id}/full",
+            get(get_full_authentication),
         )
 }
 
@@ -292,6 +306,8 @@ async fn create_authentication(
             environment: environment.clone(),
             scopes,
             custom_fields: json!({}),
+            user_data: object_or_empty(&body["userData"]),
+            credentials: object_or_empty(&body["credentials"]),
         });
         Reply::ok(json!({ "id": id }))
     })
@@ -316,13 +332,210 @@ async fn get_authentication(
     let fault = shared.fault_for(None);
     answer(fault, || {
         match shared.embedded.state.auth_for(&caller, &id) {
-            Some(auth) => Reply::ok(json!({
-                "id": auth.id,
-                "name": auth.name,
-                "serviceEnvironmentId": auth.environment.id,
-                "service": auth.environment.service,
-                "scopes": auth.scopes,
-            })),
+            Some(auth) => Reply::ok(auth_json(&auth)),
+            None => auth_not_found(&id),
+        }
+    })
+    .await
+}
+
+/// `userData` or `credentials` as stored: the object sent, else `{}`.
+fn object_or_empty(value: &Value) -> Value {
+    match value {
+        Value::Object(_) => value.clone(),
+        _ => json!({}),
+    }
+}
+
+/// The answer of Get and Update Authentication (trayapi `GetUserAuthenticationResult`,
+/// `UpdatePublicUserAuthenticationResult`): never the credentials.
+fn auth_json(auth: &Auth) -> Value {
+    let mut answer = json!({
+        "id": auth.id,
+        "name": auth.name,
+        "serviceEnvironmentId": auth.environment.id,
+        "service": auth.environment.service,
+        "scopes": auth.scopes,
+    });
+    if let Some(group) = auth.custom_fields.get("onPremAgentGroupId") {
+        answer["onPremAgentGroupId"] = group.clone();
+    }
+    answer
+}
+
+/// What an Update Authentication body changes, checked field by field; the problems name
+/// fields only, never a value sent (the credentials are among them).
+struct AuthChange {
+    name: Option<String>,
+    user_data: Option<Value>,
+    credentials: Option<Value>,
+    scopes: Option<Vec<String>>,
+    on_prem_agent_group_id: Option<String>,
+}
+
+impl AuthChange {
+    fn parse(body: &[u8]) -> Result<AuthChange, String> {
+        let Ok(Value::Object(mut body)) = serde_json::from_slice::<Value>(body) else {
+            return Err("The request body must be a JSON object".to_owned());
+        };
+        let mut problems = Vec::new();
+        let name = match body.remove("name") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(name)) if !name.trim().is_empty() => Some(name),
+            Some(_) => {
+                problems.push("\"name\" must be a non-empty string");
+                None
+            }
+        };
+        let mut object = |key: &str, problem: &'static str| match body.remove(key) {
+            None | Some(Value::Null) => None,
+            Some(value @ Value::Object(_)) => Some(value),
+            Some(_) => {
+                problems.push(problem);
+                None
+            }
+        };
+        let user_data = object("userData", "\"userData\" must be an object");
+        let credentials = object("credentials", "\"credentials\" must be an object");
+        let scopes = match body.remove("scopes") {
+            None | Some(Value::Null) => None,
+            Some(Value::Array(items)) => {
+                let scopes: Option<Vec<String>> = items
+                    .iter()
+                    .map(|s| s.as_str().map(str::to_owned))
+                    .collect();
+                if scopes.is_none() {
+                    problems.push("\"scopes\" must be an array of strings");
+                }
+                scopes
+            }
+            Some(_) => {
+                problems.push("\"scopes\" must be an array of strings");
+                None
+            }
+        };
+        let on_prem_agent_group_id = match body.remove("onPremAgentGroupId") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(id)) => Some(id),
+            Some(_) => {
+                problems.push("\"onPremAgentGroupId\" must be a string");
+                None
+            }
+        };
+        if problems.is_empty() {
+            Ok(AuthChange {
+                name,
+                user_data,
+                credentials,
+                scopes,
+                on_prem_agent_group_id,
+            })
+        } else {
+            Err(format!("Invalid request body: {}", problems.join("; ")))
+        }
+    }
+
+    fn apply(self, auth: &mut Auth) {
+        if let Some(name) = self.name {
+            auth.name = name;
+        }
+        if let Some(user_data) = self.user_data {
+            auth.user_data = user_data;
+        }
+        if let Some(credentials) = self.credentials {
+            auth.credentials = credentials;
+        }
+        if let Some(scopes) = self.scopes {
+            auth.scopes = scopes;
+        }
+        if let Some(group) = self.on_prem_agent_group_id {
+            auth.custom_fields["onPremAgentGroupId"] = json!(group);
+        }
+    }
+}
+
+async fn update_authentication(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(caller) = caller(&shared, &headers) else {
+        return unauthorized();
+    };
+    let fault = shared.fault_for(None);
+    answer(fault, || {
+        let change = match AuthChange::parse(&body) {
+            Ok(change) => change,
+            Err(problem) => return Reply::tray_error(StatusCode::BAD_REQUEST, problem),
+        };
+        match shared
+            .embedded
+            .state
+            .update_auth(&caller, &id, |auth| change.apply(auth))
+        {
+            Some(auth) => Reply::ok(auth_json(&auth)),
+            None => auth_not_found(&id),
+        }
+    })
+    .await
+}
+
+/// `forceRefresh` of Get Full Authentication: `true`, `false` or absent.
+fn force_refresh(query: Option<&str>) -> Result<bool, String> {
+    let mut force = false;
+    for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        if key == "forceRefresh" {
+            force = match value.as_ref() {
+                "true" => true,
+                "false" => false,
+                _ => {
+                    return Err(format!(
+                        "Invalid query parameter forceRefresh '{value}': expected true or false"
+                    ));
+                }
+            };
+        }
+    }
+    Ok(force)
+}
+
+async fn get_full_authentication(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let Some(caller) = caller(&shared, &headers) else {
+        return unauthorized();
+    };
+    let fault = shared.fault_for(None);
+    answer(fault, || {
+        let force = match force_refresh(query.as_deref()) {
+            Ok(force) => force,
+            Err(problem) => return Reply::tray_error(StatusCode::BAD_REQUEST, problem),
+        };
+        let state = &shared.embedded.state;
+        // Tray asks for the owner's user token; the master token reads those it created
+        // (as on Call Connector).
+        if state.auth_for_call(&caller, &id).is_none() {
+            return auth_not_found(&id);
+        }
+        let refreshed = state.update_auth(&caller, &id, |auth| {
+            if force && auth.credentials.get("accessToken").is_some() {
+                auth.credentials["accessToken"] = json!(crate::shared::new_uuid());
+            }
+        });
+        match refreshed {
+            Some(auth) => {
+                let mut answer = auth_json(&auth);
+                if let Some(answer) = answer.as_object_mut() {
+                    answer.remove("service");
+                    answer.insert("userData".into(), auth.user_data.clone());
+                    answer.insert("credentials".into(), auth.credentials.clone());
+                }
+                Reply::ok(answer)
+            }
             None => auth_not_found(&id),
         }
     })

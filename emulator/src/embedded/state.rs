@@ -76,7 +76,7 @@ impl Environment {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct Auth {
     pub(crate) id: String,
     pub(crate) name: String,
@@ -85,6 +85,25 @@ pub(crate) struct Auth {
     pub(crate) environment: Environment,
     pub(crate) scopes: Vec<String>,
     pub(crate) custom_fields: Value,
+    /// `userData` as created or last updated (`{}` when none was sent).
+    pub(crate) user_data: Value,
+    /// `credentials` as created or last updated (`{}` when none was sent).
+    pub(crate) credentials: Value,
+}
+
+/// Never shows `credentials` (the emulator's `Debug` may end up in a test's log).
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Auth")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("owner", &self.owner)
+            .field("environment", &self.environment)
+            .field("scopes", &self.scopes)
+            .field("user_data", &self.user_data)
+            .field("credentials", &"***")
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Default)]
@@ -246,6 +265,23 @@ impl Embedded {
             .iter()
             .find(|a| a.id == id && a.owner.as_deref() == owner)
             .cloned()
+    }
+
+    /// Applies `change` to the authentication `id` if `caller` may change it (as
+    /// [`Embedded::auth_for`]), returning it as changed.
+    pub(crate) fn update_auth(
+        &self,
+        caller: &Caller,
+        id: &str,
+        change: impl FnOnce(&mut Auth),
+    ) -> Option<Auth> {
+        let mut records = lock(&self.records);
+        let auth = records
+            .auths
+            .iter_mut()
+            .find(|a| a.id == id && may_use(caller, a))?;
+        change(auth);
+        Some(auth.clone())
     }
 
     pub(crate) fn remove_auth(&self, caller: &Caller, id: &str) -> bool {
