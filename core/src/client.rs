@@ -11,6 +11,7 @@ use tracing::Instrument;
 
 use crate::body::{BodyError, read_capped, too_large};
 use crate::config::{CONNECT_TIMEOUT, Checked, ClientBuilder, MAX_IDLE_CONNECTIONS};
+use crate::drift::{DriftLog, DriftReport};
 use crate::limits::Limits;
 use crate::path::{host_port, is_loopback, segment};
 use crate::retry::{Failure, RequestKind, RetryPolicy, parse_retry_after};
@@ -60,6 +61,9 @@ pub(crate) struct Inner {
     pub(crate) max_listed_items: usize,
     /// Calls in flight and the pace of other requests; shared with `as_user` clients.
     limits: Arc<Limits>,
+    /// What answers held that the documents did not promise; shared with clones and `as_user`
+    /// clients.
+    drift: Arc<DriftLog>,
 }
 
 impl fmt::Debug for Client {
@@ -162,6 +166,7 @@ impl Client {
                 max_response_bytes: builder.max_response_bytes,
                 max_listed_items: builder.max_listed_items,
                 limits: Arc::new(limits),
+                drift: Arc::default(),
             }),
         })
     }
@@ -241,9 +246,43 @@ impl Client {
         let answer = self
             .call_body(O::CONNECTOR, O::VERSION, O::NAME, body)
             .await?;
-        wire::decode_call_typed(&answer, || {
-            format!("output of {} {}", O::CONNECTOR, O::NAME)
-        })
+        self.inner
+            .drift
+            .watch::<O::Output, _>(O::CONNECTOR, O::VERSION, O::NAME, &answer, || {
+                wire::decode_call_typed(&answer, || {
+                    format!("output of {} {}", O::CONNECTOR, O::NAME)
+                })
+            })
+    }
+
+    /// What Tray's answers to this client's typed calls ([`call`](Self::call)) held that the
+    /// vendored documents did not promise: members the document does not list (kept in
+    /// `extra`), enum values it does not list (kept in `Unknown`), numbers or booleans sent as
+    /// text. One entry per connector, version, operation and JSON pointer into the output,
+    /// with how many answers it was seen in.
+    ///
+    /// Each entry is also logged once, when first seen, as a `tracing` event at `WARN` with
+    /// target `tray_connect::drift` and the fields `connector`, `version`, `operation`,
+    /// `pointer` and `kind` (never a value). Both are kept per client: a client's clones and
+    /// its [`as_user`](Self::as_user) clients share them, other clients have their own (a
+    /// process normally has one client; tests and tenants with several get reports of their
+    /// own rather than each other's).
+    ///
+    /// An answer with nothing unpromised costs nothing more to decode; one with something is
+    /// decoded a second time, through a path-tracking deserializer, to find where. Write the
+    /// report to a file and give it to `tray-connect check --observed FILE` to fail a CI job on
+    /// what production saw:
+    ///
+    /// ```no_run
+    /// # fn run(client: tray_connect::Client) -> std::io::Result<()> {
+    /// let report = client.drift_report();
+    /// if !report.is_empty() {
+    ///     report.write_json("drift-observed.json")?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn drift_report(&self) -> DriftReport {
+        self.inner.drift.report()
     }
 
     /// Calls `operation` of connector `name` at `version` with a JSON `input`, returning the

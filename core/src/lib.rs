@@ -79,6 +79,7 @@ mod authentications;
 mod body;
 mod client;
 mod config;
+mod drift;
 mod embedded;
 mod enum_value;
 mod error;
@@ -127,6 +128,7 @@ pub use authentications::{
 };
 pub use client::Client;
 pub use config::{ClientBuilder, Region, RetryPolicy};
+pub use drift::{DriftKind, DriftReport, ObservedDrift};
 pub use embedded::{Authentication, AuthenticationEnvironment, AuthenticationService, NewUser};
 pub use enum_value::ParseEnumError;
 pub use error::Error;
