@@ -107,9 +107,11 @@ impl DriftReport {
 }
 
 /// The drift one client (and its clones and `as_user` clients) has seen: one entry per
-/// connector, version, operation and pointer pattern (array indices as `*`).
+/// connector, version, operation and pointer pattern (array indices as `*`). Public only
+/// through `__wire`, for the benches.
+#[doc(hidden)]
 #[derive(Default)]
-pub(crate) struct DriftLog {
+pub struct DriftLog {
     seen: Mutex<BTreeMap<(String, String, String, String), ObservedDrift>>,
 }
 
@@ -153,7 +155,8 @@ impl DriftLog {
         }
     }
 
-    pub(crate) fn report(&self) -> DriftReport {
+    /// What was seen so far.
+    pub fn report(&self) -> DriftReport {
         let observed = match self.seen.lock() {
             Ok(seen) => seen.values().cloned().collect(),
             Err(_) => Vec::new(),
@@ -164,7 +167,7 @@ impl DriftLog {
     /// Decodes with `decode` (an answer of `connector` `version` `operation` in `body`), and
     /// when the decode kept something unpromised, finds where in the answer's `output` and
     /// notes it.
-    pub(crate) fn watch<T: DeserializeOwned, R>(
+    pub fn watch<T: DeserializeOwned, R>(
         &self,
         connector: &str,
         version: &str,
@@ -172,18 +175,55 @@ impl DriftLog {
         body: &[u8],
         decode: impl FnOnce() -> R,
     ) -> R {
+        self.watch_in::<T, R>(connector, version, operation, body, true, decode)
+    }
+
+    /// Like [`watch`](Self::watch), the decoded value being the answer's `output` member
+    /// (`in_output`) or the whole body (a trigger event).
+    pub(crate) fn watch_in<T: DeserializeOwned, R>(
+        &self,
+        connector: &str,
+        version: &str,
+        operation: &str,
+        body: &[u8],
+        in_output: bool,
+        decode: impl FnOnce() -> R,
+    ) -> R {
         let (result, drifted) = watch(decode);
-        if drifted
-            && let Ok(Value::Object(mut answer)) = serde_json::from_slice::<Value>(body)
-            && let Some(output) = answer.remove("output")
-        {
-            let found = locate::<T>(&output);
-            if !found.is_empty() {
-                self.observe(connector, version, operation, found);
+        if drifted && let Ok(mut value) = serde_json::from_slice::<Value>(body) {
+            let decoded = match (&mut value, in_output) {
+                (Value::Object(answer), true) => answer.remove("output"),
+                (_, true) => None,
+                (_, false) => Some(value),
+            };
+            if let Some(decoded) = decoded {
+                let found = locate::<T>(&decoded);
+                if !found.is_empty() {
+                    self.observe(connector, version, operation, found);
+                }
             }
         }
         result
     }
+}
+
+/// The drift of trigger events decoded in this process ([`decode_event`](crate::decode_event),
+/// `TrayEvent`): no client decodes them, so they are kept per process.
+pub(crate) static EVENTS: DriftLog = DriftLog {
+    seen: Mutex::new(BTreeMap::new()),
+};
+
+/// What the trigger events decoded in this process ([`decode_event`](crate::decode_event) and
+/// the `TrayEvent` extractor) held that their documents did not promise: members the document
+/// does not list (kept in `extra`), enum values it does not list (kept in `Unknown`), numbers
+/// or booleans sent as text.
+///
+/// The same report as [`Client::drift_report`](crate::Client::drift_report) (`connector` is
+/// the trigger's name, `operation` the trigger operation's), and each entry is logged once
+/// the same way, as a `tracing` event with target `tray_connect::drift`. Kept per process
+/// rather than per client, because no client decodes an event.
+pub fn event_drift_report() -> DriftReport {
+    EVENTS.report()
 }
 
 // ---- The collector the runtime types report to ----

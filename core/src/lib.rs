@@ -111,9 +111,10 @@ mod wire;
 /// tools that hold recorded answers. Not a stable API.
 #[doc(hidden)]
 pub mod __wire {
+    pub use crate::drift::DriftLog;
     pub use crate::wire::{
-        api_error, decode_call, decode_call_response, decode_connectors, decode_lookup,
-        decode_operations, decode_output, decode_output_schema, encode_call,
+        api_error, decode_call, decode_call_response, decode_call_typed, decode_connectors,
+        decode_lookup, decode_operations, decode_output, decode_output_schema, encode_call,
     };
 }
 
@@ -128,7 +129,7 @@ pub use authentications::{
 };
 pub use client::Client;
 pub use config::{ClientBuilder, Region, RetryPolicy};
-pub use drift::{DriftKind, DriftReport, ObservedDrift};
+pub use drift::{DriftKind, DriftReport, ObservedDrift, event_drift_report};
 pub use embedded::{Authentication, AuthenticationEnvironment, AuthenticationService, NewUser};
 pub use enum_value::ParseEnumError;
 pub use error::Error;
