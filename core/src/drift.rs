@@ -116,41 +116,48 @@ pub struct DriftLog {
 }
 
 impl DriftLog {
-    /// Notes the drift found in one answer, logging each place the first time it is seen.
+    /// Notes the drift found in one answer, logging each place the first time it is seen
+    /// (after the lock is released: a subscriber may ask for the report).
     fn observe(&self, connector: &str, version: &str, operation: &str, found: Vec<Found>) {
-        let Ok(mut seen) = self.seen.lock() else {
-            return;
-        };
-        for found in found {
-            let key = (
-                connector.to_owned(),
-                version.to_owned(),
-                operation.to_owned(),
-                found.pattern,
-            );
-            if let Some(entry) = seen.get_mut(&key) {
-                entry.count = entry.count.saturating_add(1);
-                continue;
+        let mut new = Vec::new();
+        {
+            let Ok(mut seen) = self.seen.lock() else {
+                return;
+            };
+            for found in found {
+                let key = (
+                    connector.to_owned(),
+                    version.to_owned(),
+                    operation.to_owned(),
+                    found.pattern,
+                );
+                if let Some(entry) = seen.get_mut(&key) {
+                    entry.count = entry.count.saturating_add(1);
+                    continue;
+                }
+                new.push((found.pointer.clone(), found.kind));
+                seen.insert(
+                    key,
+                    ObservedDrift {
+                        connector: connector.to_owned(),
+                        version: version.to_owned(),
+                        operation: operation.to_owned(),
+                        pointer: found.pointer,
+                        kind: found.kind,
+                        count: 1,
+                    },
+                );
             }
+        }
+        for (pointer, kind) in new {
             tracing::warn!(
                 target: "tray_connect::drift",
                 connector,
                 version,
                 operation,
-                pointer = found.pointer.as_str(),
-                kind = found.kind.as_str(),
+                pointer = pointer.as_str(),
+                kind = kind.as_str(),
                 "an answer holds what the vendored document does not promise"
-            );
-            seen.insert(
-                key,
-                ObservedDrift {
-                    connector: connector.to_owned(),
-                    version: version.to_owned(),
-                    operation: operation.to_owned(),
-                    pointer: found.pointer,
-                    kind: found.kind,
-                    count: 1,
-                },
             );
         }
     }
