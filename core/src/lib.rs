@@ -175,8 +175,9 @@ pub use wire::{Connector, OperationInfo, ServiceRef};
 ///   `impl Into<T>`, `maybe_x(Option<T>)` for optional ones, and a `build()` that compiles only
 ///   once every required input is set (the error names each missing input);
 /// - `SendSmsOutput`, the output: optional fields are `Option`s, unlisted fields land in
-///   `extra`, unknown enum values in `Unknown(String)`; `Value` where the document gives no
-///   schema or the operation has dynamic output;
+///   `extra`, unknown enum values in `Unknown(String)`, an integer, number or boolean sent as
+///   text (`"42"`) is taken as one, each reported in [`Client::drift_report`]; `Value` where
+///   the document gives no schema or the operation has dynamic output;
 /// - `impl Operation for SendSms`, so that [`Client::call`] returns `SendSmsOutput`;
 /// - for inputs with a `lookup`, `SendSms::{input}_lookup(..)` for [`Client::lookup`].
 ///
