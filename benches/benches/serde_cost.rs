@@ -105,7 +105,9 @@ fn bench(c: &mut Criterion) {
     drift.bench_function("clean_plain", |b| {
         b.iter(|| decode_call_typed::<ops::Operation0Output>(black_box(&clean_body), what).unwrap())
     });
-    drift.bench_function("clean_watched", |b| b.iter(|| watched(black_box(&clean_body))));
+    drift.bench_function("clean_watched", |b| {
+        b.iter(|| watched(black_box(&clean_body)))
+    });
     drift.bench_function("drifting_plain", |b| {
         b.iter(|| decode_call_typed::<ops::Operation0Output>(black_box(&body), what).unwrap())
     });
