@@ -352,8 +352,9 @@ impl Client {
     /// What Tray's answers to this client's typed calls ([`call`](Self::call)) held that the
     /// vendored documents did not promise: members the document does not list (kept in
     /// `extra`), enum values it does not list (kept in `Unknown`), numbers or booleans sent as
-    /// text. One entry per connector, version, operation and JSON pointer into the output,
-    /// with how many answers it was seen in.
+    /// text, values of members it gives no type (kept as `serde_json::Value`). One entry per
+    /// connector, version, operation and JSON pointer into the output, with how many answers
+    /// it was seen in.
     ///
     /// Each entry is also logged once, when first seen, as a `tracing` event at `WARN` with
     /// target `tray_connect::drift` and the fields `connector`, `version`, `operation`,

@@ -36,16 +36,21 @@ pub enum DriftKind {
     /// A value of another JSON type than the document's, taken as the promised one: a number
     /// or boolean sent as text, an integral number sent as a float.
     TypeMismatch,
+    /// A value (not `null`) of a member the document gives no Rust type (no `type`, a
+    /// construct Rust cannot type: see the module's `VALUE_FALLBACKS`), kept as a
+    /// `serde_json::Value`.
+    ValueFallback,
 }
 
 impl DriftKind {
     /// The kind as written in reports and events: `unlisted_member`, `unknown_enum_value`,
-    /// `type_mismatch`.
+    /// `type_mismatch`, `value_fallback`.
     pub fn as_str(self) -> &'static str {
         match self {
             DriftKind::UnlistedMember => "unlisted_member",
             DriftKind::UnknownEnumValue => "unknown_enum_value",
             DriftKind::TypeMismatch => "type_mismatch",
+            DriftKind::ValueFallback => "value_fallback",
         }
     }
 }
@@ -728,6 +733,31 @@ macro_rules! lenient_scalar {
 
 lenient_scalar!(i64 f64 bool);
 
+/// A member of a generated output typed `Value` (the document gives it no Rust type): a value
+/// other than `null` is reported as drift. Generated code reads such members through
+/// [`fallback`](crate::__private::fallback).
+pub struct Fallback<T>(pub T);
+
+impl<'de> Deserialize<'de> for Fallback<Value> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        if !value.is_null() {
+            report(DriftKind::ValueFallback, None);
+        }
+        Ok(Fallback(value))
+    }
+}
+
+impl<'de> Deserialize<'de> for Fallback<Option<Value>> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Option::<Value>::deserialize(deserializer)?;
+        if value.is_some() {
+            report(DriftKind::ValueFallback, None);
+        }
+        Ok(Fallback(value))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -787,6 +817,30 @@ mod tests {
             [
                 ("/items/0/n", "/items/*/n", DriftKind::TypeMismatch),
                 ("/flag", "/flag", DriftKind::TypeMismatch),
+            ]
+        );
+    }
+
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct Loose {
+        raw: Fallback<Value>,
+        maybe: Fallback<Option<Value>>,
+    }
+
+    #[test]
+    fn a_value_fallback_holding_something_is_drift_and_null_is_not() {
+        let (_, drifted) = watch(|| {
+            serde_json::from_str::<Loose>(r#"{"raw": null, "maybe": null}"#).unwrap();
+        });
+        assert!(!drifted);
+        let found = locate::<Loose>(&json!({"raw": {"a": 1}, "maybe": [1]}));
+        let found: Vec<_> = found.iter().map(|f| (f.pointer.as_str(), f.kind)).collect();
+        assert_eq!(
+            found,
+            [
+                ("/raw", DriftKind::ValueFallback),
+                ("/maybe", DriftKind::ValueFallback)
             ]
         );
     }

@@ -179,7 +179,7 @@ pub fn expecting_object(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
 
 // ---- Drift: what an output keeps that its document did not promise ----
 
-pub use crate::drift::Lenient;
+pub use crate::drift::{Fallback, Lenient};
 
 /// Reads a member's value leniently (an integer, number or boolean, or an `Option` of one): a
 /// number or boolean sent as text is taken as one, and reported as drift.
@@ -189,6 +189,16 @@ where
     Lenient<T>: serde::Deserialize<'de>,
 {
     map.next_value::<Lenient<T>>().map(|value| value.0)
+}
+
+/// Reads the value of a member the document gives no Rust type (a `Value`, or an `Option` of
+/// one): a value other than `null` is reported as drift.
+pub fn fallback<'de, T, A>(map: &mut A) -> Result<T, A::Error>
+where
+    A: MapAccess<'de>,
+    Fallback<T>: serde::Deserialize<'de>,
+{
+    map.next_value::<Fallback<T>>().map(|value| value.0)
 }
 
 /// Reports a member the document does not list (about to land in `extra`) as drift.

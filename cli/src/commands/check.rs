@@ -233,6 +233,7 @@ fn observed_text(entry: &ObservedDrift) -> String {
         DriftKind::UnlistedMember => "a member the document does not list",
         DriftKind::UnknownEnumValue => "an enum value the document does not list",
         DriftKind::TypeMismatch => "a value of another type than the document's",
+        DriftKind::ValueFallback => "a value where the document gives no type (kept as JSON)",
         _ => "something the document does not promise",
     };
     let answers = if entry.count == 1 {

@@ -58,12 +58,14 @@ impl Emitter<'_> {
             .collect();
         let arms = shape.fields.iter().zip(&slots).map(|(field, slot)| {
             let wire = &field.wire;
-            // An output's scalars accept a number or boolean sent as text, as drift.
-            let read = if shape.output && matches!(field.ty, Ty::Integer | Ty::Number | Ty::Boolean)
-            {
-                src!(__tray::lenient(&mut __map)?)
-            } else {
-                src!(__map.next_value()?)
+            // An output's scalars accept a number or boolean sent as text, as drift; a member
+            // the document gives no Rust type reports what it holds.
+            let read = match (shape.output, &field.ty) {
+                (true, Ty::Integer | Ty::Number | Ty::Boolean) => {
+                    src!(__tray::lenient(&mut __map)?)
+                }
+                (true, Ty::Value) => src!(__tray::fallback(&mut __map)?),
+                _ => src!(__map.next_value()?),
             };
             let value = if self.reads_wrapped(field, shape.strict_optional) {
                 src!(__tray::Some(#read))
