@@ -273,8 +273,6 @@ fn drift_report_to_a_file(client: Client) -> Result<(), Box<dyn Error>> {
 #[allow(dead_code)]
 fn own_http_client() -> Result<Client, Box<dyn Error>> {
     // README begin
-    use tray_connect::reqwest;
-
     let http = reqwest::Client::builder()
         .proxy(reqwest::Proxy::https("http://proxy.internal:3128")?)
         .redirect(reqwest::redirect::Policy::none())   // as the SDK's own client

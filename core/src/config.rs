@@ -265,7 +265,9 @@ impl ClientBuilder {
 
     /// Sends every request through `http` (a `reqwest::Client` you already tune: proxies, root
     /// certificates or client identities, connection pools, DNS, HTTP versions) instead of the
-    /// HTTP clients the SDK builds.
+    /// HTTP clients the SDK builds. It must come from the `reqwest` this crate uses, 0.13
+    /// (`reqwest = "0.13"` in your `Cargo.toml`); it is not re-exported, so that its names
+    /// (`Body`, `Client`, `Error`, ...) never lengthen the paths in your compiler errors.
     ///
     /// What the SDK still does, as with its own: the token (`Authorization`, marked
     /// sensitive) and `Accept` headers, the [call](Self::call_timeout) and
@@ -290,8 +292,6 @@ impl ClientBuilder {
     /// - **TLS** as this crate's `rustls`/`native-tls` feature chose: the client's own.
     ///
     /// ```
-    /// use tray_connect::reqwest;
-    ///
     /// let http = reqwest::Client::builder()
     ///     .redirect(reqwest::redirect::Policy::none())
     ///     .connect_timeout(std::time::Duration::from_secs(10))

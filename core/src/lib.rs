@@ -150,10 +150,6 @@ pub use subscriptions::{
 #[cfg(feature = "axum")]
 pub use tray_event::TrayEvent;
 pub use trigger::Trigger;
-
-/// The `reqwest` this crate is built with: build the client you give
-/// [`ClientBuilder::http_client`] with it, so that its version is this crate's.
-pub use reqwest;
 pub use wire::{Connector, OperationInfo, ServiceRef};
 
 /// Expands a vendored operations document into typed inputs, builders and outputs.

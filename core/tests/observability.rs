@@ -178,9 +178,9 @@ async fn every_request_has_an_open_telemetry_span_and_no_secret_is_in_one() {
 async fn the_callers_own_http_client_carries_every_request() {
     let emu = acme().start().await.unwrap();
     // Only this client knows where `tray.invalid` is: the SDK's own would not resolve it.
-    let http = tray_connect::reqwest::Client::builder()
+    let http = reqwest::Client::builder()
         .resolve("tray.invalid", emu.local_addr())
-        .redirect(tray_connect::reqwest::redirect::Policy::none())
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
     let client = Client::builder()
