@@ -254,6 +254,38 @@ fn dedent(lines: &[&str]) -> String {
     cut.join("\n").trim_matches('\n').to_owned()
 }
 
+/// "Drift seen at run time": the report written for `check --observed`.
+#[rustfmt::skip]
+#[allow(dead_code)]
+fn drift_report_to_a_file(client: Client) -> Result<(), Box<dyn Error>> {
+    // README begin
+    // After a batch of calls, or at shutdown: what Tray's answers held that schemas/ does not promise.
+    let report = client.drift_report();
+    if !report.is_empty() {
+        report.write_json("drift-observed.json")?;
+    }
+    // README end
+    Ok(())
+}
+
+/// "Your own HTTP client, and spans".
+#[rustfmt::skip]
+#[allow(dead_code)]
+fn own_http_client() -> Result<Client, Box<dyn Error>> {
+    // README begin
+    let http = reqwest::Client::builder()
+        .proxy(reqwest::Proxy::https("http://proxy.internal:3128")?)
+        .redirect(reqwest::redirect::Policy::none())   // as the SDK's own client
+        .connect_timeout(std::time::Duration::from_secs(10))
+        .build()?;
+    let client = tray_connect::Client::builder()
+        .token(std::env::var("TRAY_TOKEN")?)
+        .http_client(http)
+        .build()?;
+    // README end
+    Ok(client)
+}
+
 #[test]
 fn every_readme_snippet_is_compiled_here() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");

@@ -11,6 +11,11 @@
 //! - `decode_output/connector`: the answer's bytes straight into `Operation0Output` as
 //!   `connector!` generates it; `decode_output/serde_derive`: the same types written with serde's
 //!   derives (`tray_connect_benches::derive_baseline`), the way a hand-written client would.
+//! - `drift/*` (issue 27): `decode_call_typed` alone (`plain`) and as `Client::call` runs it,
+//!   through `DriftLog::watch` (`watched`), of an answer with nothing the document does not
+//!   promise (`clean`: the sample without its two unlisted fields) and of the sample itself
+//!   (`drifting`: the two unlisted fields are drift, so `watched` decodes it a second time to
+//!   find their JSON pointers).
 //! - `typed_direct`: typed without the `Value` intermediate (input serialised straight into the
 //!   envelope, output deserialised straight from the bytes): what `Client::call` does since 618dc02.
 
@@ -18,7 +23,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::hint::black_box;
-use tray_connect::__wire::{decode_call, decode_output, encode_call};
+use tray_connect::__wire::{DriftLog, decode_call, decode_call_typed, decode_output, encode_call};
 use tray_connect_benches::{derive_baseline, operation_0_samples, ops};
 
 #[derive(Serialize)]
@@ -76,6 +81,38 @@ fn bench(c: &mut Criterion) {
         })
     });
     decode.finish();
+
+    let mut clean_output = output_value.clone();
+    for key in typed_output.extra.keys() {
+        clean_output.as_object_mut().unwrap().remove(key);
+    }
+    let clean_body =
+        serde_json::to_vec(&serde_json::json!({"outcome": "success", "output": clean_output}))
+            .unwrap();
+    let what = || "output".to_owned();
+    let log = DriftLog::default();
+    let watched = |body: &[u8]| {
+        log.watch::<ops::Operation0Output, _>("bench", "1.0", "operation_0", body, || {
+            decode_call_typed::<ops::Operation0Output>(body, what)
+        })
+        .unwrap()
+    };
+    watched(&clean_body);
+    assert!(log.report().is_empty(), "the clean answer has no drift");
+    watched(&body);
+    assert_eq!(log.report().observed.len(), 2, "the two unlisted fields");
+    let mut drift = c.benchmark_group("drift");
+    drift.bench_function("clean_plain", |b| {
+        b.iter(|| decode_call_typed::<ops::Operation0Output>(black_box(&clean_body), what).unwrap())
+    });
+    drift.bench_function("clean_watched", |b| {
+        b.iter(|| watched(black_box(&clean_body)))
+    });
+    drift.bench_function("drifting_plain", |b| {
+        b.iter(|| decode_call_typed::<ops::Operation0Output>(black_box(&body), what).unwrap())
+    });
+    drift.bench_function("drifting_watched", |b| b.iter(|| watched(black_box(&body))));
+    drift.finish();
 
     let mut group = c.benchmark_group("serde_per_call");
     group.bench_function("typed_client_path", |b| {

@@ -74,7 +74,11 @@ pub enum Command {
     #[command(after_help = "Examples:\n  \
         tray-connect check\n  \
         tray-connect check schemas/twilio-output.json --json\n  \
-        tray-connect check --fail-on breaking\n\n\
+        tray-connect check --fail-on breaking\n  \
+        tray-connect check --observed drift-observed.json   # from Client::drift_report()\n\n\
+        --observed adds what production's answers held that the documents do not promise \
+        (written by Client::drift_report(); repeatable): each entry is listed under its \
+        document and exits 1, unless --fail-on breaking.\n\n\
         Exit codes: 0 every document is up to date (or only non-breaking changes with \
         --fail-on breaking), 1 drift, 2 usage, 3 a document could not be checked (unreadable, \
         no connector header, not served by the API, or an API or auth failure). Every document \
@@ -421,6 +425,10 @@ pub struct CheckArgs {
     /// Which drift exits 1: any change, or only changes that can break generated code.
     #[arg(long, value_enum, default_value_t = FailOn::Any)]
     pub fail_on: FailOn,
+    /// A drift report written from `Client::drift_report()` (JSON): what production's answers
+    /// held that the documents do not promise, listed under each document (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub observed: Vec<PathBuf>,
     /// Token, region and API URL.
     #[command(flatten)]
     pub connection: Connection,

@@ -11,6 +11,7 @@ use tracing::Instrument;
 
 use crate::body::{BodyError, read_capped, too_large};
 use crate::config::{CONNECT_TIMEOUT, Checked, ClientBuilder, MAX_IDLE_CONNECTIONS};
+use crate::drift::{DriftLog, DriftReport};
 use crate::limits::Limits;
 use crate::path::{host_port, is_loopback, segment};
 use crate::retry::{Failure, RequestKind, RetryPolicy, parse_retry_after};
@@ -60,6 +61,9 @@ pub(crate) struct Inner {
     pub(crate) max_listed_items: usize,
     /// Calls in flight and the pace of other requests; shared with `as_user` clients.
     limits: Arc<Limits>,
+    /// What answers held that the documents did not promise; shared with clones and `as_user`
+    /// clients.
+    drift: Arc<DriftLog>,
 }
 
 impl fmt::Debug for Client {
@@ -109,6 +113,94 @@ struct Failed {
     retry_after: Option<Duration>,
 }
 
+impl Failed {
+    /// OpenTelemetry's `error.type`: the status code of an HTTP error, else what failed.
+    fn error_type(&self) -> &'static str {
+        match (&self.failure, &self.error) {
+            (Failure::Status(_), _) => "http_status",
+            (Failure::Connect, _) => "connect",
+            (Failure::RateLimited, _) => "rate_limited",
+            (Failure::Other, Error::Timeout { .. }) => "timeout",
+            (Failure::Other, Error::ResponseTooLarge { .. }) => "response_too_large",
+            (Failure::Other, _) => "transport",
+        }
+    }
+}
+
+/// The connector operation a Call Connector request calls, for its spans.
+#[derive(Clone, Copy)]
+struct Target<'a> {
+    connector: &'a str,
+    version: &'a str,
+    operation: &'a str,
+}
+
+/// The span of one attempt: `tray.call` for a Call Connector request, `tray.request` for any
+/// other, at `INFO`, with OpenTelemetry's HTTP client names (`otel.kind = "client"`,
+/// `http.request.method`, `url.path`, `server.address`, `server.port`,
+/// `http.request.resend_count`, then `http.response.status_code`, and on failure
+/// `error.type` and `otel.status_code = "ERROR"`), and for a call `tray.connector`,
+/// `tray.version`, `tray.operation`. Never the token, an authId, an input or an output:
+/// `url.path` shows the ids of authentications and subscriptions as `{id}`.
+fn attempt_span(request: &Request, target: Option<Target<'_>>, attempt: u32) -> tracing::Span {
+    use tracing::field::{Empty, display};
+    let path = display(PathTemplate(request.url.path()));
+    let host = request.url.host_str().unwrap_or_default();
+    let port = request.url.port_or_known_default();
+    let resends = attempt.saturating_sub(1);
+    match target {
+        Some(target) => tracing::info_span!(
+            "tray.call",
+            otel.kind = "client",
+            otel.status_code = Empty,
+            http.request.method = request.method,
+            url.path = path,
+            server.address = host,
+            server.port = port,
+            http.request.resend_count = resends,
+            http.response.status_code = Empty,
+            error.type = Empty,
+            tray.connector = target.connector,
+            tray.version = target.version,
+            tray.operation = target.operation,
+            tray.attempt = attempt,
+        ),
+        None => tracing::info_span!(
+            "tray.request",
+            otel.kind = "client",
+            otel.status_code = Empty,
+            http.request.method = request.method,
+            url.path = path,
+            server.address = host,
+            server.port = port,
+            http.request.resend_count = resends,
+            http.response.status_code = Empty,
+            error.type = Empty,
+            tray.attempt = attempt,
+        ),
+    }
+}
+
+/// A URL path with the ids of authentications, subscriptions and users written `{id}`: a
+/// span's `url.path` never holds an authId (and has few distinct values).
+struct PathTemplate<'a>(&'a str);
+
+impl fmt::Display for PathTemplate<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut previous = "";
+        for (i, segment) in self.0.split('/').enumerate() {
+            if i > 0 {
+                f.write_str("/")?;
+            }
+            let is_id = matches!(previous, "authentications" | "subscriptions" | "users")
+                && !segment.is_empty();
+            f.write_str(if is_id { "{id}" } else { segment })?;
+            previous = segment;
+        }
+        Ok(())
+    }
+}
+
 impl Client {
     /// A client of the US region with `token`.
     pub fn new(token: impl Into<String>) -> Result<Client, Error> {
@@ -138,16 +230,22 @@ impl Client {
         // otherwise receive the token in clear for an `http://` emulator URL. One HTTP client
         // serves both URLs unless only one of them is on loopback.
         let loopback = |url: &str| reqwest::Url::parse(url).is_ok_and(|url| is_loopback(&url));
-        let (http, loopback_http) = match (loopback(&base_url), loopback(&graphql_url)) {
-            (true, true) => {
+        let (http, loopback_http) = match (
+            &builder.http_client,
+            loopback(&base_url),
+            loopback(&graphql_url),
+        ) {
+            // The caller's own, for every host (its docs say what that gives up).
+            (Some(own), _, _) => (own.clone(), own.clone()),
+            (None, true, true) => {
                 let direct = http_client(&builder, false)?;
                 (direct.clone(), direct)
             }
-            (false, false) => {
+            (None, false, false) => {
                 let proxied = http_client(&builder, true)?;
                 (proxied.clone(), proxied)
             }
-            _ => (http_client(&builder, true)?, http_client(&builder, false)?),
+            (None, _, _) => (http_client(&builder, true)?, http_client(&builder, false)?),
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -162,6 +260,7 @@ impl Client {
                 max_response_bytes: builder.max_response_bytes,
                 max_listed_items: builder.max_listed_items,
                 limits: Arc::new(limits),
+                drift: Arc::default(),
             }),
         })
     }
@@ -241,9 +340,44 @@ impl Client {
         let answer = self
             .call_body(O::CONNECTOR, O::VERSION, O::NAME, body)
             .await?;
-        wire::decode_call_typed(&answer, || {
-            format!("output of {} {}", O::CONNECTOR, O::NAME)
-        })
+        self.inner
+            .drift
+            .watch::<O::Output, _>(O::CONNECTOR, O::VERSION, O::NAME, &answer, || {
+                wire::decode_call_typed(&answer, || {
+                    format!("output of {} {}", O::CONNECTOR, O::NAME)
+                })
+            })
+    }
+
+    /// What Tray's answers to this client's typed calls ([`call`](Self::call)) held that the
+    /// vendored documents did not promise: members the document does not list (kept in
+    /// `extra`), enum values it does not list (kept in `Unknown`), numbers or booleans sent as
+    /// text, values of members it gives no type (kept as `serde_json::Value`). One entry per
+    /// connector, version, operation and JSON pointer into the output, with how many answers
+    /// it was seen in.
+    ///
+    /// Each entry is also logged once, when first seen, as a `tracing` event at `WARN` with
+    /// target `tray_connect::drift` and the fields `connector`, `version`, `operation`,
+    /// `pointer` and `kind` (never a value). Both are kept per client: a client's clones and
+    /// its [`as_user`](Self::as_user) clients share them, other clients have their own (a
+    /// process normally has one client; tests and tenants with several get reports of their
+    /// own rather than each other's).
+    ///
+    /// An answer with nothing unpromised costs nothing more to decode; one with something is
+    /// decoded a second time, through a path-tracking deserializer, to find where. Write the
+    /// report to a file and give it to `tray-connect check --observed FILE` to fail a CI job on
+    /// what production saw:
+    ///
+    /// ```no_run
+    /// # fn run(client: tray_connect::Client) -> std::io::Result<()> {
+    /// let report = client.drift_report();
+    /// if !report.is_empty() {
+    ///     report.write_json("drift-observed.json")?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn drift_report(&self) -> DriftReport {
+        self.inner.drift.report()
     }
 
     /// Calls `operation` of connector `name` at `version` with a JSON `input`, returning the
@@ -349,7 +483,12 @@ impl Client {
         );
         let mut request = self.request_to(RequestKind::Call, "POST", &url, Some(body))?;
         request.call_connector = true;
-        self.send(request).await
+        let target = Target {
+            connector: name,
+            version,
+            operation,
+        };
+        self.send_traced(request, |_| None, Some(target)).await
     }
 
     /// Sends a `method` request to `path` under the base URL (the REST endpoints other than
@@ -412,18 +551,24 @@ impl Client {
         request: Request,
         rate_limited: impl Fn(&[u8]) -> Option<Error>,
     ) -> Result<Bytes, Error> {
+        self.send_traced(request, rate_limited, None).await
+    }
+
+    /// Like [`send_checked`](Self::send_checked), each attempt in a span that names the
+    /// connector operation `target` when it is a call.
+    async fn send_traced(
+        &self,
+        request: Request,
+        rate_limited: impl Fn(&[u8]) -> Option<Error>,
+        target: Option<Target<'_>>,
+    ) -> Result<Bytes, Error> {
         let retry = &self.inner.retry;
         let max_attempts = retry.max_attempts(request.kind);
         let mut attempt = 1;
         // Whether an earlier attempt may have done what was asked before failing.
         let mut may_have_acted = false;
         loop {
-            let span = tracing::debug_span!(
-                "tray_connect.request",
-                method = request.method,
-                path = request.url.path(),
-                attempt,
-            );
+            let span = attempt_span(&request, target, attempt);
             let failed = match self.attempt(&request).instrument(span.clone()).await {
                 Ok(body) => match rate_limited(&body) {
                     None => return Ok(body),
@@ -435,6 +580,10 @@ impl Client {
                 },
                 Err(failed) => failed,
             };
+            if !span.is_disabled() {
+                span.record("otel.status_code", "ERROR");
+                span.record("error.type", failed.error_type());
+            }
             if request.gone_is_done && may_have_acted && failed.failure == Failure::Status(404) {
                 span.in_scope(|| {
                     tracing::debug!("gone after an earlier attempt that may have deleted it: done");
@@ -540,6 +689,7 @@ impl Client {
             .await
             .map_err(|e| self.transport_failure(e, request))?;
         let status = response.status().as_u16();
+        tracing::Span::current().record("http.response.status_code", status);
         tracing::debug!(
             status,
             elapsed_ms = started.map_or(0, |s| s.elapsed().as_millis() as u64),

@@ -93,6 +93,8 @@ pub struct ClientBuilder {
     pub(crate) max_listed_items: usize,
     pub(crate) max_concurrent_calls: Option<usize>,
     pub(crate) rate_limit: Option<RateLimit>,
+    /// The caller's own HTTP client, used for every request instead of the SDK's.
+    pub(crate) http_client: Option<reqwest::Client>,
     #[cfg(feature = "redis")]
     pub(crate) shared_limits: Option<crate::RedisLimits>,
 }
@@ -112,6 +114,7 @@ impl Default for ClientBuilder {
             max_listed_items: DEFAULT_MAX_LISTED_ITEMS,
             max_concurrent_calls: Some(DEFAULT_MAX_CONCURRENT_CALLS),
             rate_limit: Some(RateLimit::default()),
+            http_client: None,
             #[cfg(feature = "redis")]
             shared_limits: None,
         }
@@ -132,7 +135,11 @@ impl fmt::Debug for ClientBuilder {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("max_listed_items", &self.max_listed_items)
             .field("max_concurrent_calls", &self.max_concurrent_calls)
-            .field("rate_limit", &self.rate_limit);
+            .field("rate_limit", &self.rate_limit)
+            .field(
+                "http_client",
+                &self.http_client.as_ref().map(|_| "<caller's own>"),
+            );
         #[cfg(feature = "redis")]
         f.field("shared_limits", &self.shared_limits);
         f.finish()
@@ -253,6 +260,52 @@ impl ClientBuilder {
     /// next in line takes it, so cancellations never delay the requests that remain.
     pub fn rate_limit(mut self, limit: impl Into<Option<RateLimit>>) -> Self {
         self.rate_limit = limit.into();
+        self
+    }
+
+    /// Sends every request through `http` (a `reqwest::Client` you already tune: proxies, root
+    /// certificates or client identities, connection pools, DNS, HTTP versions) instead of the
+    /// HTTP clients the SDK builds. It must come from the `reqwest` this crate uses, 0.13
+    /// (`reqwest = "0.13"` in your `Cargo.toml`); it is not re-exported, so that its names
+    /// (`Body`, `Client`, `Error`, ...) never lengthen the paths in your compiler errors.
+    ///
+    /// What the SDK still does, as with its own: the token (`Authorization`, marked
+    /// sensitive) and `Accept` headers, the [call](Self::call_timeout) and
+    /// [read](Self::read_timeout) timeouts (each attempt as a whole, connect to last body
+    /// byte), [retries](Self::retry), the [limits](Self::max_concurrent_calls) and
+    /// [pace](Self::rate_limit), the [response cap](Self::max_response_bytes), base URL checks,
+    /// `tracing` spans and drift reports.
+    ///
+    /// What it then no longer guarantees, because those are settings of the HTTP client:
+    ///
+    /// - **No redirects.** The SDK's clients never follow one (Tray's API does not redirect,
+    ///   and following could replay a call elsewhere); `reqwest`'s default follows up to 10.
+    ///   Set `.redirect(reqwest::redirect::Policy::none())`.
+    /// - **Loopback never through a proxy.** The SDK's client for `127.0.0.1`/`localhost`
+    ///   (an emulator) ignores `HTTP_PROXY` and friends, which would otherwise receive the token
+    ///   in clear over `http://`; yours uses whatever proxy it was given, for every host.
+    /// - **A 10 s connect timeout** (capped by the request timeouts): without one, connecting
+    ///   to a black-holed host takes a whole attempt's timeout.
+    /// - **At most 1,000 idle connections per host** (Tray's ceiling of concurrent calls):
+    ///   a burst can otherwise leave many more idle sockets open.
+    /// - **The `tray-connect/VERSION` user agent.**
+    /// - **TLS** as this crate's `rustls`/`native-tls` feature chose: the client's own.
+    ///
+    /// ```
+    /// let http = reqwest::Client::builder()
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .connect_timeout(std::time::Duration::from_secs(10))
+    ///     .user_agent("my-app/1.0 tray-connect")
+    ///     .build()
+    ///     .expect("an HTTP client");
+    /// let client = tray_connect::Client::builder()
+    ///     .token("my-master-token")
+    ///     .http_client(http)
+    ///     .build()?;
+    /// # Ok::<(), tray_connect::Error>(())
+    /// ```
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http_client = Some(http);
         self
     }
 

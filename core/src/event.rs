@@ -148,7 +148,15 @@ pub fn decode_event<T: Trigger>(
 
 /// Decodes a verified body as `T`'s event: plain serde first, the JSON path only on failure.
 pub(crate) fn parse_event<T: Trigger>(body: &[u8]) -> Result<T::Event, EventError> {
-    let plain = match serde_json::from_slice::<T::Event>(body) {
+    let decoded = crate::drift::EVENTS.watch_in::<T::Event, _>(
+        T::TRIGGER,
+        T::VERSION,
+        T::NAME,
+        body,
+        false,
+        || serde_json::from_slice::<T::Event>(body),
+    );
+    let plain = match decoded {
         Ok(event) => return Ok(event),
         Err(plain) => plain,
     };

@@ -79,6 +79,7 @@ mod authentications;
 mod body;
 mod client;
 mod config;
+mod drift;
 mod embedded;
 mod enum_value;
 mod error;
@@ -110,9 +111,10 @@ mod wire;
 /// tools that hold recorded answers. Not a stable API.
 #[doc(hidden)]
 pub mod __wire {
+    pub use crate::drift::DriftLog;
     pub use crate::wire::{
-        api_error, decode_call, decode_call_response, decode_connectors, decode_lookup,
-        decode_operations, decode_output, decode_output_schema, encode_call,
+        api_error, decode_call, decode_call_response, decode_call_typed, decode_connectors,
+        decode_lookup, decode_operations, decode_output, decode_output_schema, encode_call,
     };
 }
 
@@ -127,6 +129,7 @@ pub use authentications::{
 };
 pub use client::Client;
 pub use config::{ClientBuilder, Region, RetryPolicy};
+pub use drift::{DriftKind, DriftReport, ObservedDrift, event_drift_report};
 pub use embedded::{Authentication, AuthenticationEnvironment, AuthenticationService, NewUser};
 pub use enum_value::ParseEnumError;
 pub use error::Error;
@@ -168,8 +171,9 @@ pub use wire::{Connector, OperationInfo, ServiceRef};
 ///   `impl Into<T>`, `maybe_x(Option<T>)` for optional ones, and a `build()` that compiles only
 ///   once every required input is set (the error names each missing input);
 /// - `SendSmsOutput`, the output: optional fields are `Option`s, unlisted fields land in
-///   `extra`, unknown enum values in `Unknown(String)`; `Value` where the document gives no
-///   schema or the operation has dynamic output;
+///   `extra`, unknown enum values in `Unknown(String)`, an integer, number or boolean sent as
+///   text (`"42"`) is taken as one, each reported in [`Client::drift_report`]; `Value` where
+///   the document gives no schema or the operation has dynamic output;
 /// - `impl Operation for SendSms`, so that [`Client::call`] returns `SendSmsOutput`;
 /// - for inputs with a `lookup`, `SendSms::{input}_lookup(..)` for [`Client::lookup`].
 ///

@@ -176,3 +176,37 @@ where
 pub fn expecting_object(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
     write!(f, "an object ({name})")
 }
+
+// ---- Drift: what an output keeps that its document did not promise ----
+
+pub use crate::drift::{Fallback, Lenient};
+
+/// Reads a member's value leniently (an integer, number or boolean, or an `Option` of one): a
+/// number or boolean sent as text is taken as one, and reported as drift.
+pub fn lenient<'de, T, A>(map: &mut A) -> Result<T, A::Error>
+where
+    A: MapAccess<'de>,
+    Lenient<T>: serde::Deserialize<'de>,
+{
+    map.next_value::<Lenient<T>>().map(|value| value.0)
+}
+
+/// Reads the value of a member the document gives no Rust type (a `Value`, or an `Option` of
+/// one): a value other than `null` is reported as drift.
+pub fn fallback<'de, T, A>(map: &mut A) -> Result<T, A::Error>
+where
+    A: MapAccess<'de>,
+    Fallback<T>: serde::Deserialize<'de>,
+{
+    map.next_value::<Fallback<T>>().map(|value| value.0)
+}
+
+/// Reports a member the document does not list (about to land in `extra`) as drift.
+pub fn unlisted(member: &str) {
+    crate::drift::report(crate::drift::DriftKind::UnlistedMember, Some(member));
+}
+
+/// Reports an enum value the document does not list (about to land in `Unknown`) as drift.
+pub fn unknown_value() {
+    crate::drift::report(crate::drift::DriftKind::UnknownEnumValue, None);
+}

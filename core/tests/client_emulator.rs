@@ -604,7 +604,7 @@ async fn token_never_appears_in_tracing_errors_or_debug() {
 
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(
-        log.contains("tray_connect.request"),
+        log.contains("tray.request") && log.contains("tray.call"),
         "no client spans captured:\n{log}"
     );
     assert!(log.contains("attempt=2"), "the retry is traced:\n{log}");

@@ -92,7 +92,7 @@ async fn token_and_secret_inputs_never_leak_whatever_fails() {
     // callsite first reached on another thread (another test of this binary, without a
     // subscriber) from that thread's default alone, caches "never" for every thread, and this
     // subscriber then sees none of the client's spans: whether it did depended on which test
-    // reached `tray_connect.request` first.
+    // reached `tray.request` first.
     let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
 
     let emu = Emulator::builder()
@@ -177,7 +177,7 @@ async fn token_and_secret_inputs_never_leak_whatever_fails() {
     assert_clean("Debug/Display of errors", &rendered);
 
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(log.contains("tray_connect.request"), "nothing captured");
+    assert!(log.contains("tray.request"), "nothing captured");
     assert_clean("tracing output", &log);
     // The emulator did receive the password: it is sent, just never shown.
     assert!(emu.calls().iter().any(|c| c.input["password"] == PASSWORD));

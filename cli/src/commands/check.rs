@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
-use tray_connect::Client;
+use tray_connect::{Client, DriftKind, DriftReport, ObservedDrift};
 use tray_connect_codegen::DocumentKind;
 use tray_connect_codegen::document::SAMPLED_OUTPUT_SCHEMA;
 
@@ -30,6 +30,18 @@ struct Report {
     /// when it could be read.
     header: Option<(DocumentKind, String, String)>,
     outcome: Outcome,
+    /// Drift seen at run time (`--observed`) in answers of its connector and version.
+    observed: Vec<ObservedDrift>,
+}
+
+impl Report {
+    /// Whether the document was compared and differs, live or as production saw it.
+    fn drifted(&self) -> bool {
+        match &self.outcome {
+            Outcome::Compared(changes) => !changes.is_empty() || !self.observed.is_empty(),
+            Outcome::NotChecked { .. } => false,
+        }
+    }
 }
 
 enum Outcome {
@@ -86,18 +98,58 @@ pub async fn run(connection: &Connection, args: CheckArgs) -> Result<ExitCode, F
             shown_paths(&paths)
         )));
     }
+    let mut observed = read_observed(&args.observed)?;
     let client = connection.client()?;
     // The client paces these reads below Tray's rate limit (its default `RateLimit`).
     let mut reports = Vec::new();
     for file in files {
         reports.push(check_one(&client, file).await);
     }
+    // Each observed entry goes to the document of its connector and version; the rest are
+    // listed apart (and still fail the run: production saw them).
+    for report in &mut reports {
+        if let Some((_, name, version)) = &report.header {
+            let (mine, rest) = observed
+                .into_iter()
+                .partition(|o| &o.connector == name && &o.version == version);
+            report.observed = mine;
+            observed = rest;
+        }
+    }
 
     if args.json {
-        print_json(&Value::Array(reports.iter().map(report_json).collect()));
+        let mut entries: Vec<Value> = reports.iter().map(report_json).collect();
+        if !observed.is_empty() {
+            entries.push(json!({
+                "file": Value::Null,
+                "kind": Value::Null,
+                "connector": Value::Null,
+                "version": Value::Null,
+                "status": "observed",
+                "changes": [],
+                "breaking": [],
+                "nonBreaking": [],
+                "observed": observed.iter().map(observed_json).collect::<Vec<_>>(),
+            }));
+        }
+        print_json(&Value::Array(entries));
     } else {
         for report in &reports {
             print_report(report);
+        }
+        if !observed.is_empty() {
+            outln!(
+                "seen at run time in documents not checked here ({}):",
+                observed.len()
+            );
+            for entry in &observed {
+                outln!(
+                    "    - {} {}: {}",
+                    entry.connector,
+                    entry.version,
+                    observed_text(entry)
+                );
+            }
         }
         outln!("{}", summary(&reports));
     }
@@ -113,10 +165,14 @@ pub async fn run(connection: &Connection, args: CheckArgs) -> Result<ExitCode, F
         return Ok(ExitCode::from(COULD_NOT_CHECK));
     }
     let fails = |change: &Change| args.fail_on == FailOn::Any || change.breaking;
+    // What production saw decoded (it is kept in `extra`, `Unknown`, ...): not breaking.
+    let observed_fails = args.fail_on == FailOn::Any;
     let drifted = reports.iter().any(|r| match &r.outcome {
-        Outcome::Compared(changes) => changes.iter().any(fails),
+        Outcome::Compared(changes) => {
+            changes.iter().any(fails) || (observed_fails && !r.observed.is_empty())
+        }
         Outcome::NotChecked { .. } => false,
-    });
+    }) || (observed_fails && !observed.is_empty());
     Ok(if drifted {
         ExitCode::from(1)
     } else {
@@ -139,6 +195,7 @@ async fn check_one(client: &Client, file: PathBuf) -> Report {
                     reason,
                     message: problem.to_string(),
                 },
+                observed: Vec::new(),
             };
         }
     };
@@ -147,7 +204,59 @@ async fn check_one(client: &Client, file: PathBuf) -> Report {
         file,
         header: Some((read.kind, read.name, read.version)),
         outcome,
+        observed: Vec::new(),
     }
+}
+
+/// Every entry of the `--observed` reports, in order. A file that cannot be read as a drift
+/// report is a usage error: the run would otherwise pass without what production saw.
+fn read_observed(files: &[PathBuf]) -> Result<Vec<ObservedDrift>, Failure> {
+    let mut observed = Vec::new();
+    for file in files {
+        let text = std::fs::read(file).map_err(|e| {
+            Failure::usage(format!("could not read --observed {}: {e}", file.display()))
+        })?;
+        let report: DriftReport = serde_json::from_slice(&text).map_err(|e| {
+            Failure::usage(format!(
+                "--observed {} is not a drift report (Client::drift_report() as JSON): {e}",
+                file.display()
+            ))
+        })?;
+        observed.extend(report.observed);
+    }
+    Ok(observed)
+}
+
+/// "send_sms: an enum value the document does not list at `/status` (seen in 3 answers)".
+fn observed_text(entry: &ObservedDrift) -> String {
+    let what = match entry.kind {
+        DriftKind::UnlistedMember => "a member the document does not list",
+        DriftKind::UnknownEnumValue => "an enum value the document does not list",
+        DriftKind::TypeMismatch => "a value of another type than the document's",
+        DriftKind::ValueFallback => "a value where the document gives no type (kept as JSON)",
+        _ => "something the document does not promise",
+    };
+    let answers = if entry.count == 1 {
+        "answer"
+    } else {
+        "answers"
+    };
+    format!(
+        "{}: {what} at `{}` ({}; seen in {} {answers})",
+        entry.operation, entry.pointer, entry.kind, entry.count
+    )
+}
+
+fn observed_json(entry: &ObservedDrift) -> Value {
+    json!({
+        "connector": entry.connector,
+        "version": entry.version,
+        "operation": entry.operation,
+        "pointer": entry.pointer,
+        "kind": entry.kind,
+        "count": entry.count,
+        "text": observed_text(entry),
+    })
 }
 
 /// Compares a vendored document with what the API serves for its header: Get Connector
@@ -237,8 +346,13 @@ fn print_report(report: &Report) {
             );
             return;
         }
-        Outcome::Compared(changes) if changes.is_empty() => {
+        Outcome::Compared(changes) if changes.is_empty() && report.observed.is_empty() => {
             outln!("{title}: up to date");
+            return;
+        }
+        Outcome::Compared(changes) if changes.is_empty() => {
+            outln!("{title}: live document unchanged");
+            print_observed(&report.observed);
             return;
         }
         Outcome::Compared(changes) => changes,
@@ -262,6 +376,20 @@ fn print_report(report: &Report) {
             outln!("    - {}", change.text);
         }
     }
+    print_observed(&report.observed);
+}
+
+fn print_observed(observed: &[ObservedDrift]) {
+    if observed.is_empty() {
+        return;
+    }
+    outln!(
+        "  seen at run time ({}, not in the vendored document):",
+        observed.len()
+    );
+    for entry in observed {
+        outln!("    - {}", observed_text(entry));
+    }
 }
 
 /// "3 documents: 1 up to date, 1 with drift, 1 could not be checked".
@@ -269,8 +397,8 @@ fn summary(reports: &[Report]) -> String {
     let (mut equal, mut drift, mut not_checked) = (0, 0, 0);
     for report in reports {
         match &report.outcome {
-            Outcome::Compared(changes) if changes.is_empty() => equal += 1,
-            Outcome::Compared(_) => drift += 1,
+            Outcome::Compared(_) if report.drifted() => drift += 1,
+            Outcome::Compared(_) => equal += 1,
             Outcome::NotChecked { .. } => not_checked += 1,
         }
     }
@@ -304,7 +432,7 @@ fn report_json(report: &Report) -> Value {
                     .map(|c| c.text.as_str())
                     .collect()
             };
-            entry["status"] = json!(if changes.is_empty() { "equal" } else { "drift" });
+            entry["status"] = json!(if report.drifted() { "drift" } else { "equal" });
             entry["changes"] = changes.iter().map(change_json).collect();
             entry["breaking"] = json!(texts(true));
             entry["nonBreaking"] = json!(texts(false));
@@ -318,6 +446,7 @@ fn report_json(report: &Report) -> Value {
             entry["nonBreaking"] = json!([]);
         }
     }
+    entry["observed"] = report.observed.iter().map(observed_json).collect();
     entry
 }
 

@@ -7,4 +7,5 @@ mod support;
 mod check;
 mod help_and_inputs;
 mod hostile_text;
+mod observed;
 mod pull;

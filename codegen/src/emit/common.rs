@@ -156,6 +156,9 @@ pub(super) struct StructShape<'a> {
     pub(super) additional: Option<&'a AdditionalMap>,
     pub(super) extra: Option<&'a str>,
     pub(super) strict_optional: bool,
+    /// An output (or trigger event): what it keeps that the document did not promise (an
+    /// unlisted member, a number sent as text) is reported as drift.
+    pub(super) output: bool,
 }
 
 impl StructShape<'_> {

@@ -5,7 +5,7 @@
 
 use super::common::{Emitter, StructShape, ident, serialize_impl};
 use super::source::{Ident, Source, src};
-use crate::model::{Field, Presence, admits_null};
+use crate::model::{Field, Presence, Ty, admits_null};
 
 impl Emitter<'_> {
     /// `Serialize` for a struct: an object of the listed members that are set, then the
@@ -58,10 +58,19 @@ impl Emitter<'_> {
             .collect();
         let arms = shape.fields.iter().zip(&slots).map(|(field, slot)| {
             let wire = &field.wire;
+            // An output's scalars accept a number or boolean sent as text, as drift; a member
+            // the document gives no Rust type reports what it holds.
+            let read = match (shape.output, &field.ty) {
+                (true, Ty::Integer | Ty::Number | Ty::Boolean) => {
+                    src!(__tray::lenient(&mut __map)?)
+                }
+                (true, Ty::Value) => src!(__tray::fallback(&mut __map)?),
+                _ => src!(__map.next_value()?),
+            };
             let value = if self.reads_wrapped(field, shape.strict_optional) {
-                src!(__tray::Some(__map.next_value()?))
+                src!(__tray::Some(#read))
             } else {
-                src!(__map.next_value()?)
+                read
             };
             src!(#wire => __tray::set(&mut #slot, #wire, #value)?,)
         });
@@ -86,7 +95,13 @@ impl Emitter<'_> {
         let (rest_init, members, rest_finish) = match shape.catch_all() {
             Some(rest) => {
                 let rest = ident(rest);
-                let keep = src!(#rest.insert(__key.into_string(), __map.next_value()?););
+                let insert = src!(#rest.insert(__key.into_string(), __map.next_value()?););
+                // Only `extra` is unpromised: `additionalProperties` members are listed.
+                let keep = if shape.output && shape.additional.is_none() {
+                    src!(__tray::unlisted(__key.as_str()); #insert)
+                } else {
+                    insert
+                };
                 let members = if shape.fields.is_empty() {
                     src!(while let __tray::Some(__key) = #next_key { #keep })
                 } else {

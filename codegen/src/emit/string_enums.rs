@@ -57,7 +57,10 @@ impl Emitter<'_> {
             // Outputs keep what they do not know.
             Some(u) => (
                 src!(__tray::Infallible),
-                src!(other => #name::#u(__tray::String::from(other))),
+                src!(other => {
+                    __tray::unknown_value();
+                    #name::#u(__tray::String::from(other))
+                }),
             ),
             None => (
                 src!(::tray_connect::ParseEnumError),

@@ -80,6 +80,7 @@ impl Emitter<'_> {
             additional,
             extra,
             strict_optional,
+            output: def.role == Role::Output,
         };
         if self.serialises(def.role) {
             out.extend(self.struct_serialize(&object));
