@@ -1,6 +1,6 @@
 //! Seeded random schemas across the dialect, each expanded by the real code generator (see
 //! `build/`) and compiled here under `#![deny(warnings, missing_docs)]`: generated code must
-//! always compile. `tests/oracle.rs` then checks the types against an independent draft-04
+//! always compile. `tests/oracle/` then checks the types against an independent draft-04
 //! validator.
 
 #![deny(warnings, missing_docs)]
