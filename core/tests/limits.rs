@@ -238,7 +238,8 @@ async fn a_call_waiting_to_retry_does_not_hold_its_slot() {
         let client = client.clone();
         async move { client.call(AUTH_ID, numbered(0)).await }
     });
-    let guard = tokio::time::Instant::now() + Duration::from_secs(10);
+    // Waits for the first call to arrive (60 s: a hang guard for a busy machine).
+    let guard = tokio::time::Instant::now() + Duration::from_secs(60);
     while emulator.calls().is_empty() {
         assert!(tokio::time::Instant::now() < guard);
         tokio::time::sleep(Duration::from_millis(5)).await;
