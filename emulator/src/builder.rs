@@ -263,7 +263,7 @@ impl EmulatorBuilder {
             .local_addr()
             .map_err(|source| EmulatorError::Bind { source })?;
         #[cfg(feature = "embedded")]
-        let embedded = embedded::surface::Surface::new(&connectors, self.embedded);
+        let embedded = embedded::Surface::new(&connectors, self.embedded);
         let shared = Arc::new(Shared {
             connectors,
             triggers,

@@ -195,9 +195,10 @@
 // `documents` reads operations documents; `normalise` turns their schemas into plain draft-04,
 // which `validate` checks inputs against with Tray's wording and `synth` makes outputs up from.
 // `script`, `faults`, `limits` and `record` hold what a test scripts, injects, enforces and
-// reads. `shared` is the state every route reads; `server` serves the Connectivity API and
-// mounts `triggers` (trigger documents and subscriptions, held in `subscriptions`) and
-// `embedded`, the Embedded API, and `admin`, the emulator's own `/_emulator` routes; `delivery`
+// reads. `shared` is the state every route reads (`ids` makes and checks Tray's UUIDs);
+// `server` serves the Connectivity API and mounts `triggers` (trigger documents and
+// subscriptions, held in `subscriptions`), `embedded_routes`, the Embedded API over the state
+// and GraphQL schema in `embedded`, and `admin`, the emulator's own `/_emulator` routes; `delivery`
 // sends events to subscriptions' endpoints; `typed` scripts, reads and delivers with the
 // generated types. `fixture` is the file format of recorded exchanges (with what keeps secrets
 // out of it and how a call matches one), `replay` answers from a folder of them, `mismatch`
@@ -209,9 +210,12 @@ mod delivery;
 mod documents;
 #[cfg(feature = "embedded")]
 mod embedded;
+#[cfg(feature = "embedded")]
+mod embedded_routes;
 mod emulator;
 mod error;
 mod faults;
+mod ids;
 pub mod fixture;
 mod limits;
 mod mismatch;

@@ -27,7 +27,8 @@ use crate::faults::{Reply, answer};
 use crate::limits;
 use crate::record::RecordedCall;
 use crate::script::Scripted;
-use crate::shared::{Shared, is_uuid, unauthorized};
+use crate::ids::is_uuid;
+use crate::shared::{Shared, unauthorized};
 use crate::synth;
 
 type AppState = State<Arc<Shared>>;
@@ -36,7 +37,7 @@ type AppState = State<Arc<Shared>>;
 pub(crate) fn router(shared: Arc<Shared>, body_read_timeout: Duration) -> Router {
     let router = crate::admin::routes(crate::triggers::routes(Router::new()));
     #[cfg(feature = "embedded")]
-    let router = crate::embedded::routes(router);
+    let router = crate::embedded_routes::routes(router);
     router
         .route("/core/v1/connectors", get(list_connectors))
         .route(
@@ -283,7 +284,7 @@ async fn call_connector(
     };
     #[cfg(feature = "embedded")]
     if request.malformed.is_none()
-        && let Some(refused) = crate::embedded::check_auth_id(
+        && let Some(refused) = crate::embedded_routes::check_auth_id(
             &shared,
             &headers,
             &name,

@@ -18,7 +18,8 @@ use serde_json::{Map, Value, json};
 use crate::delivery::{check_endpoint, new_signing_key};
 use crate::documents::{Connector, Validation};
 use crate::faults::{Reply, answer};
-use crate::shared::{Shared, is_uuid, new_uuid};
+use crate::ids::{is_uuid, new_uuid};
+use crate::shared::Shared;
 use crate::subscriptions::RecordedSubscription;
 
 type AppState = State<Arc<Shared>>;

@@ -8,13 +8,31 @@ use super::lints::{
 };
 use super::source::{Ident, Source, src};
 use crate::docs;
-use crate::model::{AdditionalMap, Def, DefKind, Field, Presence, Ty};
+use crate::model::{
+    AdditionalMap, BUILD, Builder, Def, DefKind, Field, INSERT_ADDITIONAL, Presence, RequiredState, SetterKind, StructBody,
+    Ty,
+};
 use crate::untrusted;
 
 /// Said by a required input's setter.
 const REQUIRED_NOTE: &str = "Required: `.build()` compiles once it is set.";
 /// Said by an optional input's setter.
 const OPTIONAL_NOTE: &str = "Optional: left out of the input unless set.";
+
+/// A required input: its field and the names its builder gives it.
+struct RequiredInput<'a> {
+    field: &'a Field,
+    setter: &'a str,
+    maybe: Option<&'a str>,
+    state: &'a RequiredState,
+}
+
+/// An optional input: its field and its setters.
+struct OptionalInput<'a> {
+    field: &'a Field,
+    setter: &'a str,
+    maybe: &'a str,
+}
 
 /// What the parts of one builder share.
 struct Shape<'a> {
@@ -23,10 +41,12 @@ struct Shape<'a> {
     name: Ident,
     /// The builder type.
     builder: Ident,
+    /// Its name, as the model gives it.
+    builder_name: &'a str,
     /// The module of its state traits.
     state_mod: Ident,
-    required: Vec<&'a Field>,
-    optional: Vec<&'a Field>,
+    required: Vec<RequiredInput<'a>>,
+    optional: Vec<OptionalInput<'a>>,
     /// The builder's field for each required input, named after its setter.
     required_slots: Vec<Ident>,
     /// The builder's field for each optional input, named after its setter.
@@ -62,28 +82,37 @@ impl Shape<'_> {
 
 impl Emitter<'_> {
     /// The builder of an input struct.
-    pub(super) fn builder(
-        &self,
-        def: &Def,
-        fields: &[Field],
-        additional: Option<&AdditionalMap>,
-        extra: Option<&str>,
-    ) -> Source {
-        let (required, optional): (Vec<&Field>, Vec<&Field>) =
-            fields.iter().partition(|f| f.presence.is_required());
+    pub(super) fn builder(&self, def: &Def, body: &StructBody, builder: &Builder) -> Source {
+        let fields = &body.fields;
+        let (additional, extra) = (body.additional.as_ref(), body.extra.as_deref());
+        let mut required = Vec::new();
+        let mut optional = Vec::new();
+        for (field, setter) in fields.iter().zip(&builder.setters) {
+            match &setter.kind {
+                SetterKind::Required { state, maybe } => required.push(RequiredInput {
+                    field,
+                    setter: &setter.name,
+                    maybe: maybe.as_deref(),
+                    state,
+                }),
+                SetterKind::Optional { maybe } => optional.push(OptionalInput {
+                    field,
+                    setter: &setter.name,
+                    maybe,
+                }),
+            }
+        }
         let op = docs::code(&def.operation);
         let shape = Shape {
             def,
             name: ident(&def.name),
-            builder: ident(def.builder.as_deref().unwrap_or(&def.name)),
-            state_mod: ident(def.state_module.as_deref().unwrap_or("__state")),
-            params: required
-                .iter()
-                .map(|f| ident(f.state.as_ref().map_or("Input", |s| s.param.as_str())))
-                .collect(),
-            required_tys: required.iter().map(|f| self.field_ty(f)).collect(),
-            required_slots: required.iter().map(|f| ident(&f.setter)).collect(),
-            optional_slots: optional.iter().map(|f| ident(&f.setter)).collect(),
+            builder: ident(&builder.name),
+            builder_name: &builder.name,
+            state_mod: ident(&builder.state_module),
+            params: required.iter().map(|r| ident(&r.state.param)).collect(),
+            required_tys: required.iter().map(|r| self.field_ty(r.field)).collect(),
+            required_slots: required.iter().map(|r| ident(r.setter)).collect(),
+            optional_slots: optional.iter().map(|o| ident(o.setter)).collect(),
             required,
             optional,
             additional,
@@ -169,7 +198,7 @@ impl Emitter<'_> {
         } = shape;
         let required = &shape.required_slots;
         let optional = &shape.optional_slots;
-        let optional_tys = shape.optional.iter().map(|f| self.field_ty(f));
+        let optional_tys = shape.optional.iter().map(|o| self.field_ty(o.field));
         let additional = shape.additional.map(|additional| {
             let field = ident(&additional.rust);
             let ty = self.ty(&additional.ty);
@@ -191,7 +220,7 @@ impl Emitter<'_> {
             let list = shape
                 .required
                 .iter()
-                .map(|f| format!("`{}`", docs::code(&f.wire)))
+                .map(|r| format!("`{}`", docs::code(&r.field.wire)))
                 .collect::<Vec<_>>()
                 .join(", ");
             format!(
@@ -200,7 +229,7 @@ impl Emitter<'_> {
                 def.name, shape.whose
             )
         };
-        let allow = allow_lints(def.builder.as_deref().unwrap_or(&def.name));
+        let allow = allow_lints(shape.builder_name);
         // Deeply nested arrays (a schema's own nesting) read as complex types to clippy.
         let complex = fields
             .iter()
@@ -228,15 +257,16 @@ impl Emitter<'_> {
             .optional
             .iter()
             .zip(&shape.optional_slots)
-            .map(|(field, slot)| self.optional_setters(field, slot));
+            .map(|(input, slot)| self.optional_setters(input, slot));
         let additional = shape.additional.map(|additional| {
             let field = ident(&additional.rust);
             let value_ty = self.ty(&additional.ty);
             let unit = unit_arg(&additional.ty);
+            let insert = ident(INSERT_ADDITIONAL);
             src! {
                 /// Adds a property beyond the listed ones (`additionalProperties`).
                 #unit
-                pub fn insert_additional(
+                pub fn #insert(
                     mut self,
                     key: impl __tray::Into<__tray::String>,
                     value: impl __tray::Into<#value_ty>,
@@ -267,12 +297,13 @@ impl Emitter<'_> {
 
     /// The setter of the `k`th required input (and its `maybe_` form when it is nullable).
     fn required_setters(&self, shape: &Shape<'_>, k: usize) -> Source {
-        let field = shape.required[k];
+        let input = &shape.required[k];
+        let field = input.field;
         let builder = &shape.builder;
         let param = &shape.params[k];
         let state_mod = &shape.state_mod;
-        let unset = ident(field.state.as_ref().map_or("IsUnset", |s| s.unset.as_str()));
-        let setter = ident(&field.setter);
+        let unset = ident(&input.state.unset);
+        let setter = ident(input.setter);
         let doc = doc_attrs(&setter_doc_lines(field, REQUIRED_NOTE));
         let inner = self.ty(&field.ty);
         let stored = &shape.required_tys[k];
@@ -298,7 +329,7 @@ impl Emitter<'_> {
         // complex to clippy (`Builder<A, B, Set<T>, ..>` at nesting 1, its arguments at 2).
         let score = 10 + 20 * shape.params.len() + field_complexity(field, 3);
         let complex = (score > COMPLEXITY_LIMIT).then(|| src!(#[allow(clippy::type_complexity)]));
-        let maybe = field.maybe_setter.as_deref().map(|maybe| {
+        let maybe = input.maybe.map(|maybe| {
             let maybe = ident(maybe);
             let doc = format!(" Sets `{}` or, with `None`, sends `null`.", field.rust);
             let body = moved(src!(value));
@@ -328,9 +359,10 @@ impl Emitter<'_> {
     }
 
     /// The setter and `maybe_` setter of an optional input, kept in the builder's `slot`.
-    fn optional_setters(&self, field: &Field, slot: &Ident) -> Source {
-        let setter = ident(&field.setter);
-        let maybe = ident(field.maybe_setter.as_deref().unwrap_or(&field.setter));
+    fn optional_setters(&self, input: &OptionalInput<'_>, slot: &Ident) -> Source {
+        let field = input.field;
+        let setter = ident(input.setter);
+        let maybe = ident(input.maybe);
         let doc = doc_attrs(&setter_doc_lines(field, OPTIONAL_NOTE));
         let inner = self.ty(&field.ty);
         let (takes, convert) = self.setter_argument(&field.ty, &inner);
@@ -386,16 +418,16 @@ fn builder_finish(shape: &Shape<'_>) -> Source {
         .iter()
         .zip(params)
         .zip(&shape.required_slots)
-        .map(|((f, p), slot)| {
-            let rust = ident(&f.rust);
+        .map(|((r, p), slot)| {
+            let rust = ident(&r.field.rust);
             src!(#rust: #state_mod::#p::into_input(self.#slot),)
         });
     let optional = shape
         .optional
         .iter()
         .zip(&shape.optional_slots)
-        .map(|(f, slot)| {
-            let rust = ident(&f.rust);
+        .map(|(o, slot)| {
+            let rust = ident(&o.field.rust);
             src!(#rust: self.#slot,)
         });
     let catch_alls = &shape.catch_alls;
@@ -409,9 +441,10 @@ fn builder_finish(shape: &Shape<'_>) -> Source {
             def.name
         ),
     };
+    let build = ident(BUILD);
     src! {
         #[doc = #doc]
-        pub fn build(self) -> #name
+        pub fn #build(self) -> #name
         where
             #(#bounds)*
         {
@@ -431,9 +464,9 @@ fn state_module(shape: &Shape<'_>) -> Option<Source> {
     // rustc prints these messages as written: a document's control characters must not reach
     // the terminal.
     let op = untrusted::visible(op);
-    let traits = shape.required.iter().zip(&shape.params).map(|(field, param)| {
-        let wire = untrusted::visible(&field.wire);
-        let setter = &field.setter;
+    let traits = shape.required.iter().zip(&shape.params).map(|(input, param)| {
+        let wire = untrusted::visible(&input.field.wire);
+        let setter = input.setter;
         let message = if def.root {
             format!(
                 "missing required input `{wire}` for operation `{op}`: call `.{setter}(..)` before `.build()`"
@@ -445,7 +478,7 @@ fn state_module(shape: &Shape<'_>) -> Option<Source> {
             )
         };
         let label = format!("`{wire}` is not set");
-        let unset = ident(field.state.as_ref().map_or("IsUnset", |s| s.unset.as_str()));
+        let unset = ident(&input.state.unset);
         let unset_message = if def.root {
             format!("required input `{wire}` of operation `{op}` is already set")
         } else {

@@ -5,18 +5,18 @@ use super::common::{Emitter, doc_attrs, ident};
 use super::lints::allow_lints;
 use super::source::{Source, src};
 use crate::docs;
-use crate::model::{Def, Ty};
+use crate::model::{BUILD, Def, MAP_INSERT, Ty};
 
 impl Emitter<'_> {
-    pub(super) fn map_newtype(&self, def: &Def) -> Source {
+    pub(super) fn map_newtype(&self, def: &Def, builder_name: &str) -> Source {
         let name = ident(&def.name);
-        let builder_name = def.builder.as_deref().unwrap_or(&def.name);
         let builder = ident(builder_name);
         let builder_allow = allow_lints(builder_name);
         let doc = doc_attrs(&self.def_docs(def));
         let allow = allow_lints(&def.name);
         let derives = self.derives(def.role, src!());
         let map = self.ty(&Ty::JsonMap);
+        let (insert, build) = (ident(MAP_INSERT), ident(BUILD));
         let op = docs::code(&def.operation);
         let start_doc = format!(" Starts building a `{op}` input.");
         let builder_doc = format!(" Builds [`{}`] one input at a time.", def.name);
@@ -53,7 +53,7 @@ impl Emitter<'_> {
 
             impl #builder {
                 /// Sets one input property.
-                pub fn insert(
+                pub fn #insert(
                     mut self,
                     key: impl __tray::Into<__tray::String>,
                     value: impl __tray::Into<__tray::Value>,
@@ -63,7 +63,7 @@ impl Emitter<'_> {
                 }
 
                 #[doc = #build_doc]
-                pub fn build(self) -> #name {
+                pub fn #build(self) -> #name {
                     #name(self.input)
                 }
             }

@@ -143,23 +143,13 @@ impl Emitter<'_> {
 
     fn def(&self, def: &Def) -> Source {
         match &def.kind {
-            DefKind::Struct {
-                fields,
-                additional,
-                extra,
-                strict_optional,
-            } => self.struct_def(
-                def,
-                fields,
-                additional.as_ref(),
-                extra.as_deref(),
-                *strict_optional,
-            ),
+            DefKind::Struct(body) => self.struct_def(def, body, None),
+            DefKind::InputStruct { body, builder } => self.struct_def(def, body, Some(builder)),
             DefKind::StringEnum { variants, unknown } => {
                 self.string_enum(def, variants, unknown.as_deref())
             }
             DefKind::Untagged { variants } => self.untagged(def, variants),
-            DefKind::MapNewtype => self.map_newtype(def),
+            DefKind::MapNewtype { builder } => self.map_newtype(def, builder),
             DefKind::Alias(ty) => {
                 let name = ident(&def.name);
                 let doc = doc_attrs(&self.def_docs(def));

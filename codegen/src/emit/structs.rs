@@ -5,17 +5,18 @@ use super::common::{Emitter, StructShape, doc_attrs, ident};
 use super::lints::{DEEP_NESTING, allow_lints, nesting};
 use super::source::{Source, src};
 use crate::docs;
-use crate::model::{AdditionalMap, Def, Field, Role};
+use crate::model::{Builder, Def, Role, StructBody};
 
 impl Emitter<'_> {
-    pub(super) fn struct_def(
-        &self,
-        def: &Def,
-        fields: &[Field],
-        additional: Option<&AdditionalMap>,
-        extra: Option<&str>,
-        strict_optional: bool,
-    ) -> Source {
+    /// A struct, input (with its builder) or output.
+    pub(super) fn struct_def(&self, def: &Def, body: &StructBody, builder: Option<&Builder>) -> Source {
+        let StructBody {
+            fields,
+            additional,
+            extra,
+            strict_optional,
+        } = body;
+        let (additional, extra) = (additional.as_ref(), extra.as_deref());
         let name = ident(&def.name);
         let doc = doc_attrs(&self.def_docs(def));
         let allow = allow_lints(&def.name);
@@ -79,7 +80,7 @@ impl Emitter<'_> {
             fields,
             additional,
             extra,
-            strict_optional,
+            strict_optional: *strict_optional,
             output: def.role == Role::Output,
         };
         if self.serialises(def.role) {
@@ -88,8 +89,8 @@ impl Emitter<'_> {
         if self.deserialises(def.role) {
             out.extend(self.struct_deserialize(&object));
         }
-        if def.role == Role::Input {
-            out.extend(self.builder(def, fields, additional, extra));
+        if let Some(builder) = builder {
+            out.extend(self.builder(def, body, builder));
         }
         out
     }

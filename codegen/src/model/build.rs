@@ -8,7 +8,7 @@ use crate::budget::{self, Exceeded};
 use crate::document::{DocumentKind, OperationDoc, OperationsDocument};
 use crate::naming::{self, Namespace};
 use serde_json::{Map, Value};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Builds the model of `operations` (indices into the document's operations), or says where
 /// the document went over its budget (see `crate::budget`).
@@ -75,14 +75,7 @@ pub fn build(
     if let Some(exceeded) = builder.exceeded {
         return Err(exceeded);
     }
-    let mut defs = builder.defs;
-    for op in &models {
-        defs[op.input].root = true;
-        defs[op.output].root = true;
-    }
-    name_builder_parts(&mut defs, &builder.type_names);
-    super::sizes::box_large_values(&mut defs);
-    super::defaults::mark_defaults(&mut defs);
+    let defs = super::finish::finish(builder.defs, &models, &builder.type_names);
     Ok(Model {
         kind,
         connector: connector.to_owned(),
@@ -91,77 +84,6 @@ pub fn build(
         defs,
         value_fallbacks: builder.value_fallbacks,
     })
-}
-
-/// Names each input struct's setters and type parameters, once every type name is known (a
-/// type parameter must not shadow a type or builder the builder names). `type_names` holds
-/// every name the expansion's types and builders took.
-fn name_builder_parts(defs: &mut [Def], type_names: &Namespace) {
-    for def in defs.iter_mut().filter(|d| d.role == Role::Input) {
-        let DefKind::Struct {
-            fields,
-            additional,
-            extra,
-            ..
-        } = &mut def.kind
-        else {
-            continue;
-        };
-        // What the builder has besides the properties' setters: `build`, the `maybe_` setters,
-        // the catch-alls' setters and fields. A property must not shadow them.
-        let mut methods: HashSet<String> = HashSet::from(["build".to_owned()]);
-        methods.extend(
-            fields
-                .iter()
-                .filter(|f| f.presence != Presence::Required)
-                .map(|f| format!("maybe_{}", f.rust)),
-        );
-        if let Some(additional) = additional {
-            methods.insert("insert_additional".to_owned());
-            methods.insert(additional.rust.clone());
-        }
-        methods.extend(extra.iter().cloned());
-        // A property keeps its name as its setter unless that shadows one of those; then it
-        // takes the first free escaped form, which no other property's setter has.
-        let mut setters: HashSet<String> = fields
-            .iter()
-            .map(|f| f.rust.clone())
-            .filter(|name| !methods.contains(name))
-            .collect();
-        let mut params_taken = HashSet::new();
-        let mut params = Vec::new();
-        for field in fields.iter_mut() {
-            field.setter = if methods.contains(&field.rust) {
-                let setter = naming::free_name(&field.rust, naming::Suffix::EscapedSnake, |name| {
-                    methods.contains(name) || setters.contains(name)
-                });
-                setters.insert(setter.clone());
-                setter
-            } else {
-                field.rust.clone()
-            };
-            if field.presence != Presence::Required {
-                field.maybe_setter = Some(format!("maybe_{}", field.rust));
-            }
-            params.push(
-                field
-                    .presence
-                    .is_required()
-                    .then(|| naming::type_param(&field.rust, type_names, &mut params_taken)),
-            );
-        }
-        // The "not set yet" traits once every parameter is named, so none takes another's name.
-        for (field, param) in fields.iter_mut().zip(params) {
-            field.state = param.map(|param| {
-                let unset =
-                    naming::free_name(&format!("{param}Unset"), naming::Suffix::Pascal, |n| {
-                        params_taken.contains(n) || type_names.contains(n)
-                    });
-                params_taken.insert(unset.clone());
-                RequiredState { param, unset }
-            });
-        }
-    }
 }
 
 impl<'d> ModelBuilder<'d> {
@@ -222,12 +144,33 @@ impl<'d> ModelBuilder<'d> {
         }
     }
 
-    pub(super) fn push(&mut self, mut def: Def) -> usize {
+    /// Takes the next slot for a type named `name`, defined at `pointer`; its content is
+    /// filled once with [`Self::fill`].
+    pub(super) fn slot(&mut self, pointer: &str, name: String, role: Role) -> usize {
         // A type is made whether or not the budget allows it: the walk is ending already.
-        self.spend(&def.pointer, 1);
-        def.operation.clone_from(&self.current_op);
-        self.defs.push(def);
+        self.spend(pointer, 1);
+        self.defs.push(Slot {
+            name,
+            role,
+            pointer: pointer.to_owned(),
+            operation: self.current_op.clone(),
+            content: None,
+        });
         self.defs.len() - 1
+    }
+
+    /// Fills a slot taken with [`Self::slot`] (or [`Self::reserve`]).
+    pub(super) fn fill(&mut self, index: usize, docs: Docs, draft: Draft) {
+        let slot = &mut self.defs[index];
+        debug_assert!(slot.content.is_none(), "{} filled twice", slot.name);
+        slot.content = Some(Content { docs, draft });
+    }
+
+    /// A type whose parts are typed already: a slot, filled at once.
+    pub(super) fn define(&mut self, site: &Site, name: String, docs: Docs, kind: DefKind) -> usize {
+        let index = self.slot(&site.pointer, name, site.role);
+        self.fill(index, docs, Draft::Kind(kind));
+        index
     }
 
     /// Types the node at `site` as `Value`, saying why in its docs and in `VALUE_FALLBACKS`.
@@ -246,7 +189,8 @@ impl<'d> ModelBuilder<'d> {
     }
 
     pub(super) fn admits_null(&self, ty: &Ty) -> bool {
-        admits_null(&self.defs, ty)
+        let defs = &self.defs;
+        admits_null_by(&|index| defs[index].draft().and_then(Draft::kind), ty)
     }
 
     pub(super) fn operation_docs(op: &OperationDoc) -> Docs {
@@ -286,19 +230,8 @@ impl<'d> ModelBuilder<'d> {
                     self.note_fallback(&site, reason.clone());
                     docs.notes.push(Note::PartlyJson(reason));
                 }
-                let builder = Some(self.claim(&format!("{name}Builder")));
-                self.push(Def {
-                    name,
-                    role: Role::Input,
-                    docs,
-                    kind: DefKind::MapNewtype,
-                    builder,
-                    state_module: None,
-                    operation: String::new(),
-                    root: false,
-                    pointer: site.pointer.clone(),
-                    has_default: false,
-                })
+                let builder = self.claim(&format!("{name}Builder"));
+                self.define(&site, name, docs, DefKind::MapNewtype { builder })
             }
         }
     }
@@ -336,7 +269,9 @@ impl<'d> ModelBuilder<'d> {
                 && self.defs[index].name == name
                 && !nullable
             {
-                self.defs[index].docs.notes.push(note);
+                if let Some(content) = &mut self.defs[index].content {
+                    content.docs.notes.push(note);
+                }
                 return index;
             }
             docs.notes.push(note);
@@ -387,18 +322,7 @@ impl<'d> ModelBuilder<'d> {
             self.defs[index].name = renamed;
         }
         let ty = nullable_if(nullable, ty);
-        self.push(Def {
-            name,
-            role: Role::Output,
-            docs,
-            kind: DefKind::Alias(ty),
-            builder: None,
-            state_module: None,
-            operation: String::new(),
-            root: false,
-            pointer: site.pointer.clone(),
-            has_default: false,
-        })
+        self.define(site, name, docs, DefKind::Alias(ty))
     }
 
     /// The type of a schema node. Returns the type and whether the node admits a `null` the

@@ -161,7 +161,7 @@ pub(super) fn alternative_name(alternative: &Map<String, Value>, index: usize) -
 
 impl ModelBuilder<'_> {
     /// Makes the struct an alternative became strict about `null` (see
-    /// `DefKind::Struct::strict_optional`), when it was created for it (index ≥ `first_new`).
+    /// `StructBody::strict_optional`), when it was created for it (index ≥ `first_new`).
     pub(super) fn make_strict(&mut self, ty: &Ty, first_new: usize) {
         let index = match ty {
             Ty::Named(index) => *index,
@@ -171,12 +171,16 @@ impl ModelBuilder<'_> {
         if index < first_new {
             return;
         }
-        match &mut self.defs[index].kind {
-            DefKind::Struct {
-                strict_optional, ..
-            } => *strict_optional = true,
+        let Some(draft) = self.defs[index].content.as_mut().map(|c| &mut c.draft) else {
+            return;
+        };
+        if let Some(body) = draft.body_mut() {
+            body.strict_optional = true;
+            return;
+        }
+        match draft.kind() {
             // The object of a schema with properties but no `type`.
-            DefKind::Untagged { variants } => {
+            Some(DefKind::Untagged { variants }) => {
                 if let Some((_, object)) = variants.first().cloned()
                     && variants.len() == 2
                     && variants[1].1 == Ty::Value
@@ -215,9 +219,7 @@ impl ModelBuilder<'_> {
                 variants.push(((*variant).to_owned(), ty));
             }
         }
-        let def = &mut self.defs[index];
-        def.docs = node_docs(schema);
-        def.kind = DefKind::Untagged { variants };
+        self.fill(index, node_docs(schema), Draft::Kind(DefKind::Untagged { variants }));
         Ty::Named(index)
     }
 
@@ -297,18 +299,8 @@ impl ModelBuilder<'_> {
                     typed.push((other, Ty::Value));
                 }
                 let name = self.def_name(site);
-                let index = self.push(Def {
-                    name,
-                    role: site.role,
-                    docs: node_docs(schema),
-                    kind: DefKind::Untagged { variants: typed },
-                    builder: None,
-                    state_module: None,
-                    operation: String::new(),
-                    root: false,
-                    pointer: site.pointer.clone(),
-                    has_default: false,
-                });
+                let docs = node_docs(schema);
+                let index = self.define(site, name, docs, DefKind::Untagged { variants: typed });
                 (Ty::Named(index), nullable)
             }
         }

@@ -5,38 +5,39 @@
 
 use super::ir::*;
 
-/// Sets `has_default` on every output type that can have one. The least fixed point: a type
-/// that requires itself (through a `Box`) never gets one, as its default would recurse.
-pub(super) fn mark_defaults(defs: &mut [Def]) {
+/// Which types have a `Default`: every output type that can have one. The least fixed point:
+/// a type that requires itself (through a `Box`) never gets one, as its default would recurse.
+pub(super) fn defaults(kinds: &[DefKind], roles: &[Role]) -> Vec<bool> {
+    let mut has_default = vec![false; kinds.len()];
     loop {
         let mut changed = false;
-        for index in 0..defs.len() {
-            if defs[index].has_default || defs[index].role != Role::Output {
+        for index in 0..kinds.len() {
+            if has_default[index] || roles[index] != Role::Output {
                 continue;
             }
-            let has = match &defs[index].kind {
-                DefKind::Struct { fields, .. } => fields
+            let marked = |ty: &Ty| has_default_by(kinds, &has_default, ty);
+            let has = match &kinds[index] {
+                DefKind::Struct(body) | DefKind::InputStruct { body, .. } => body
+                    .fields
                     .iter()
                     .filter(|f| f.presence == Presence::Required)
-                    .all(|f| ty_has_default(defs, &f.ty)),
+                    .all(|f| marked(&f.ty)),
                 DefKind::StringEnum { variants, .. } => !variants.is_empty(),
-                DefKind::Untagged { variants } => {
-                    variants.iter().any(|(_, ty)| ty_has_default(defs, ty))
-                }
-                DefKind::Alias(_) | DefKind::MapNewtype => false,
+                DefKind::Untagged { variants } => variants.iter().any(|(_, ty)| marked(ty)),
+                DefKind::Alias(_) | DefKind::MapNewtype { .. } => false,
             };
             if has {
-                defs[index].has_default = true;
+                has_default[index] = true;
                 changed = true;
             }
         }
         if !changed {
-            return;
+            return has_default;
         }
     }
 }
 
-/// Whether a value of `ty` has a `Default` (given what is marked so far).
+/// Whether a value of `ty` has a `Default`.
 pub(crate) fn ty_has_default(defs: &[Def], ty: &Ty) -> bool {
     match ty {
         Ty::Named(index) => match &defs[*index].kind {
@@ -45,6 +46,18 @@ pub(crate) fn ty_has_default(defs: &[Def], ty: &Ty) -> bool {
             _ => defs[*index].has_default,
         },
         Ty::Boxed(inner) => ty_has_default(defs, inner),
+        _ => true,
+    }
+}
+
+/// [`ty_has_default`] given what is marked so far.
+fn has_default_by(kinds: &[DefKind], marked: &[bool], ty: &Ty) -> bool {
+    match ty {
+        Ty::Named(index) => match &kinds[*index] {
+            DefKind::Alias(ty) => has_default_by(kinds, marked, ty),
+            _ => marked[*index],
+        },
+        Ty::Boxed(inner) => has_default_by(kinds, marked, inner),
         _ => true,
     }
 }

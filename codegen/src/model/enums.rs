@@ -97,17 +97,6 @@ impl ModelBuilder<'_> {
         });
         let name = self.def_name(site);
         let docs = node_docs(schema);
-        self.push(Def {
-            name,
-            role: site.role,
-            docs,
-            kind: DefKind::StringEnum { variants, unknown },
-            builder: None,
-            state_module: None,
-            operation: String::new(),
-            root: false,
-            pointer: site.pointer.clone(),
-            has_default: false,
-        })
+        self.define(site, name, docs, DefKind::StringEnum { variants, unknown })
     }
 }

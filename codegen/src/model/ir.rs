@@ -187,7 +187,7 @@ pub struct Fallback {
 /// One property of a generated struct.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
-    /// The Rust field (and setter) name.
+    /// The Rust field name.
     pub rust: String,
     /// The property name on the wire.
     pub wire: String,
@@ -197,14 +197,78 @@ pub struct Field {
     pub presence: Presence,
     /// The property's docs.
     pub docs: Docs,
-    /// Input structs: the builder's setter (the field name, or `{field}_` where that would
-    /// shadow `build` or a `maybe_` setter). Empty elsewhere.
-    pub setter: String,
-    /// Input structs: the `maybe_{field}` setter taking an `Option`, for inputs that are
-    /// optional or nullable. `None` elsewhere.
-    pub maybe_setter: Option<String>,
-    /// Required inputs: how the builder tracks whether it is set. `None` elsewhere.
-    pub state: Option<RequiredState>,
+}
+
+/// The fields of a struct, and what it keeps beyond them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructBody {
+    /// Required fields first (in `required` order), then the rest in document order.
+    pub fields: Vec<Field>,
+    /// `additionalProperties: <schema>` beside `properties`: flattened map of that type.
+    pub additional: Option<AdditionalMap>,
+    /// The catch-all map of unlisted fields: every output struct without `additional`, and
+    /// input structs whose schema does not forbid unlisted properties.
+    pub extra: Option<String>,
+    /// Optional fields refuse `null` unless the schema allows it. Set on `oneOf`/`anyOf`
+    /// alternatives, where reading `null` as absent would let this alternative take a value
+    /// that a later one keeps whole; elsewhere `null` reads as `None`, leniently.
+    pub strict_optional: bool,
+}
+
+/// Every builder's method that makes the value.
+pub const BUILD: &str = "build";
+/// An input struct's setter of a property beyond the listed ones (`additionalProperties`).
+pub const INSERT_ADDITIONAL: &str = "insert_additional";
+/// A map newtype's builder's setter of one property.
+pub const MAP_INSERT: &str = "insert";
+
+/// An input struct's builder: every name it defines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Builder {
+    /// The builder type, e.g. `SendSmsBuilder`.
+    pub name: String,
+    /// The module holding the builder's state traits (unique per expansion: `FieldAB` and
+    /// `FieldAb` would both read `__field_ab_state`).
+    pub state_module: String,
+    /// One setter per field of the struct, in the same order.
+    pub setters: Vec<Setter>,
+}
+
+/// The setter of one input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setter {
+    /// The method: the field's name, or `{field}_` where that would shadow `build`, a `maybe_`
+    /// setter or a catch-all's.
+    pub name: String,
+    /// Required or optional, and the names that go with it.
+    pub kind: SetterKind,
+}
+
+/// How a builder holds one input.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SetterKind {
+    /// A required input, tracked in the builder's type.
+    Required {
+        /// The names of its state.
+        state: RequiredState,
+        /// The `maybe_{field}` setter taking an `Option`, when the input may be `null`.
+        maybe: Option<String>,
+    },
+    /// An optional input, left out unless set.
+    Optional {
+        /// The `maybe_{field}` setter taking an `Option`.
+        maybe: String,
+    },
+}
+
+impl Setter {
+    /// The `maybe_` setter, if the input has one.
+    pub fn maybe(&self) -> Option<&str> {
+        match &self.kind {
+            SetterKind::Required { maybe, .. } => maybe.as_deref(),
+            SetterKind::Optional { maybe } => Some(maybe),
+        }
+    }
 }
 
 /// The names through which a builder tracks one required input in its type (never a generated
@@ -240,19 +304,14 @@ pub struct AdditionalMap {
 /// What a generated type is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DefKind {
-    /// A struct with named fields.
-    Struct {
-        /// Required fields first (in `required` order), then the rest in document order.
-        fields: Vec<Field>,
-        /// `additionalProperties: <schema>` beside `properties`: flattened map of that type.
-        additional: Option<AdditionalMap>,
-        /// The catch-all map of unlisted fields: every output struct without `additional`, and
-        /// input structs whose schema does not forbid unlisted properties.
-        extra: Option<String>,
-        /// Optional fields refuse `null` unless the schema allows it. Set on `oneOf`/`anyOf`
-        /// alternatives, where reading `null` as absent would let this alternative take a value
-        /// that a later one keeps whole; elsewhere `null` reads as `None`, leniently.
-        strict_optional: bool,
+    /// An output struct with named fields.
+    Struct(StructBody),
+    /// An input struct with named fields, and the builder that makes one.
+    InputStruct {
+        /// Its fields.
+        body: StructBody,
+        /// Its builder.
+        builder: Builder,
     },
     /// An enum of string values.
     StringEnum {
@@ -268,12 +327,33 @@ pub enum DefKind {
         variants: Vec<(String, Ty)>,
     },
     /// An input root that is not an object with properties: a transparent map newtype.
-    MapNewtype,
+    MapNewtype {
+        /// Its builder's name.
+        builder: String,
+    },
     /// `pub type X = T;`
     Alias(Ty),
 }
 
-/// A generated type.
+impl DefKind {
+    /// The fields of a struct, input or output.
+    pub fn body(&self) -> Option<&StructBody> {
+        match self {
+            DefKind::Struct(body) | DefKind::InputStruct { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+
+    /// The fields of a struct, input or output, to change.
+    pub(crate) fn body_mut(&mut self) -> Option<&mut StructBody> {
+        match self {
+            DefKind::Struct(body) | DefKind::InputStruct { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+}
+
+/// A generated type, built whole once the walk is over (see `model::build`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Def {
     /// The Rust type name.
@@ -284,11 +364,6 @@ pub struct Def {
     pub docs: Docs,
     /// What it is.
     pub kind: DefKind,
-    /// Input structs and map newtypes: the builder's name.
-    pub builder: Option<String>,
-    /// Input structs: the module holding the builder's state traits (unique per expansion:
-    /// `FieldAB` and `FieldAb` would both read `__field_ab_state`).
-    pub state_module: Option<String>,
     /// The wire name of the operation this type belongs to.
     pub operation: String,
     /// The operation's input or output type itself, rather than a part of one.
@@ -362,22 +437,31 @@ pub struct Model {
 /// Whether a value of `ty` can itself be `null`, so an `Option` around it must not turn `null`
 /// into `None`: `Value`, `()`, and enums with such a variant.
 pub fn admits_null(defs: &[Def], ty: &Ty) -> bool {
-    fn walk(defs: &[Def], ty: &Ty, seen: &mut Vec<usize>) -> bool {
+    admits_null_by(&|index| Some(&defs[index].kind), ty)
+}
+
+/// [`admits_null`] over the kinds known so far (`None`: not known yet, admits no `null`).
+pub(crate) fn admits_null_by<'a>(kind_of: &dyn Fn(usize) -> Option<&'a DefKind>, ty: &Ty) -> bool {
+    fn walk<'a>(
+        kind_of: &dyn Fn(usize) -> Option<&'a DefKind>,
+        ty: &Ty,
+        seen: &mut Vec<usize>,
+    ) -> bool {
         match ty {
             Ty::Value | Ty::Unit | Ty::Nullable(_) => true,
-            Ty::Boxed(inner) => walk(defs, inner, seen),
+            Ty::Boxed(inner) => walk(kind_of, inner, seen),
             Ty::Named(index) if !seen.contains(index) => {
                 seen.push(*index);
-                match &defs[*index].kind {
-                    DefKind::Untagged { variants } => {
-                        variants.iter().any(|(_, ty)| walk(defs, ty, seen))
+                match kind_of(*index) {
+                    Some(DefKind::Untagged { variants }) => {
+                        variants.iter().any(|(_, ty)| walk(kind_of, ty, seen))
                     }
-                    DefKind::Alias(ty) => walk(defs, ty, seen),
+                    Some(DefKind::Alias(ty)) => walk(kind_of, ty, seen),
                     _ => false,
                 }
             }
             _ => false,
         }
     }
-    walk(defs, ty, &mut Vec::new())
+    walk(kind_of, ty, &mut Vec::new())
 }

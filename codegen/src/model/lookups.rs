@@ -93,13 +93,13 @@ impl ModelBuilder<'_> {
                         template: (*template).to_owned(),
                         rust,
                         ty: site.chain.iter().rev().find_map(|&index| {
-                            match &self.defs[index].kind {
-                                DefKind::Struct { fields, .. } => fields
-                                    .iter()
-                                    .find(|f| f.wire == *template)
-                                    .map(|f| f.ty.clone()),
-                                _ => None,
-                            }
+                            self.defs[index]
+                                .draft()
+                                .and_then(Draft::body)?
+                                .fields
+                                .iter()
+                                .find(|f| f.wire == *template)
+                                .map(|f| f.ty.clone())
                         }),
                     })
                     .collect();

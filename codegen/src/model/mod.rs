@@ -21,6 +21,7 @@ mod build;
 mod combinators;
 mod defaults;
 mod enums;
+mod finish;
 mod ir;
 mod keywords;
 mod lookups;

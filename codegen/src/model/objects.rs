@@ -54,14 +54,13 @@ impl ModelBuilder<'_> {
         self.note_fallback(site, Reason::PropertiesWithoutType);
         let mut enum_docs = node_docs(schema);
         enum_docs.notes.push(Note::PropertiesWithoutType);
-        let def = &mut self.defs[index];
-        def.docs = enum_docs;
-        def.kind = DefKind::Untagged {
+        let kind = DefKind::Untagged {
             variants: vec![
                 ("Object".to_owned(), Ty::Named(object)),
                 ("Other".to_owned(), Ty::Value),
             ],
         };
+        self.fill(index, enum_docs, Draft::Kind(kind));
         Ty::Named(index)
     }
 
@@ -92,14 +91,12 @@ impl ModelBuilder<'_> {
     ) -> usize {
         let name = self.def_name(site);
         let index = self.reserve(site, name.clone());
-        if site.role == Role::Input {
+        let builder = (site.role == Role::Input).then(|| {
             let builder = self.claim(&format!("{name}Builder"));
             let base = format!("__{}_state", naming::snake(&name));
             let state_module = naming::claim(&base, naming::Suffix::Snake, &mut self.module_names);
-            let def = &mut self.defs[index];
-            def.builder = Some(builder);
-            def.state_module = Some(state_module);
-        }
+            (builder, state_module)
+        });
         let properties = schema.get("properties").and_then(Value::as_object);
         let empty = Map::new();
         let properties = properties.unwrap_or(&empty);
@@ -200,9 +197,6 @@ impl ModelBuilder<'_> {
                 presence: Presence::of(is_required.contains(*wire), nullable),
                 ty,
                 docs: field_docs,
-                setter: String::new(),
-                maybe_setter: None,
-                state: None,
             });
         }
         self.struct_chain.pop();
@@ -231,14 +225,21 @@ impl ModelBuilder<'_> {
         };
         let extra = catch_all
             .then(|| naming::catch_all_name("extra", fields.iter().map(|f| f.rust.as_str())));
-        let def = &mut self.defs[index];
-        def.docs = def_docs;
-        def.kind = DefKind::Struct {
+        let body = StructBody {
             fields,
             additional,
             extra,
             strict_optional: false,
         };
+        let draft = match builder {
+            Some((builder, state_module)) => Draft::InputStruct {
+                body,
+                builder,
+                state_module,
+            },
+            None => Draft::Kind(DefKind::Struct(body)),
+        };
+        self.fill(index, def_docs, draft);
         index
     }
 }

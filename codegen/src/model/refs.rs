@@ -12,24 +12,7 @@ impl ModelBuilder<'_> {
     /// types come after their parent in the output and a `$ref` cycle back to `site` can point
     /// at it (see [`PendingRef`]).
     pub(super) fn reserve(&mut self, site: &Site, name: String) -> usize {
-        let index = self.push(Def {
-            name,
-            role: site.role,
-            docs: Docs::default(),
-            // A placeholder that admits no `null` until the real kind is known.
-            kind: DefKind::Struct {
-                fields: Vec::new(),
-                additional: None,
-                extra: None,
-                strict_optional: false,
-            },
-            builder: None,
-            state_module: None,
-            operation: String::new(),
-            root: false,
-            pointer: site.pointer.clone(),
-            has_default: false,
-        });
+        let index = self.slot(&site.pointer, name, site.role);
         // Every shared node waiting at this site binds to it (a `$ref` whose target is an
         // `allOf` waits twice at one pointer); a second type reserved at the same site (the
         // object of a typeless enum) does not rebind them.

@@ -17,27 +17,37 @@ const TAG: usize = 8;
 
 /// Boxes every struct field and enum alternative whose type would hold more than
 /// `budget::INLINE_BYTES` inline.
-pub(super) fn box_large_values(defs: &mut [Def]) {
+pub(super) fn box_large_values(defs: &mut [DefKind]) {
     let mut sizes = vec![None; defs.len()];
     for index in 0..defs.len() {
         def_size(defs, &mut sizes, index);
     }
 }
 
-/// The inline size of `defs[index]`, after boxing its large parts.
-fn def_size(defs: &mut [Def], sizes: &mut [Option<usize>], index: usize) -> usize {
+/// The inline size of the type `defs[index]`, after boxing its large parts.
+fn def_size(defs: &mut [DefKind], sizes: &mut [Option<usize>], index: usize) -> usize {
     if let Some(size) = sizes[index] {
         return size;
     }
     // Cycles go through `Box`, `Vec` or maps, which this walk does not follow; the guard only
     // keeps a malformed model from recursing forever.
     sizes[index] = Some(budget::INLINE_BYTES);
-    let mut kind = std::mem::replace(&mut defs[index].kind, DefKind::MapNewtype);
+    let mut kind = std::mem::replace(&mut defs[index], DefKind::Alias(Ty::Unit));
     let size = match &mut kind {
-        DefKind::Struct {
+        DefKind::Struct(StructBody {
             fields,
             additional,
             extra,
+            ..
+        })
+        | DefKind::InputStruct {
+            body:
+                StructBody {
+                    fields,
+                    additional,
+                    extra,
+                    ..
+                },
             ..
         } => {
             let mut size =
@@ -61,16 +71,16 @@ fn def_size(defs: &mut [Def], sizes: &mut [Option<usize>], index: usize) -> usiz
             largest + TAG
         }
         DefKind::StringEnum { .. } => THREE_WORDS + TAG,
-        DefKind::MapNewtype => JSON,
+        DefKind::MapNewtype { .. } => JSON,
         DefKind::Alias(ty) => ty_size(defs, sizes, ty),
     };
-    defs[index].kind = kind;
+    defs[index] = kind;
     sizes[index] = Some(size);
     size
 }
 
 /// The inline size of `ty`, boxed first when that is over the limit.
-fn boxed_if_large(defs: &mut [Def], sizes: &mut [Option<usize>], ty: &mut Ty) -> usize {
+fn boxed_if_large(defs: &mut [DefKind], sizes: &mut [Option<usize>], ty: &mut Ty) -> usize {
     let size = ty_size(defs, sizes, ty);
     if size <= budget::INLINE_BYTES {
         return size;
@@ -88,7 +98,7 @@ fn boxed_if_large(defs: &mut [Def], sizes: &mut [Option<usize>], ty: &mut Ty) ->
     }
 }
 
-fn ty_size(defs: &mut [Def], sizes: &mut [Option<usize>], ty: &Ty) -> usize {
+fn ty_size(defs: &mut [DefKind], sizes: &mut [Option<usize>], ty: &Ty) -> usize {
     match ty {
         Ty::String | Ty::Secret | Ty::Vec(_) | Ty::Map(_) => THREE_WORDS,
         Ty::Integer | Ty::Number => 8,

@@ -2,7 +2,7 @@
 //! walk is) and the `Site` of each schema node. The walk itself is in `build`, `refs`,
 //! `combinators` and `lookups`, as methods of `ModelBuilder`.
 
-use super::ir::{Def, Fallback, Role, Ty};
+use super::ir::{DefKind, Docs, Fallback, Role, StructBody, Ty};
 use crate::budget::Exceeded;
 use crate::document::DocumentKind;
 use crate::naming::Namespace;
@@ -77,6 +77,66 @@ pub(super) struct PendingRef {
     pub(super) pointer: String,
 }
 
+/// A type being modelled: its name, role, place and operation, known when its slot is
+/// reserved, and its content, filled once its parts are typed. `finish` builds the `Def`.
+pub(super) struct Slot {
+    pub(super) name: String,
+    pub(super) role: Role,
+    pub(super) pointer: String,
+    pub(super) operation: String,
+    /// `None` until filled; only a walk that went over its budget leaves it so.
+    pub(super) content: Option<Content>,
+}
+
+/// What a type is, as the walk leaves it.
+pub(super) struct Content {
+    pub(super) docs: Docs,
+    pub(super) draft: Draft,
+}
+
+/// A type's kind, or an input struct whose builder's setters are named in `finish`, once
+/// every type name is known (a type parameter must not shadow one).
+pub(super) enum Draft {
+    Kind(DefKind),
+    InputStruct {
+        body: StructBody,
+        /// The builder type, claimed among the type names when the struct is.
+        builder: String,
+        state_module: String,
+    },
+}
+
+impl Draft {
+    /// The kind, as far as it is known (an input struct's is not: it has no builder yet).
+    pub(super) fn kind(&self) -> Option<&DefKind> {
+        match self {
+            Draft::Kind(kind) => Some(kind),
+            Draft::InputStruct { .. } => None,
+        }
+    }
+
+    /// The fields of a struct, input or output.
+    pub(super) fn body(&self) -> Option<&StructBody> {
+        match self {
+            Draft::Kind(kind) => kind.body(),
+            Draft::InputStruct { body, .. } => Some(body),
+        }
+    }
+
+    pub(super) fn body_mut(&mut self) -> Option<&mut StructBody> {
+        match self {
+            Draft::Kind(kind) => kind.body_mut(),
+            Draft::InputStruct { body, .. } => Some(body),
+        }
+    }
+}
+
+impl Slot {
+    pub(super) fn draft(&self) -> Option<&Draft> {
+        self.content.as_ref().map(|content| &content.draft)
+    }
+}
+
 /// A lookup as found, resolved once the whole input is modelled.
 pub(super) struct LookupSite {
     /// The structs from the input root to the property's parent.
@@ -104,7 +164,8 @@ pub(super) struct ModelBuilder<'d> {
     pub(super) struct_chain: Vec<usize>,
     /// Wire names from the operation root to the property being modelled.
     pub(super) path: Vec<String>,
-    pub(super) defs: Vec<Def>,
+    /// One slot per type, in the order reserved.
+    pub(super) defs: Vec<Slot>,
     /// Model nodes (types and fields) the document may still make (see `crate::budget`).
     pub(super) nodes_left: usize,
     /// The first budget the document exceeded: from then on every node is typed as `Value`

@@ -5,7 +5,10 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::items::{Item, ItemKind, OperationSurface, Surface};
-use crate::model::{Def, DefKind, DocumentKind, Field, Model, OperationModel, Presence, Role, Ty};
+use crate::model::{
+    Def, DefKind, DocumentKind, Field, INSERT_ADDITIONAL, MAP_INSERT, Model, OperationModel, Presence,
+    Role, Setter, StructBody, Ty,
+};
 use crate::pointer;
 
 /// The surface of `model`. `operation_names` are the wire names of the document's elements
@@ -171,14 +174,14 @@ impl Walk<'_> {
         let def = &model.defs[index];
         let id = self.identities[index].clone();
         let (kind, ty, shape) = match &def.kind {
-            DefKind::Struct { .. } => (ItemKind::Struct, "struct".into(), "struct".into()),
+            DefKind::Struct(_) | DefKind::InputStruct { .. } => (ItemKind::Struct, "struct".into(), "struct".into()),
             DefKind::StringEnum { .. } => (ItemKind::Enum, "enum".into(), "enum".into()),
             DefKind::Untagged { .. } => (
                 ItemKind::UntaggedEnum,
                 "enum (untagged)".into(),
                 "enum (untagged)".into(),
             ),
-            DefKind::MapNewtype => (
+            DefKind::MapNewtype { .. } => (
                 ItemKind::MapNewtype,
                 "struct (Map<String, Value>)".into(),
                 "struct (Map<String, Value>)".into(),
@@ -214,17 +217,23 @@ impl Walk<'_> {
             sets: None,
             shape,
         };
-        let builder = def.builder.is_some();
         match &def.kind {
-            DefKind::Struct {
-                fields,
-                additional,
-                extra,
-                ..
-            } => {
-                for field in fields {
+            DefKind::Struct(body) | DefKind::InputStruct { body, .. } => {
+                let StructBody {
+                    fields,
+                    additional,
+                    extra,
+                    ..
+                } = body;
+                let setters = match &def.kind {
+                    DefKind::InputStruct { builder, .. } => Some(&builder.setters),
+                    _ => None,
+                };
+                let builder = setters.is_some();
+                for (i, field) in fields.iter().enumerate() {
                     let field_wire = join(wire, &field.wire);
-                    self.field(def, &id, field, &field_wire);
+                    let setter = setters.and_then(|setters| setters.get(i));
+                    self.field(def, &id, field, setter, &field_wire);
                     self.reach(&field.ty, &field_wire);
                 }
                 if let Some(additional) = additional {
@@ -244,7 +253,7 @@ impl Walk<'_> {
                         let value = self.rust(&additional.ty);
                         let value_shape = self.shape(&additional.ty);
                         let mut setter = member(
-                            format!("{}::builder().insert_additional", def.name),
+                            format!("{}::builder().{INSERT_ADDITIONAL}", def.name),
                             ItemKind::Setter,
                             format!("(impl Into<String>, impl Into<{value}>)"),
                             format!("(impl Into<String>, impl Into<{value_shape}>)"),
@@ -328,26 +337,24 @@ impl Walk<'_> {
                     self.reach(ty, wire);
                 }
             }
-            DefKind::MapNewtype => {
-                if builder {
-                    let ty = "(impl Into<String>, impl Into<Value>)".to_owned();
-                    let mut setter = member(
-                        format!("{}::builder().insert", def.name),
-                        ItemKind::Setter,
-                        ty.clone(),
-                        ty,
-                        node,
-                    );
-                    setter.identity = format!("s:{id}#insert");
-                    self.push(setter);
-                }
+            DefKind::MapNewtype { .. } => {
+                let ty = "(impl Into<String>, impl Into<Value>)".to_owned();
+                let mut setter = member(
+                    format!("{}::builder().{MAP_INSERT}", def.name),
+                    ItemKind::Setter,
+                    ty.clone(),
+                    ty,
+                    node,
+                );
+                setter.identity = format!("s:{id}#insert");
+                self.push(setter);
             }
             DefKind::Alias(ty) => self.reach(ty, wire),
         }
     }
 
     /// A struct's field, and its setters when the struct has a builder.
-    fn field(&mut self, def: &Def, owner: &str, field: &Field, wire: &str) {
+    fn field(&mut self, def: &Def, owner: &str, field: &Field, setter: Option<&Setter>, wire: &str) {
         let identity = format!("f:{owner}/{}", pointer::escape(&field.wire));
         let node = self.node(def.role, wire);
         let required = field.presence.is_required();
@@ -363,14 +370,15 @@ impl Walk<'_> {
             sets: None,
             shape: self.with_presence(field.presence, self.shape(&field.ty)),
         };
-        if def.builder.is_none() || def.role != Role::Input {
+        let Some(setter) = setter else {
             self.push(base);
             return;
-        }
+        };
         let inner = self.rust(&field.ty);
         let inner_shape = self.shape(&field.ty);
+        let maybe = setter.maybe();
         let setter = Item {
-            path: format!("{}::builder().{}", def.name, field.setter),
+            path: format!("{}::builder().{}", def.name, setter.name),
             kind: ItemKind::Setter,
             ty: format!("impl Into<{inner}>"),
             identity: format!("s:{identity}"),
@@ -379,8 +387,8 @@ impl Walk<'_> {
             ..base.clone()
         };
         // `maybe_x(Option<T>)` exists for optional inputs and for nullable required ones.
-        let maybe = (field.presence != Presence::Required).then(|| Item {
-            path: format!("{}::builder().maybe_{}", def.name, field.rust),
+        let maybe = maybe.map(|maybe| Item {
+            path: format!("{}::builder().{maybe}", def.name),
             kind: ItemKind::Setter,
             ty: format!("Option<{inner}>"),
             identity: format!("m:{identity}"),

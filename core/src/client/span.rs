@@ -2,8 +2,6 @@
 
 use std::fmt;
 
-use super::transport::Request;
-
 /// The connector operation a Call Connector request calls, for its spans.
 #[derive(Clone, Copy)]
 pub(super) struct Target<'a> {
@@ -20,21 +18,22 @@ pub(super) struct Target<'a> {
 /// `tray.version`, `tray.operation`. Never the token, an authId, an input or an output:
 /// `url.path` shows the ids of authentications and subscriptions as `{id}`.
 pub(super) fn attempt_span(
-    request: &Request,
+    method: &'static str,
+    url: &reqwest::Url,
     target: Option<Target<'_>>,
     attempt: u32,
 ) -> tracing::Span {
     use tracing::field::{Empty, display};
-    let path = display(PathTemplate(request.url.path()));
-    let host = request.url.host_str().unwrap_or_default();
-    let port = request.url.port_or_known_default();
+    let path = display(PathTemplate(url.path()));
+    let host = url.host_str().unwrap_or_default();
+    let port = url.port_or_known_default();
     let resends = attempt.saturating_sub(1);
     match target {
         Some(target) => tracing::info_span!(
             "tray.call",
             otel.kind = "client",
             otel.status_code = Empty,
-            http.request.method = request.method,
+            http.request.method = method,
             url.path = path,
             server.address = host,
             server.port = port,
@@ -50,7 +49,7 @@ pub(super) fn attempt_span(
             "tray.request",
             otel.kind = "client",
             otel.status_code = Empty,
-            http.request.method = request.method,
+            http.request.method = method,
             url.path = path,
             server.address = host,
             server.port = port,

@@ -137,7 +137,7 @@ impl Client {
         // Whether an earlier attempt may have done what was asked before failing.
         let mut may_have_acted = false;
         loop {
-            let span = attempt_span(&request, target, attempt);
+            let span = attempt_span(request.method, &request.url, target, attempt);
             let failed = match self.attempt(&request).instrument(span.clone()).await {
                 Ok(body) => match rate_limited(&body) {
                     None => return Ok(body),

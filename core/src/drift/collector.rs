@@ -3,11 +3,7 @@
 
 use std::cell::{Cell, RefCell};
 
-use serde::de::DeserializeOwned;
-use serde_json::Value;
-
 use super::DriftKind;
-use super::tracked::Tracked;
 
 /// What the current thread's decode collects: nothing (no client decoding), a flag, or where.
 enum Mode {
@@ -143,8 +139,9 @@ pub(crate) fn report(kind: DriftKind, member: Option<&str>) {
     }
 }
 
-/// Decodes `output` as `T` again, tracking the path, and returns the places that drifted.
-pub(super) fn locate<T: DeserializeOwned>(output: &Value) -> Vec<Found> {
+/// Runs `decode` (a decode that pushes and pops the path it is at) collecting places, and
+/// returns the places that drifted.
+pub(super) fn locating(decode: impl FnOnce()) -> Vec<Found> {
     let previous = MODE.with(|m| m.replace(LOCATE));
     let _restore = Restore(previous);
     let saved = LOCATOR.with(|l| {
@@ -160,7 +157,7 @@ pub(super) fn locate<T: DeserializeOwned>(output: &Value) -> Vec<Found> {
             })
             .ok()
     });
-    let _ = T::deserialize(Tracked(output));
+    decode();
     LOCATOR.with(|l| {
         let Ok(mut locator) = l.try_borrow_mut() else {
             return Vec::new();
@@ -197,6 +194,7 @@ mod tests {
 
     use super::*;
     use crate::drift::fixtures::Out;
+    use crate::drift::tracked::locate;
 
     #[test]
     fn places_are_located_by_pointer_once_per_pattern() {

@@ -36,7 +36,8 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::drift::collector::{locate, watch};
+    use crate::drift::collector::watch;
+    use crate::drift::tracked::locate;
 
     #[derive(Deserialize)]
     #[allow(dead_code)]

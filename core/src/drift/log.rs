@@ -6,7 +6,8 @@ use std::sync::Mutex;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::collector::{Found, locate, watch};
+use super::collector::{Found, watch};
+use super::tracked::locate;
 use super::{DriftReport, ObservedDrift};
 
 /// The drift one client (and its clones and `as_user` clients) has seen: one entry per

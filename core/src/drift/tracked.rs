@@ -1,10 +1,17 @@
 //! A deserializer over a `Value` that tracks the path.
 
 use serde::Deserializer;
-use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess};
 use serde_json::Value;
 
-use super::collector::{Segment, pop_segment, push_segment};
+use super::collector::{Found, Segment, locating, pop_segment, push_segment};
+
+/// Decodes `output` as `T` again, tracking the path, and returns the places that drifted.
+pub(super) fn locate<T: DeserializeOwned>(output: &Value) -> Vec<Found> {
+    locating(|| {
+        let _ = T::deserialize(Tracked(output));
+    })
+}
 
 /// `&Value` as a deserializer that pushes each member's name and item's index while its value
 /// is decoded. Scalars are `&Value`'s own.

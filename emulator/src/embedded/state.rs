@@ -195,7 +195,7 @@ impl Embedded {
     }
 
     pub(crate) fn create_user(&self) -> String {
-        let id = crate::shared::new_uuid();
+        let id = crate::ids::new_uuid();
         lock(&self.records).users.push(User { id: id.clone() });
         id
     }

@@ -1,6 +1,5 @@
 //! What `Shared` holds of the `embedded` feature: the state of end users and authentications,
-//! and the GraphQL schema serving it. A file of its own so that `shared.rs` and the handlers in
-//! `mod.rs`, which read `Shared`, do not import each other.
+//! and the GraphQL schema serving it.
 
 use std::sync::Arc;
 
@@ -11,8 +10,8 @@ use crate::documents::Connector;
 /// The `embedded` surface of one emulator: its state and its GraphQL schema.
 #[derive(Debug)]
 pub(crate) struct Surface {
-    pub(super) state: Arc<Embedded>,
-    pub(super) schema: EmbeddedSchema,
+    pub(crate) state: Arc<Embedded>,
+    pub(crate) schema: EmbeddedSchema,
 }
 
 impl Surface {
