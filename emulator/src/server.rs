@@ -24,10 +24,10 @@ use tokio::task::JoinSet;
 
 use crate::documents::Validation;
 use crate::faults::{Reply, answer};
+use crate::ids::is_uuid;
 use crate::limits;
 use crate::record::RecordedCall;
 use crate::script::Scripted;
-use crate::ids::is_uuid;
 use crate::shared::{Shared, unauthorized};
 use crate::synth;
 

@@ -3,21 +3,13 @@
 //! (setters, type parameters) come from the model.
 
 use super::common::{Emitter, doc_attrs, ident};
-use super::lints::{
-    COMPLEXITY_LIMIT, DEEP_NESTING, allow_lints, field_complexity, nesting, unit_arg,
-};
+use super::lints::{COMPLEXITY_LIMIT, allow_deep_nesting, allow_lints, field_complexity, unit_arg};
 use super::source::{Ident, Source, src};
 use crate::docs;
 use crate::model::{
-    AdditionalMap, BUILD, Builder, Def, DefKind, Field, INSERT_ADDITIONAL, Presence, RequiredState, SetterKind, StructBody,
-    Ty,
+    AdditionalMap, BUILD, Builder, Def, DefKind, Field, INSERT_ADDITIONAL, Presence, RequiredState,
+    SetterKind, StructBody, Ty,
 };
-use crate::untrusted;
-
-/// Said by a required input's setter.
-const REQUIRED_NOTE: &str = "Required: `.build()` compiles once it is set.";
-/// Said by an optional input's setter.
-const OPTIONAL_NOTE: &str = "Optional: left out of the input unless set.";
 
 /// A required input: its field and the names its builder gives it.
 struct RequiredInput<'a> {
@@ -102,7 +94,6 @@ impl Emitter<'_> {
                 }),
             }
         }
-        let op = docs::code(&def.operation);
         let shape = Shape {
             def,
             name: ident(&def.name),
@@ -122,11 +113,7 @@ impl Emitter<'_> {
                 .into_iter()
                 .chain(extra.map(ident))
                 .collect(),
-            whose: if def.root {
-                format!("the `{op}` input")
-            } else {
-                format!("part of the `{op}` input")
-            },
+            whose: docs::items::whose_input(def.root, &def.operation),
         };
         let start = self.builder_start(&shape);
         let declaration = self.builder_declaration(&shape, fields);
@@ -136,10 +123,7 @@ impl Emitter<'_> {
         let builder = &shape.builder;
         let params = &shape.params;
         let generics = (!params.is_empty()).then(|| src!(<#(#params),*>));
-        let deep = fields
-            .iter()
-            .any(|f| nesting(&f.ty) > DEEP_NESTING)
-            .then(|| src!(#[allow(clippy::type_complexity)]));
+        let deep = allow_deep_nesting(fields);
         src! {
             #start
             #declaration
@@ -167,11 +151,7 @@ impl Emitter<'_> {
             let field = ident(extra);
             src!(#field: __tray::Map::new(),)
         });
-        let doc = if def.root {
-            format!(" Starts building a `{}` input.", docs::code(&def.operation))
-        } else {
-            format!(" Starts building a [`{}`], {}.", def.name, shape.whose)
-        };
+        let doc = docs::items::builder_start(def.root, &def.operation, &def.name, &shape.whose);
         src! {
             impl #name {
                 #[doc = #doc]
@@ -210,31 +190,14 @@ impl Emitter<'_> {
         });
         let defaults = (!params.is_empty())
             .then(|| src!(<#(for param in params => #param = __tray::Unset),*>));
-        let doc = if shape.required.is_empty() {
-            format!(
-                " Builds [`{}`], {}: every input is optional; set those you need, then call \
-                 `.build()`.",
-                def.name, shape.whose
-            )
-        } else {
-            let list = shape
-                .required
-                .iter()
-                .map(|r| format!("`{}`", docs::code(&r.field.wire)))
-                .collect::<Vec<_>>()
-                .join(", ");
-            format!(
-                " Builds [`{}`], {}: set each required input ({list}) once, then call \
-                 `.build()`.",
-                def.name, shape.whose
-            )
-        };
-        let allow = allow_lints(shape.builder_name);
-        // Deeply nested arrays (a schema's own nesting) read as complex types to clippy.
-        let complex = fields
+        let wires: Vec<&str> = shape
+            .required
             .iter()
-            .any(|f| nesting(&f.ty) > DEEP_NESTING)
-            .then(|| src!(#[allow(clippy::type_complexity)]));
+            .map(|r| r.field.wire.as_str())
+            .collect();
+        let doc = docs::items::builder_type(&def.name, &shape.whose, &wires);
+        let allow = allow_lints(shape.builder_name);
+        let complex = allow_deep_nesting(fields);
         src! {
             #[doc = #doc]
             #[must_use = "a builder does nothing until `.build()` is called"]
@@ -304,7 +267,7 @@ impl Emitter<'_> {
         let state_mod = &shape.state_mod;
         let unset = ident(&input.state.unset);
         let setter = ident(input.setter);
-        let doc = doc_attrs(&setter_doc_lines(field, REQUIRED_NOTE));
+        let doc = doc_attrs(&setter_doc_lines(field, docs::items::REQUIRED_SETTER));
         let inner = self.ty(&field.ty);
         let stored = &shape.required_tys[k];
         let after = shape.params.iter().enumerate().map(|(j, p)| {
@@ -331,7 +294,7 @@ impl Emitter<'_> {
         let complex = (score > COMPLEXITY_LIMIT).then(|| src!(#[allow(clippy::type_complexity)]));
         let maybe = input.maybe.map(|maybe| {
             let maybe = ident(maybe);
-            let doc = format!(" Sets `{}` or, with `None`, sends `null`.", field.rust);
+            let doc = docs::items::maybe_setter(&field.rust, true);
             let body = moved(src!(value));
             src! {
                 #[doc = #doc]
@@ -363,26 +326,19 @@ impl Emitter<'_> {
         let field = input.field;
         let setter = ident(input.setter);
         let maybe = ident(input.maybe);
-        let doc = doc_attrs(&setter_doc_lines(field, OPTIONAL_NOTE));
+        let doc = doc_attrs(&setter_doc_lines(field, docs::items::OPTIONAL_SETTER));
         let inner = self.ty(&field.ty);
         let (takes, convert) = self.setter_argument(&field.ty, &inner);
         let nullable = matches!(field.presence, Presence::OptionalNullable);
-        let (value, maybe_value, maybe_doc) = if nullable {
+        let (value, maybe_value) = if nullable {
             (
                 src!(__tray::Some(__tray::Some(#convert))),
                 src!(__tray::Some(value)),
-                format!(" Sets `{}` or, with `None`, sends `null`.", field.rust),
             )
         } else {
-            (
-                src!(__tray::Some(#convert)),
-                src!(value),
-                format!(
-                    " Sets `{}` when `Some`, leaves it out when `None`.",
-                    field.rust
-                ),
-            )
+            (src!(__tray::Some(#convert)), src!(value))
         };
+        let maybe_doc = docs::items::maybe_setter(&field.rust, nullable);
         let unit = unit_arg(&field.ty);
         src! {
             #doc
@@ -431,16 +387,12 @@ fn builder_finish(shape: &Shape<'_>) -> Source {
             src!(#rust: self.#slot,)
         });
     let catch_alls = &shape.catch_alls;
-    let op = docs::code(&def.operation);
-    let doc = match (def.root, shape.required.is_empty()) {
-        (true, true) => format!(" The `{op}` input."),
-        (true, false) => format!(" The `{op}` input. Compiles once every required input is set."),
-        (false, true) => format!(" The [`{}`].", def.name),
-        (false, false) => format!(
-            " The [`{}`]. Compiles once every required input is set.",
-            def.name
-        ),
-    };
+    let doc = docs::items::build(
+        def.root,
+        &def.operation,
+        &def.name,
+        !shape.required.is_empty(),
+    );
     let build = ident(BUILD);
     src! {
         #[doc = #doc]
@@ -460,54 +412,39 @@ fn builder_finish(shape: &Shape<'_>) -> Source {
 /// The state traits, one per required input, each naming the input when it is not set.
 fn state_module(shape: &Shape<'_>) -> Option<Source> {
     let Shape { def, state_mod, .. } = shape;
-    let op = &def.operation;
-    // rustc prints these messages as written: a document's control characters must not reach
-    // the terminal.
-    let op = untrusted::visible(op);
-    let traits = shape.required.iter().zip(&shape.params).map(|(input, param)| {
-        let wire = untrusted::visible(&input.field.wire);
-        let setter = input.setter;
-        let message = if def.root {
-            format!(
-                "missing required input `{wire}` for operation `{op}`: call `.{setter}(..)` before `.build()`"
-            )
-        } else {
-            format!(
-                "missing required input `{wire}` of `{}` in operation `{op}`: call `.{setter}(..)` before `.build()`",
-                def.name
-            )
-        };
-        let label = format!("`{wire}` is not set");
-        let unset = ident(&input.state.unset);
-        let unset_message = if def.root {
-            format!("required input `{wire}` of operation `{op}` is already set")
-        } else {
-            format!(
-                "required input `{wire}` of `{}` in operation `{op}` is already set",
-                def.name
-            )
-        };
-        let unset_label = format!("`.{setter}(..)` a second time");
-        src! {
-            #[diagnostic::on_unimplemented(message = #message, label = #label)]
-            pub trait #param<T> {
-                /// The value that was set.
-                fn into_input(self) -> T;
-            }
-            impl<T> #param<T> for ::tray_connect::__private::Set<T> {
-                fn into_input(self) -> T {
-                    self.0
+    let traits = shape
+        .required
+        .iter()
+        .zip(&shape.params)
+        .map(|(input, param)| {
+            let [message, label, unset_message, unset_label] = docs::items::state_messages(
+                def.root,
+                &def.operation,
+                &def.name,
+                &input.field.wire,
+                input.setter,
+            );
+            let unset = ident(&input.state.unset);
+            src! {
+                #[diagnostic::on_unimplemented(message = #message, label = #label)]
+                pub trait #param<T> {
+                    /// The value that was set.
+                    fn into_input(self) -> T;
                 }
+                impl<T> #param<T> for ::tray_connect::__private::Set<T> {
+                    fn into_input(self) -> T {
+                        self.0
+                    }
+                }
+                #[diagnostic::on_unimplemented(
+                    message = #unset_message,
+                    label = #unset_label,
+                    note = "each required input is set once before `.build()`"
+                )]
+                pub trait #unset {}
+                impl #unset for ::tray_connect::__private::Unset {}
             }
-            #[diagnostic::on_unimplemented(
-                message = #unset_message,
-                label = #unset_label,
-                note = "each required input is set once before `.build()`"
-            )]
-            pub trait #unset {}
-            impl #unset for ::tray_connect::__private::Unset {}
-        }
-    });
+        });
     (!shape.required.is_empty()).then(|| {
         src! {
             /// Which required inputs a builder has set, tracked in its type.

@@ -50,19 +50,8 @@ impl Emitter<'_> {
     /// A type's doc lines; operation outputs without docs of their own say what they are.
     pub(super) fn def_docs(&self, def: &Def) -> Vec<String> {
         let is_output = def.root && def.role == Role::Output;
-        let fallback = if is_output {
-            match self.model.kind {
-                DocumentKind::Connector => {
-                    format!("What `{}` returns.", docs::code(&def.operation))
-                }
-                DocumentKind::Trigger => format!(
-                    "An event of `{}`, as Tray delivers it to a subscription's endpoint.",
-                    docs::code(&def.operation)
-                ),
-            }
-        } else {
-            format!("`{}`", def.name)
-        };
+        let output_of = is_output.then_some(def.operation.as_str());
+        let fallback = docs::items::type_fallback(self.model.kind, output_of, &def.name);
         docs::lines(&def.docs, &fallback)
     }
 

@@ -6,10 +6,20 @@ use crate::model::{Field, Presence, Ty};
 use crate::naming;
 
 /// Nesting beyond which clippy's `type_complexity` fires on a field's type.
-pub(super) const DEEP_NESTING: usize = 6;
+const DEEP_NESTING: usize = 6;
+
+/// `#[allow(clippy::type_complexity)]` for a struct (or its builder) holding a field nested
+/// deeper than that: deeply nested arrays (a schema's own nesting) read as complex types to
+/// clippy.
+pub(super) fn allow_deep_nesting(fields: &[Field]) -> Option<Source> {
+    fields
+        .iter()
+        .any(|f| nesting(&f.ty) > DEEP_NESTING)
+        .then(|| src!(#[allow(clippy::type_complexity)]))
+}
 
 /// How many generic types nest in `ty` (`Vec<Vec<i64>>` is 2).
-pub(super) fn nesting(ty: &Ty) -> usize {
+fn nesting(ty: &Ty) -> usize {
     match ty {
         Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) | Ty::Nullable(inner) => {
             1 + nesting(inner)

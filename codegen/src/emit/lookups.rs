@@ -4,7 +4,8 @@
 use super::common::{Emitter, ident};
 use super::source::{Source, src};
 use crate::docs;
-use crate::model::{LookupModel, LookupParam, TemplatePiece};
+use crate::model::{LookupInput, LookupModel, LookupParam, TextPiece};
+use serde_json::Value;
 
 impl Emitter<'_> {
     /// `{path}_lookup(..)` functions on an operation's input type.
@@ -40,26 +41,13 @@ impl Emitter<'_> {
                 }
             });
             let body = lookup_input(&lookup.input, &lookup.params);
-            let mut doc = vec![
-                format!(
-                    " The valid values of `{}`, listed by the lookup operation `{}`.",
-                    docs::code(&lookup.property),
-                    docs::code(operation)
-                ),
-                String::new(),
-                " Run it with `tray_connect::Client::lookup`.".to_owned(),
-            ];
-            if !lookup.params.is_empty() {
-                let names: Vec<String> = lookup
-                    .params
-                    .iter()
-                    .map(|p| format!("`{}`", docs::code(&p.template)))
-                    .collect();
-                doc.push(format!(" Its input names {}.", names.join(", ")));
-            }
-            if lookup.auth_required {
-                doc.push(" It needs an authentication (`authRequired`).".to_owned());
-            }
+            let templates: Vec<&str> = lookup.params.iter().map(|p| p.template.as_str()).collect();
+            let doc = docs::items::lookup(
+                &lookup.property,
+                operation,
+                &templates,
+                lookup.auth_required,
+            );
             src! {
                 #(for line in &doc => #[doc = #line])*
                 pub fn #function(#(#params),*) -> ::tray_connect::Lookup {
@@ -76,62 +64,57 @@ impl Emitter<'_> {
     }
 }
 
-/// Tokens that build `value` at run time, with template strings replaced by parameters.
-fn lookup_input(value: &serde_json::Value, params: &[LookupParam]) -> Source {
-    use serde_json::Value;
+/// Source that builds the lookup input at run time, templates replaced by the parameters.
+fn lookup_input(input: &LookupInput, params: &[LookupParam]) -> Source {
     let json = src!(__tray::serde_json);
-    match value {
-        Value::Null => src!(#json::Value::Null),
-        Value::Bool(b) => src!(#json::Value::Bool(#b)),
-        Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                src!(#json::Value::from(#i))
-            } else if let Some(u) = n.as_u64() {
-                src!(#json::Value::from(#u))
-            } else {
-                let f = n.as_f64().unwrap_or_default();
-                src!(#json::Value::from(#f))
+    match input {
+        LookupInput::Scalar(value) => match value {
+            Value::Bool(b) => src!(#json::Value::Bool(#b)),
+            Value::Number(n) => {
+                if let Some(i) = n.as_i64() {
+                    src!(#json::Value::from(#i))
+                } else if let Some(u) = n.as_u64() {
+                    src!(#json::Value::from(#u))
+                } else {
+                    let f = n.as_f64().unwrap_or_default();
+                    src!(#json::Value::from(#f))
+                }
             }
+            Value::String(text) => src!(#json::Value::String(__tray::String::from(#text))),
+            // `null` (the model keeps arrays and objects as trees).
+            _ => src!(#json::Value::Null),
+        },
+        LookupInput::Param(index) => {
+            let rust = ident(&params[*index].rust);
+            src!(__tray::lookup_value(&#rust))
         }
-        Value::String(text) => {
-            let param_of = |name: &str| params.iter().find(|p| p.template == name);
-            // A whole-string template sends the input's own JSON value (a number stays a
-            // number); templates inside text are written into the text.
-            if let Some(param) = crate::model::template_name(text).and_then(param_of) {
-                let rust = ident(&param.rust);
-                return src!(__tray::lookup_value(&#rust));
-            }
-            let pieces = crate::model::template_pieces(text);
-            if !pieces.iter().any(|p| matches!(p, TemplatePiece::Name(_))) {
-                return src!(#json::Value::String(__tray::String::from(#text)));
-            }
-            let parts: Vec<Source> = pieces
-                .iter()
-                .filter_map(|piece| match piece {
-                    TemplatePiece::Text(text) => Some(src!(__text += #text;)),
-                    TemplatePiece::Name(name) => param_of(name).map(|param| {
-                        let rust = ident(&param.rust);
-                        src!(__text += &__tray::lookup_text(&#rust);)
-                    }),
-                })
-                .collect();
-            if parts.is_empty() {
-                // Only templates naming nothing the lookup can fill: they are left out.
-                return src!(#json::Value::String(__tray::String::new()));
-            }
+        // Only templates naming nothing the lookup can fill: they are left out.
+        LookupInput::Text(pieces) if pieces.is_empty() => {
+            src!(#json::Value::String(__tray::String::new()))
+        }
+        LookupInput::Text(pieces) => {
+            let parts = pieces.iter().map(|piece| match piece {
+                TextPiece::Text(text) => src!(__text += #text;),
+                TextPiece::Param(index) => {
+                    let rust = ident(&params[*index].rust);
+                    src!(__text += &__tray::lookup_text(&#rust);)
+                }
+            });
             src!({
                 let mut __text = __tray::String::new();
                 #(#parts)*
                 #json::Value::String(__text)
             })
         }
-        Value::Array(items) => {
+        LookupInput::Array(items) => {
             let items = items.iter().map(|v| lookup_input(v, params));
             src!(#json::Value::Array(::std::vec![#(#items),*]))
         }
-        Value::Object(map) if map.is_empty() => src!(#json::Value::Object(#json::Map::new())),
-        Value::Object(map) => {
-            let entries = map.iter().map(|(k, v)| {
+        LookupInput::Object(members) if members.is_empty() => {
+            src!(#json::Value::Object(#json::Map::new()))
+        }
+        LookupInput::Object(members) => {
+            let entries = members.iter().map(|(k, v)| {
                 let v = lookup_input(v, params);
                 src!(__map.insert(__tray::String::from(#k), #v);)
             });

@@ -17,10 +17,8 @@ impl Emitter<'_> {
         let derives = self.derives(def.role, src!());
         let map = self.ty(&Ty::JsonMap);
         let (insert, build) = (ident(MAP_INSERT), ident(BUILD));
-        let op = docs::code(&def.operation);
-        let start_doc = format!(" Starts building a `{op}` input.");
-        let builder_doc = format!(" Builds [`{}`] one input at a time.", def.name);
-        let build_doc = format!(" The `{op}` input.");
+        let [start_doc, builder_doc, build_doc] =
+            docs::items::map_builder(&def.operation, &def.name);
         src! {
             #doc
             #allow

@@ -30,7 +30,7 @@ use crate::docs;
 use crate::model::{Def, DefKind, DocumentKind, Model, OperationModel};
 use common::{Emitter, doc_attrs, ident};
 use lints::allow_lints;
-use source::{Ident, Source, src};
+use source::{Source, src};
 use std::collections::HashMap;
 
 /// The whole expansion of one model, with the serde impls `serde` asks for, and the byte
@@ -50,30 +50,9 @@ pub fn model(
     let version = &model.version;
     let operations = model.operations.iter().map(|op| &op.wire);
     let fallbacks = model.value_fallbacks.iter().map(docs::fallback);
-    let (name_const, connector_doc, version_doc) = match model.kind {
-        DocumentKind::Connector => (
-            Ident::new("CONNECTOR"),
-            format!(
-                " The connector these types call: `{}`.",
-                docs::code(connector)
-            ),
-            format!(
-                " The connector version they were generated from: `{}`.",
-                docs::code(version)
-            ),
-        ),
-        DocumentKind::Trigger => (
-            Ident::new("TRIGGER"),
-            format!(
-                " The trigger these types subscribe to: `{}`.",
-                docs::code(connector)
-            ),
-            format!(
-                " The trigger version they were generated from: `{}`.",
-                docs::code(version)
-            ),
-        ),
-    };
+    let name_const = emitter.name_const();
+    let (connector_doc, version_doc) =
+        docs::items::name_and_version(model.kind, connector, version);
     let mut out = src! {
         #[allow(unused_imports)]
         use ::tray_connect::__private as __tray;

@@ -98,14 +98,7 @@ impl Emitter<'_> {
                 }
             }
         });
-        let parse_doc = match unknown {
-            Some(unknown) => {
-                format!(" Parses a value; one the document does not list is kept as `{unknown}`.")
-            }
-            None => " Parses a value; one the document does not list is an error naming the valid \
-                      ones."
-                .to_owned(),
-        };
+        let parse_doc = docs::items::enum_parse(unknown);
         src! {
             #doc
             #allow

@@ -2,14 +2,19 @@
 //! its builder.
 
 use super::common::{Emitter, StructShape, doc_attrs, ident};
-use super::lints::{DEEP_NESTING, allow_lints, nesting};
+use super::lints::{allow_deep_nesting, allow_lints};
 use super::source::{Source, src};
 use crate::docs;
 use crate::model::{Builder, Def, Role, StructBody};
 
 impl Emitter<'_> {
     /// A struct, input (with its builder) or output.
-    pub(super) fn struct_def(&self, def: &Def, body: &StructBody, builder: Option<&Builder>) -> Source {
+    pub(super) fn struct_def(
+        &self,
+        def: &Def,
+        body: &StructBody,
+        builder: Option<&Builder>,
+    ) -> Source {
         let StructBody {
             fields,
             additional,
@@ -40,14 +45,7 @@ impl Emitter<'_> {
                 pub #field: __tray::BTreeMap<__tray::String, #ty>,
             }
         });
-        let extra_doc = match def.role {
-            Role::Output => {
-                " Fields the output schema does not list, kept so that nothing a call returned is lost."
-            }
-            Role::Input => {
-                " Inputs the schema does not list (documents often lag behind connectors)."
-            }
-        };
+        let extra_doc = docs::items::extra_field(def.role);
         let extra_field = extra.map(|extra| {
             let field = ident(extra);
             src! {
@@ -58,11 +56,7 @@ impl Emitter<'_> {
                 >,
             }
         });
-        // Deeply nested arrays (a schema's own nesting) read as complex types to clippy.
-        let complex = fields
-            .iter()
-            .any(|f| nesting(&f.ty) > DEEP_NESTING)
-            .then(|| src!(#[allow(clippy::type_complexity)]));
+        let complex = allow_deep_nesting(fields);
         let mut out = src! {
             #doc
             #allow

@@ -88,8 +88,7 @@ impl Emitter<'_> {
             .flatten()
             .map(|(variant, _)| {
                 let v = ident(variant);
-                let doc =
-                    format!(" The `{variant}` alternative at its default (for test doubles).");
+                let doc = crate::docs::items::untagged_default(variant);
                 src! {
                     impl __tray::Default for #name {
                         #[doc = #doc]

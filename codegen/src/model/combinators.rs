@@ -219,7 +219,11 @@ impl ModelBuilder<'_> {
                 variants.push(((*variant).to_owned(), ty));
             }
         }
-        self.fill(index, node_docs(schema), Draft::Kind(DefKind::Untagged { variants }));
+        self.fill(
+            index,
+            node_docs(schema),
+            Draft::Kind(DefKind::Untagged { variants }),
+        );
         Ty::Named(index)
     }
 

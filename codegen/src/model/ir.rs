@@ -398,12 +398,39 @@ pub struct LookupModel {
     pub property: String,
     /// The lookup operation's wire name.
     pub operation: String,
-    /// The lookup input as written, templates included.
-    pub input: Value,
+    /// The lookup input, its template strings parsed.
+    pub input: LookupInput,
     /// One parameter per distinct template name, in order of appearance.
     pub params: Vec<LookupParam>,
     /// Whether the lookup says it needs an authentication (`authRequired`).
     pub auth_required: bool,
+}
+
+/// A lookup's input as a tree: the JSON as written, with each string that holds templates
+/// parsed into the parameters it names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LookupInput {
+    /// `null`, a boolean, a number, or a string without a template: sent as written.
+    Scalar(Value),
+    /// A string that is one whole template (`"{{x}}"`): the parameter's own JSON value, so a
+    /// number stays a number. By index into [`LookupModel::params`].
+    Param(usize),
+    /// A string with templates inside text (`"a {{x}} b"`): the pieces, joined at run time.
+    /// Templates naming no parameter are left out (then it may be empty).
+    Text(Vec<TextPiece>),
+    /// An array.
+    Array(Vec<LookupInput>),
+    /// An object, its members in document order.
+    Object(Vec<(String, LookupInput)>),
+}
+
+/// A piece of a [`LookupInput::Text`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum TextPiece {
+    /// Text sent as is.
+    Text(String),
+    /// A parameter's value written as text, by index into [`LookupModel::params`].
+    Param(usize),
 }
 
 /// A parameter of a lookup function: the input a template (`{{x}}` / `{{{x}}}`) names.

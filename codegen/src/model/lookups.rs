@@ -74,6 +74,42 @@ pub(super) fn collect_templates<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
     }
 }
 
+/// The lookup input `value` as a tree, each template resolved to its parameter.
+fn parse_input(value: &Value, params: &[LookupParam]) -> LookupInput {
+    let param_of = |name: &str| params.iter().position(|p| p.template == name);
+    match value {
+        Value::String(text) => {
+            // A whole-string template sends the input's own JSON value (a number stays a
+            // number); templates inside text are written into the text.
+            if let Some(index) = template_name(text).and_then(param_of) {
+                return LookupInput::Param(index);
+            }
+            let pieces = template_pieces(text);
+            if !pieces.iter().any(|p| matches!(p, TemplatePiece::Name(_))) {
+                return LookupInput::Scalar(value.clone());
+            }
+            LookupInput::Text(
+                pieces
+                    .iter()
+                    .filter_map(|piece| match piece {
+                        TemplatePiece::Text(text) => Some(TextPiece::Text((*text).to_owned())),
+                        TemplatePiece::Name(name) => param_of(name).map(TextPiece::Param),
+                    })
+                    .collect(),
+            )
+        }
+        Value::Array(items) => {
+            LookupInput::Array(items.iter().map(|v| parse_input(v, params)).collect())
+        }
+        Value::Object(map) => LookupInput::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), parse_input(v, params)))
+                .collect(),
+        ),
+        scalar => LookupInput::Scalar(scalar.clone()),
+    }
+}
+
 impl ModelBuilder<'_> {
     /// Turns the lookups found in the current input into functions: each template names an
     /// input, looked up among the property's siblings first, then each ancestor's.
@@ -85,24 +121,24 @@ impl ModelBuilder<'_> {
             let mut templates = Vec::new();
             collect_templates(&site.input, &mut templates);
             let rust_names = naming::field_names(&templates, &mut Namespace::new());
-            let params =
-                templates
-                    .iter()
-                    .zip(rust_names)
-                    .map(|(template, rust)| LookupParam {
-                        template: (*template).to_owned(),
-                        rust,
-                        ty: site.chain.iter().rev().find_map(|&index| {
-                            self.defs[index]
-                                .draft()
-                                .and_then(Draft::body)?
-                                .fields
-                                .iter()
-                                .find(|f| f.wire == *template)
-                                .map(|f| f.ty.clone())
-                        }),
-                    })
-                    .collect();
+            let params: Vec<LookupParam> = templates
+                .iter()
+                .zip(rust_names)
+                .map(|(template, rust)| LookupParam {
+                    template: (*template).to_owned(),
+                    rust,
+                    ty: site.chain.iter().rev().find_map(|&index| {
+                        self.defs[index]
+                            .draft()
+                            .and_then(Draft::body)?
+                            .fields
+                            .iter()
+                            .find(|f| f.wire == *template)
+                            .map(|f| f.ty.clone())
+                    }),
+                })
+                .collect();
+            let input = parse_input(&site.input, &params);
             // `type_lookup`, not `type__lookup`: a keyword's escape is not doubled.
             let path = naming::snake(&site.path.join("_"));
             let base = format!("{}_lookup", path.trim_end_matches('_'));
@@ -111,7 +147,7 @@ impl ModelBuilder<'_> {
                 function,
                 property: site.path.join("."),
                 operation: site.operation,
-                input: site.input,
+                input,
                 params,
                 auth_required: site.auth_required,
             });

@@ -33,4 +33,3 @@ mod state;
 pub use build::build;
 pub(crate) use defaults::ty_has_default;
 pub use ir::*;
-pub use lookups::{TemplatePiece, template_name, template_pieces};

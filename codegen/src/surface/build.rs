@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::items::{Item, ItemKind, OperationSurface, Surface};
 use crate::model::{
-    Def, DefKind, DocumentKind, Field, INSERT_ADDITIONAL, MAP_INSERT, Model, OperationModel, Presence,
-    Role, Setter, StructBody, Ty,
+    Def, DefKind, DocumentKind, Field, INSERT_ADDITIONAL, MAP_INSERT, Model, OperationModel,
+    Presence, Role, Setter, StructBody, Ty,
 };
 use crate::pointer;
 
@@ -174,7 +174,9 @@ impl Walk<'_> {
         let def = &model.defs[index];
         let id = self.identities[index].clone();
         let (kind, ty, shape) = match &def.kind {
-            DefKind::Struct(_) | DefKind::InputStruct { .. } => (ItemKind::Struct, "struct".into(), "struct".into()),
+            DefKind::Struct(_) | DefKind::InputStruct { .. } => {
+                (ItemKind::Struct, "struct".into(), "struct".into())
+            }
             DefKind::StringEnum { .. } => (ItemKind::Enum, "enum".into(), "enum".into()),
             DefKind::Untagged { .. } => (
                 ItemKind::UntaggedEnum,
@@ -354,7 +356,14 @@ impl Walk<'_> {
     }
 
     /// A struct's field, and its setters when the struct has a builder.
-    fn field(&mut self, def: &Def, owner: &str, field: &Field, setter: Option<&Setter>, wire: &str) {
+    fn field(
+        &mut self,
+        def: &Def,
+        owner: &str,
+        field: &Field,
+        setter: Option<&Setter>,
+        wire: &str,
+    ) {
         let identity = format!("f:{owner}/{}", pointer::escape(&field.wire));
         let node = self.node(def.role, wire);
         let required = field.presence.is_required();

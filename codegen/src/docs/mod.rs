@@ -1,6 +1,8 @@
 //! Schema text → rustdoc: escaped so that `cargo doc` stays warning-free and no description
 //! ever becomes a doctest. The model keeps notes and fallback reasons as data; this is where
-//! they become sentences.
+//! they become sentences. `items` holds what the generated items say about themselves.
+
+pub(crate) mod items;
 
 use crate::model::{Docs, Fallback, Note, Reason};
 use crate::untrusted;
