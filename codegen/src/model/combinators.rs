@@ -178,17 +178,13 @@ impl ModelBuilder<'_> {
             body.strict_optional = true;
             return;
         }
-        match draft.kind() {
-            // The object of a schema with properties but no `type`.
-            Some(DefKind::Untagged { variants }) => {
-                if let Some((_, object)) = variants.first().cloned()
-                    && variants.len() == 2
-                    && variants[1].1 == Ty::Value
-                {
-                    self.make_strict(&object, first_new);
-                }
-            }
-            _ => {}
+        // The object of a schema with properties but no `type`.
+        if let Some(DefKind::Untagged { variants }) = draft.kind()
+            && let Some((_, object)) = variants.first().cloned()
+            && variants.len() == 2
+            && variants[1].1 == Ty::Value
+        {
+            self.make_strict(&object, first_new);
         }
     }
 

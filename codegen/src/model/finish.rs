@@ -91,7 +91,7 @@ fn setters(body: &StructBody, type_names: &Namespace) -> Vec<Setter> {
         fields
             .iter()
             .filter(|f| f.presence != Presence::Required)
-            .map(|f| maybe_setter(f)),
+            .map(maybe_setter),
     );
     if let Some(additional) = additional {
         methods.insert(INSERT_ADDITIONAL.to_owned());
