@@ -7,7 +7,8 @@
 //! paths.
 //!
 //! Emit prints the model and decides nothing (`docs/architecture.md`, "The model decides, emit
-//! prints"). One file per kind of item, each importing `common` and `lints`, never each other:
+//! prints"); the sentences generated items say about themselves are `docs::items`'. One file
+//! per kind of item, each importing `common` and `lints`, never each other:
 //! `structs`, `string_enums`, `untagged`, `map_newtypes`, `builders` (input builders and their
 //! state traits), `serde_impls` (structs' `Serialize`/`Deserialize`), `lookups`. This file
 //! prints the expansion's constants and `Operation`/`Trigger` impls, and hands each definition

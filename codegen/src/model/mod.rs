@@ -10,8 +10,10 @@
 //! scalars, arrays), `objects` types objects (structs and maps), `enums` types `enum`,
 //! `keywords` reads single keywords, `refs` follows `$ref` and keeps shared nodes typed once,
 //! `combinators` types `oneOf`/`anyOf`/`allOf` and `type` arrays, `lookups` resolves lookups and
-//! their templates; after the walk, `sizes` boxes values too large for a stack and `defaults`
-//! marks the outputs that get a `Default`. The walk is one set of
+//! their templates (parsed once into a [`LookupInput`] tree). The walk takes a `Slot` per type
+//! and fills it once; after it, `finish` builds each [`Def`] whole: the builders' setters and
+//! state names, `sizes` boxing values too large for a stack, `defaults` deciding which outputs
+//! get a `Default`, the operations' roots. The walk is one set of
 //! `ModelBuilder` methods spread over those files, so they call one another through `self`;
 //! their imports only go down (`ir` ← `keywords`, `state` ← the rest), never in a cycle.
 //! What the docs will say is kept as data ([`Note`], and the [`Reason`] of each [`Fallback`]):
