@@ -32,7 +32,8 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{FromRequestParts, Path, RawQuery, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -136,6 +137,24 @@ pub(crate) fn routes(router: Router<Arc<Shared>>) -> Router<Arc<Shared>> {
         )
 }
 
+/// The caller of an Embedded API route, from its bearer token: a user token (until it
+/// expires) or the master token. A request with neither is answered 401 before its handler
+/// runs (and before its body is read).
+struct Authorized(Caller);
+
+impl FromRequestParts<Arc<Shared>> for Authorized {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        shared: &Arc<Shared>,
+    ) -> Result<Self, Self::Rejection> {
+        caller(shared, &parts.headers)
+            .map(Authorized)
+            .ok_or_else(unauthorized)
+    }
+}
+
 /// Who sent the request, or `None` (answer 401).
 fn caller(shared: &Shared, headers: &HeaderMap) -> Option<Caller> {
     let token = bearer(headers)?;
@@ -185,12 +204,9 @@ pub(crate) fn check_auth_id(
 
 async fn graphql_endpoint(
     State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
+    Authorized(caller): Authorized,
     body: Bytes,
 ) -> Response {
-    let Some(caller) = caller(&shared, &headers) else {
-        return unauthorized();
-    };
     let fault = shared.fault_for(None);
     let surface = &shared.embedded;
     let limited = surface
@@ -218,11 +234,8 @@ async fn graphql_endpoint(
 async fn service_environments(
     State(shared): State<Arc<Shared>>,
     Path((name, version)): Path<(String, String)>,
-    headers: HeaderMap,
+    _: Authorized,
 ) -> Response {
-    if caller(&shared, &headers).is_none() {
-        return unauthorized();
-    }
     let fault = shared.fault_for(None);
     let wanted = version.parse::<i64>().ok();
     answer(fault, || {
@@ -248,12 +261,9 @@ async fn service_environments(
 
 async fn create_authentication(
     State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
+    Authorized(caller): Authorized,
     body: Bytes,
 ) -> Response {
-    let Some(caller) = caller(&shared, &headers) else {
-        return unauthorized();
-    };
     let fault = shared.fault_for(None);
     answer(fault, || {
         let state = &shared.embedded.state;
@@ -319,11 +329,8 @@ fn auth_not_found(id: &str) -> Reply {
 async fn get_authentication(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    Authorized(caller): Authorized,
 ) -> Response {
-    let Some(caller) = caller(&shared, &headers) else {
-        return unauthorized();
-    };
     let fault = shared.fault_for(None);
     answer(fault, || {
         match shared.embedded.state.auth_for(&caller, &id) {
@@ -452,12 +459,9 @@ impl AuthChange {
 async fn update_authentication(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    Authorized(caller): Authorized,
     body: Bytes,
 ) -> Response {
-    let Some(caller) = caller(&shared, &headers) else {
-        return unauthorized();
-    };
     let fault = shared.fault_for(None);
     answer(fault, || {
         let change = match AuthChange::parse(&body) {
@@ -499,11 +503,8 @@ async fn get_full_authentication(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
-    headers: HeaderMap,
+    Authorized(caller): Authorized,
 ) -> Response {
-    let Some(caller) = caller(&shared, &headers) else {
-        return unauthorized();
-    };
     let fault = shared.fault_for(None);
     answer(fault, || {
         let force = match force_refresh(query.as_deref()) {
@@ -540,11 +541,8 @@ async fn get_full_authentication(
 async fn delete_authentication(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    Authorized(caller): Authorized,
 ) -> Response {
-    let Some(caller) = caller(&shared, &headers) else {
-        return unauthorized();
-    };
     let fault = shared.fault_for(None);
     answer(fault, || {
         if shared.embedded.state.remove_auth(&caller, &id) {
