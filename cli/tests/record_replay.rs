@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 use support::{AUTH_ID, Running};
-use tray_connect_emulator::{Emulator, Fault, Scope};
+use tray_connect_emulator::{Emulator, EmulatorBuilder, Fault, Scope};
 
 /// The upstream's token: long and unlike any word a fixture holds, so a grep finds only it.
 const TOKEN: &str = "tok-live-5f3a9c1e77d2b4";
@@ -51,6 +51,53 @@ fn documents(root: &Path) -> PathBuf {
     )
     .unwrap();
     dir
+}
+
+/// What a test starts from: a temporary folder (a space in its name) holding the documents,
+/// the folder fixtures go to, and a runtime for the emulators and the HTTP client.
+struct Setup {
+    dir: tempfile::TempDir,
+    documents: PathBuf,
+    out: PathBuf,
+    runtime: tokio::runtime::Runtime,
+}
+
+fn setup() -> Setup {
+    let dir = tempfile::Builder::new()
+        .prefix("record me ")
+        .tempdir()
+        .unwrap();
+    let documents = documents(dir.path());
+    let out = dir.path().join("recorded fixtures");
+    Setup {
+        dir,
+        documents,
+        out,
+        runtime: runtime(),
+    }
+}
+
+impl Setup {
+    /// An emulator builder serving these documents of the folder.
+    fn serving(&self, names: &[&str]) -> EmulatorBuilder {
+        names.iter().fold(Emulator::builder(), |builder, name| {
+            builder.document(self.documents.join(name))
+        })
+    }
+
+    /// The upstream: an emulator wanting `TOKEN`, serving these documents.
+    fn upstream(&self, names: &[&str]) -> Emulator {
+        self.start(self.serving(names).token(TOKEN))
+    }
+
+    /// A replay of the recorded fixtures, serving these documents.
+    fn replay(&self, names: &[&str]) -> Emulator {
+        self.start(self.serving(names).replay(&self.out))
+    }
+
+    fn start(&self, builder: EmulatorBuilder) -> Emulator {
+        self.runtime.block_on(builder.start()).unwrap()
+    }
 }
 
 /// A runtime for the emulators and the HTTP client of a test.
@@ -162,30 +209,22 @@ fn fixture_files(out: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn fifty_recorded_calls_replay_byte_identical_with_no_secret_in_any_file() {
-    let dir = tempfile::Builder::new()
-        .prefix("record me ")
-        .tempdir()
-        .unwrap();
-    let documents = documents(dir.path());
-    let out = dir.path().join("recorded fixtures");
-    let runtime = runtime();
-    let upstream = runtime
-        .block_on(
-            Emulator::builder()
-                .token(TOKEN)
-                .document(documents.join("vault.json"))
-                .document(documents.join("twilio-output.json"))
-                .start(),
-        )
-        .unwrap();
+    let setup = setup();
+    let Setup {
+        documents,
+        out,
+        runtime,
+        ..
+    } = &setup;
+    let upstream = setup.upstream(&["vault.json", "twilio-output.json"]);
     upstream.respond_with(
         "vault",
         "store",
         |input| json!({"id": input["name"].as_str().map_or(0, str::len), "name": input["name"]}),
     );
-    let (recorder, proxy) = record(&upstream.base_url(), &out, &documents);
+    let (recorder, proxy) = record(&upstream.base_url(), out, documents);
     let calls = fifty_calls();
-    let recorded = send(&runtime, &proxy, &calls);
+    let recorded = send(runtime, &proxy, &calls);
     assert!(recorded.iter().all(|(status, _)| *status == 200));
     // Each exchange prints a line once its file is written.
     for _ in 0..calls.len() {
@@ -202,7 +241,7 @@ fn fifty_recorded_calls_replay_byte_identical_with_no_secret_in_any_file() {
     drop(recorder);
     drop(upstream);
 
-    let files = fixture_files(&out);
+    let files = fixture_files(out);
     assert_eq!(files.len(), 50, "{files:?}");
     let mut secrets = vec![
         TOKEN.to_owned(),
@@ -234,17 +273,9 @@ fn fifty_recorded_calls_replay_byte_identical_with_no_secret_in_any_file() {
     assert_eq!(last["outputCheck"]["result"], "fits");
 
     // The upstream is gone: the replay answers alone, byte for byte.
-    let replay = runtime
-        .block_on(
-            Emulator::builder()
-                .document(documents.join("vault.json"))
-                .document(documents.join("twilio-output.json"))
-                .replay(&out)
-                .start(),
-        )
-        .unwrap();
+    let replay = setup.replay(&["vault.json", "twilio-output.json"]);
     assert_eq!(replay.replay_len(), 50);
-    let replayed = send(&runtime, &replay.base_url(), &calls);
+    let replayed = send(runtime, &replay.base_url(), &calls);
     for (i, (recorded, replayed)) in recorded.iter().zip(&replayed).enumerate() {
         assert_eq!(recorded, replayed, "call {i}");
     }
@@ -255,7 +286,7 @@ fn fifty_recorded_calls_replay_byte_identical_with_no_secret_in_any_file() {
         path: "/core/v1/connectors/vault/versions/1.0/call",
         body: json!({"operation": "store", "input": {"name": "item-999"}}).to_string(),
     };
-    let (status, body) = send(&runtime, &replay.base_url(), &[other]).remove(0);
+    let (status, body) = send(runtime, &replay.base_url(), &[other]).remove(0);
     assert_eq!(status, 404);
     let body: Value = serde_json::from_slice(&body).unwrap();
     let message = body["message"].as_str().unwrap();
@@ -268,19 +299,14 @@ fn fifty_recorded_calls_replay_byte_identical_with_no_secret_in_any_file() {
 
 #[test]
 fn mismatches_are_printed_by_record_and_reported_by_replay_with_their_pointers() {
-    let dir = tempfile::tempdir().unwrap();
-    let documents = documents(dir.path());
-    let out = dir.path().join("out");
-    let runtime = runtime();
-    let upstream = runtime
-        .block_on(
-            Emulator::builder()
-                .token(TOKEN)
-                .document(documents.join("vault.json"))
-                .validate(false)
-                .start(),
-        )
-        .unwrap();
+    let setup = setup();
+    let Setup {
+        documents,
+        out,
+        runtime,
+        ..
+    } = &setup;
+    let upstream = setup.start(setup.serving(&["vault.json"]).token(TOKEN).validate(false));
     // What Tray really gave: a string where the document promises an integer, and a member
     // the document does not list.
     upstream.respond(
@@ -288,12 +314,12 @@ fn mismatches_are_printed_by_record_and_reported_by_replay_with_their_pointers()
         "store",
         json!({"id": "12", "name": "n", "region": "eu"}),
     );
-    let (recorder, proxy) = record(&upstream.base_url(), &out, &documents);
+    let (recorder, proxy) = record(&upstream.base_url(), out, documents);
     let call = Call {
         path: "/core/v1/connectors/vault/versions/1.0/call",
         body: json!({"operation": "store", "input": {"name": "n"}}).to_string(),
     };
-    let recorded = send(&runtime, &proxy, std::slice::from_ref(&call));
+    let recorded = send(runtime, &proxy, std::slice::from_ref(&call));
     let mut printed = recorder.stdout_until("recorded ");
     printed.extend(recorder.stdout_until("    at /region"));
     let printed = printed.join("\n");
@@ -308,16 +334,16 @@ fn mismatches_are_printed_by_record_and_reported_by_replay_with_their_pointers()
     );
     drop(recorder);
     // Recording the same traffic again gives the same file, byte for byte.
-    let first = std::fs::read(&fixture_files(&out)[0]).unwrap();
-    let (again, proxy) = record(&upstream.base_url(), &out, &documents);
-    send(&runtime, &proxy, std::slice::from_ref(&call));
+    let first = std::fs::read(&fixture_files(out)[0]).unwrap();
+    let (again, proxy) = record(&upstream.base_url(), out, documents);
+    send(runtime, &proxy, std::slice::from_ref(&call));
     again.stdout_until("recorded ");
     drop(again);
-    assert_eq!(fixture_files(&out).len(), 1);
-    assert_eq!(std::fs::read(&fixture_files(&out)[0]).unwrap(), first);
+    assert_eq!(fixture_files(out).len(), 1);
+    assert_eq!(std::fs::read(&fixture_files(out)[0]).unwrap(), first);
     drop(upstream);
 
-    let files = fixture_files(&out);
+    let files = fixture_files(out);
     let fixture: Value =
         serde_json::from_str(&std::fs::read_to_string(&files[0]).unwrap()).unwrap();
     let mismatches = &fixture["outputCheck"]["mismatches"];
@@ -328,16 +354,9 @@ fn mismatches_are_printed_by_record_and_reported_by_replay_with_their_pointers()
     assert_eq!(mismatches[1]["pointer"], "/region");
 
     // Replayed in-process: the same answer, and the mismatches available.
-    let replay = runtime
-        .block_on(
-            Emulator::builder()
-                .document(documents.join("vault.json"))
-                .replay(&out)
-                .start(),
-        )
-        .unwrap();
+    let replay = setup.replay(&["vault.json"]);
     assert_eq!(
-        send(&runtime, &replay.base_url(), std::slice::from_ref(&call)),
+        send(runtime, &replay.base_url(), std::slice::from_ref(&call)),
         recorded
     );
     let found = replay.replay_mismatches();
@@ -363,7 +382,7 @@ fn mismatches_are_printed_by_record_and_reported_by_replay_with_their_pointers()
         "{lines:?}"
     );
     let url = lines[0].rsplit(' ').next().unwrap().to_owned();
-    assert_eq!(send(&runtime, &url, std::slice::from_ref(&call)), recorded);
+    assert_eq!(send(runtime, &url, std::slice::from_ref(&call)), recorded);
     let warning = served.stderr_line();
     assert!(
         warning.contains("does not fit its outputSchema at /id"),
@@ -375,25 +394,21 @@ fn mismatches_are_printed_by_record_and_reported_by_replay_with_their_pointers()
 
 #[test]
 fn hostile_names_from_the_network_are_escaped_and_never_a_path() {
-    let dir = tempfile::tempdir().unwrap();
-    let documents = documents(dir.path());
-    let out = dir.path().join("out");
-    let runtime = runtime();
-    let upstream = runtime
-        .block_on(
-            Emulator::builder()
-                .token(TOKEN)
-                .document(documents.join("vault.json"))
-                .start(),
-        )
-        .unwrap();
-    let (recorder, proxy) = record(&upstream.base_url(), &out, &documents);
+    let setup = setup();
+    let Setup {
+        dir,
+        documents,
+        out,
+        runtime,
+    } = &setup;
+    let upstream = setup.upstream(&["vault.json"]);
+    let (recorder, proxy) = record(&upstream.base_url(), out, documents);
     // ESC ] 0 ; ... BEL retitles a terminal; `../` would climb out of the folder.
     let call = Call {
         path: "/core/v1/connectors/..%2F..%2Fowned%1B%5D0%3Bpwned%07/versions/1.0/call",
         body: json!({"operation": "store", "input": {"name": "n"}}).to_string(),
     };
-    let (status, _) = send(&runtime, &proxy, std::slice::from_ref(&call)).remove(0);
+    let (status, _) = send(runtime, &proxy, std::slice::from_ref(&call)).remove(0);
     assert_eq!(status, 404, "the upstream's answer, passed through");
     let line = recorder.stderr_line();
     assert!(
@@ -401,7 +416,7 @@ fn hostile_names_from_the_network_are_escaped_and_never_a_path() {
         "{line}"
     );
     assert!(!line.contains('\u{1b}') && !line.contains('\u{7}'));
-    assert!(fixture_files(&out).is_empty());
+    assert!(fixture_files(out).is_empty());
     assert!(!dir.path().join("owned").exists());
 }
 
@@ -526,27 +541,22 @@ fn a_hostile_document_name_makes_a_plain_file_name_and_an_escaped_line() {
 
 #[test]
 fn a_truncated_or_late_upstream_answer_is_a_502_or_504_saying_so_and_nothing_is_recorded() {
-    let dir = tempfile::tempdir().unwrap();
-    let documents = documents(dir.path());
-    let out = dir.path().join("out");
-    let runtime = runtime();
-    let upstream = runtime
-        .block_on(
-            Emulator::builder()
-                .token(TOKEN)
-                .document(documents.join("vault.json"))
-                .start(),
-        )
-        .unwrap();
-    let (recorder, proxy) =
-        record_with(&upstream.base_url(), &out, &documents, &["--timeout", "1"]);
+    let setup = setup();
+    let Setup {
+        documents,
+        out,
+        runtime,
+        ..
+    } = &setup;
+    let upstream = setup.upstream(&["vault.json"]);
+    let (recorder, proxy) = record_with(&upstream.base_url(), out, documents, &["--timeout", "1"]);
     let call = || Call {
         path: "/core/v1/connectors/vault/versions/1.0/call",
         body: json!({"operation": "store", "input": {"name": "n"}}).to_string(),
     };
     // The body stops after 5 of the bytes its Content-Length promised.
     upstream.inject(Fault::Truncate(5), Scope::Next(1));
-    let (status, body) = send(&runtime, &proxy, &[call()]).remove(0);
+    let (status, body) = send(runtime, &proxy, &[call()]).remove(0);
     assert_eq!(status, 502);
     let message: Value = serde_json::from_slice(&body).unwrap();
     let message = message["message"].as_str().unwrap();
@@ -561,16 +571,16 @@ fn a_truncated_or_late_upstream_answer_is_a_502_or_504_saying_so_and_nothing_is_
     );
     // No answer within --timeout: the proxy gives up with a 504.
     upstream.inject(Fault::Hang, Scope::Next(1));
-    let (status, body) = send(&runtime, &proxy, &[call()]).remove(0);
+    let (status, body) = send(runtime, &proxy, &[call()]).remove(0);
     assert_eq!(status, 504);
     let message: Value = serde_json::from_slice(&body).unwrap();
     assert!(
         message["message"].as_str().unwrap().contains("timed out"),
         "{message}"
     );
-    assert!(fixture_files(&out).is_empty());
+    assert!(fixture_files(out).is_empty());
     // The next answer is whole again, and recorded.
-    assert_eq!(send(&runtime, &proxy, &[call()]).remove(0).0, 200);
+    assert_eq!(send(runtime, &proxy, &[call()]).remove(0).0, 200);
     recorder.stdout_until("recorded ");
-    assert_eq!(fixture_files(&out).len(), 1);
+    assert_eq!(fixture_files(out).len(), 1);
 }
