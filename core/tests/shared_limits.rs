@@ -59,6 +59,10 @@ async fn leases(connection: &mut redis::aio::MultiplexedConnection, namespace: &
 }
 
 /// Waits (up to `within`) until `condition` holds, checking every 5 ms.
+/// How long a test waits for an event before it fails: only a hang guard (each wait ends as
+/// soon as its event happens), long enough for a machine busy with another build.
+const PATIENCE: Duration = Duration::from_secs(60);
+
 async fn until<F: AsyncFnMut() -> bool>(within: Duration, what: &str, mut condition: F) {
     let deadline = Instant::now() + within;
     while !condition().await {
@@ -107,6 +111,25 @@ fn logged(level: &str, namespace: &str) -> Vec<String> {
 }
 
 /// Runs `n` calls at once through `client`; panics on any failure.
+/// Starts call `i`, which the emulator leaves hanging, and returns once the emulator holds it
+/// (so it holds its slot).
+async fn hung_call(
+    client: &Client,
+    emulator: &Emulator,
+    i: usize,
+) -> tokio::task::JoinHandle<Result<support::SendMessageOutput, Error>> {
+    emulator.inject(Fault::Hang, Scope::Next(1));
+    let hung = tokio::spawn({
+        let client = client.clone();
+        async move { client.call(AUTH_ID, numbered(i)).await }
+    });
+    until(PATIENCE, "the hung call", async || {
+        emulator.traffic().calls_in_progress == 1
+    })
+    .await;
+    hung
+}
+
 async fn calls_succeed(client: &Client, from: usize, n: usize) {
     let calls: Vec<_> = (from..from + n)
         .map(|i| {
@@ -170,11 +193,9 @@ async fn clients_of_one_namespace_share_its_call_slots() {
     assert!(received.values().all(|n| *n == 1));
     // Every slot was given back (releases are sent in the background).
     let mut connection = inspect(&redis).await;
-    until(
-        Duration::from_secs(5),
-        "the leases to be given back",
-        async || leases(&mut connection, "slots").await == 0,
-    )
+    until(PATIENCE, "the leases to be given back", async || {
+        leases(&mut connection, "slots").await == 0
+    })
     .await;
 }
 
@@ -255,7 +276,7 @@ async fn a_dropped_waiter_holds_nothing_and_a_dropped_call_gives_its_slot_back()
         let first = first.clone();
         async move { first.call(AUTH_ID, numbered(0)).await }
     });
-    until(Duration::from_secs(5), "the first call", async || {
+    until(PATIENCE, "the first call", async || {
         emulator.traffic().calls_in_progress == 1
     })
     .await;
@@ -287,7 +308,7 @@ async fn a_dropped_waiter_holds_nothing_and_a_dropped_call_gives_its_slot_back()
         .map(|c| c.input["text"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(texts, ["id-0", "id-99"]);
-    until(Duration::from_secs(5), "no lease left", async || {
+    until(PATIENCE, "no lease left", async || {
         leases(&mut connection, "drop").await == 0
     })
     .await;
@@ -371,30 +392,18 @@ async fn redis_killed_mid_run_calls_go_on_with_one_warning_then_shared_again() {
 
     // Back: the probe finds it, logs it, and the calls take their slots in Redis again.
     redis.restart();
-    until(
-        Duration::from_secs(5),
-        "Redis to be used again",
-        async || limits.is_connected(),
-    )
-    .await;
-    assert_eq!(logged("INFO", NS).len(), 1, "{:?}", logged("INFO", NS));
-    emulator.inject(Fault::Hang, Scope::Next(1));
-    let hung = tokio::spawn({
-        let client = client.clone();
-        async move { client.call(AUTH_ID, numbered(1_000)).await }
-    });
-    until(Duration::from_secs(5), "the hung call", async || {
-        emulator.traffic().calls_in_progress == 1
+    until(PATIENCE, "Redis to be used again", async || {
+        limits.is_connected()
     })
     .await;
+    assert_eq!(logged("INFO", NS).len(), 1, "{:?}", logged("INFO", NS));
+    let hung = hung_call(&client, &emulator, 1_000).await;
     let mut connection = inspect(&redis).await;
     assert_eq!(leases(&mut connection, NS).await, 1);
     hung.abort();
-    until(
-        Duration::from_secs(5),
-        "the lease to be given back",
-        async || leases(&mut connection, NS).await == 0,
-    )
+    until(PATIENCE, "the lease to be given back", async || {
+        leases(&mut connection, NS).await == 0
+    })
     .await;
 
     // A second outage warns again, once.
@@ -433,11 +442,9 @@ async fn a_frozen_redis_costs_a_call_its_timeout_once() {
     assert!(next < Duration::from_millis(1_000), "{next:?}");
     assert_eq!(logged("WARN", NS).len(), 1, "{:#?}", logged("WARN", NS));
     redis.thaw();
-    until(
-        Duration::from_secs(5),
-        "Redis to be used again",
-        async || limits.is_connected(),
-    )
+    until(PATIENCE, "Redis to be used again", async || {
+        limits.is_connected()
+    })
     .await;
     calls_succeed(&client, 200, 10).await;
     assert_eq!(logged("WARN", NS).len(), 1);
@@ -460,19 +467,8 @@ async fn a_client_started_while_redis_is_down_calls_and_shares_once_it_is_up() {
     calls_succeed(&client, 0, 20).await;
     assert_eq!(logged("WARN", NS).len(), 1, "{:#?}", logged("WARN", NS));
     let redis = RedisServer::start_on(port);
-    until(Duration::from_secs(5), "Redis to be used", async || {
-        limits.is_connected()
-    })
-    .await;
-    emulator.inject(Fault::Hang, Scope::Next(1));
-    let hung = tokio::spawn({
-        let client = client.clone();
-        async move { client.call(AUTH_ID, numbered(100)).await }
-    });
-    until(Duration::from_secs(5), "the hung call", async || {
-        emulator.traffic().calls_in_progress == 1
-    })
-    .await;
+    until(PATIENCE, "Redis to be used", async || limits.is_connected()).await;
+    let hung = hung_call(&client, &emulator, 100).await;
     let mut connection = inspect(&redis).await;
     assert_eq!(leases(&mut connection, NS).await, 1);
     hung.abort();
