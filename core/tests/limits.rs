@@ -239,11 +239,9 @@ async fn a_call_waiting_to_retry_does_not_hold_its_slot() {
         async move { client.call(AUTH_ID, numbered(0)).await }
     });
     // Waits for the first call to arrive (60 s: a hang guard for a busy machine).
-    let guard = tokio::time::Instant::now() + Duration::from_secs(60);
-    while emulator.calls().is_empty() {
-        assert!(tokio::time::Instant::now() < guard);
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    tokio::time::timeout(Duration::from_secs(60), emulator.wait_for_calls(1))
+        .await
+        .expect("the first call reached the emulator");
     // With the only slot free during the first call's wait, the second goes through at once.
     let second = client.call(AUTH_ID, numbered(1)).await;
     assert!(second.is_ok(), "{second:?}");

@@ -54,6 +54,14 @@ impl Emulator {
         self.shared.calls.snapshot()
     }
 
+    /// Waits until the emulator has received at least `n` Call Connector requests (counted as
+    /// [`calls`](Self::calls) counts them), then returns them: a test waits for the calls it
+    /// expects instead of sleeping. It waits as long as it takes; bound it with
+    /// `tokio::time::timeout` as a hang guard. Runs on any runtime, not only the emulator's.
+    pub async fn wait_for_calls(&self, n: usize) -> Vec<RecordedCall> {
+        self.shared.calls.wait_for(n).await
+    }
+
     /// What departs from the documents' `outputSchema` in the recorded outputs replayed so
     /// far ([`EmulatorBuilder::replay`]), in the order they were first replayed, each once:
     /// the fixture file, its operation and the [`Mismatch`](crate::Mismatch) with its JSON
